@@ -1,0 +1,338 @@
+package sim
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// Balancer names accepted by Config.Balancer.
+const (
+	RoundRobin       = "round-robin"
+	LeastOutstanding = "least-outstanding"
+)
+
+// Autoscaler metric names accepted by Autoscale.Metric.
+const (
+	MetricUtilization = "utilization"
+	MetricRPS         = "rps"
+)
+
+// Config is the simulator's YAML config block. Zero values mean "use the
+// default" (see WithDefaults); durations are written like "20ms" or "2s".
+type Config struct {
+	// Seed seeds the service-time and error-injection random source. Default 1.
+	Seed int64 `yaml:"seed"`
+	// Replicas is the number of replicas ready at start. Default 2.
+	Replicas int `yaml:"replicas"`
+	// Slots is how many requests one replica serves at once. Default 8.
+	Slots int `yaml:"slots"`
+	// QueueLimit bounds each replica's queue; a request arriving at a full
+	// queue is answered 503 at once. Default 10000.
+	QueueLimit int `yaml:"queue_limit"`
+	// QueueTimeout is how long a request may wait in a queue before it is
+	// answered 503. Default 2s.
+	QueueTimeout time.Duration `yaml:"queue_timeout"`
+	// Balancer spreads requests over ready replicas: "round-robin" (default)
+	// or "least-outstanding" (fewest busy+queued requests).
+	Balancer string `yaml:"balancer"`
+	// Service is the service-time distribution of every route that no entry
+	// of Routes matches. Default fixed 20ms.
+	Service Dist `yaml:"service"`
+	// Routes gives some paths their own service time; the first match wins.
+	Routes []Route `yaml:"routes"`
+	// ErrorRate is the fraction of served requests answered 500 (0..1).
+	ErrorRate float64 `yaml:"error_rate"`
+	// Autoscale is the HPA-like replica controller.
+	Autoscale Autoscale `yaml:"autoscale"`
+}
+
+// Autoscale configures the HPA-like autoscaler.
+type Autoscale struct {
+	// Enabled turns the autoscaler on or off; unset means on.
+	Enabled *bool `yaml:"enabled"`
+	// Metric is "utilization" (default) or "rps".
+	Metric string `yaml:"metric"`
+	// TargetUtilization is the utilization the autoscaler aims for. Default 0.7.
+	TargetUtilization float64 `yaml:"target_utilization"`
+	// TargetRPS is the requests per second per replica the autoscaler aims
+	// for; required when Metric is "rps".
+	TargetRPS float64 `yaml:"target_rps"`
+	// Interval is the time between two evaluations. Default 15s.
+	Interval time.Duration `yaml:"interval"`
+	// MetricWindow is the span over which the sampled metric is averaged.
+	// Default Interval.
+	MetricWindow time.Duration `yaml:"metric_window"`
+	// ProvisionDelay is how long a new replica takes to become ready.
+	// Default 60s.
+	ProvisionDelay time.Duration `yaml:"provision_delay"`
+	// ScaleDownStabilization is how long the desired count must stay lower
+	// before replicas are removed (the highest recommendation of that window
+	// wins, as in the HPA). Default 300s.
+	ScaleDownStabilization time.Duration `yaml:"scale_down_stabilization"`
+	// MinReplicas is the floor of the desired count. Default Replicas.
+	MinReplicas int `yaml:"min_replicas"`
+	// MaxReplicas is the ceiling of the desired count. Default 10 (or
+	// Replicas when that is larger).
+	MaxReplicas int `yaml:"max_replicas"`
+	// MaxScaleUpStep caps the replicas added by one evaluation; 0 means no cap.
+	MaxScaleUpStep int `yaml:"max_scale_up_step"`
+}
+
+// On reports whether the autoscaler is enabled (unset means enabled).
+func (a Autoscale) On() bool { return a.Enabled == nil || *a.Enabled }
+
+// Route gives the paths matching Pattern their own service time. Pattern is a
+// path whose segments may be "*", matching any one segment:
+// "/users/*/teams" matches "/users/42/teams" but not "/users/42/teams/7".
+type Route struct {
+	Pattern string `yaml:"pattern"`
+	Service Dist   `yaml:"service"`
+}
+
+// Default values applied by WithDefaults.
+const (
+	DefaultSeed                   = 1
+	DefaultReplicas               = 2
+	DefaultSlots                  = 8
+	DefaultQueueLimit             = 10000
+	DefaultQueueTimeout           = 2 * time.Second
+	DefaultService                = 20 * time.Millisecond
+	DefaultTargetUtilization      = 0.7
+	DefaultInterval               = 15 * time.Second
+	DefaultProvisionDelay         = 60 * time.Second
+	DefaultScaleDownStabilization = 300 * time.Second
+	DefaultMaxReplicas            = 10
+)
+
+// WithDefaults returns c with every zero field set to its default.
+func (c Config) WithDefaults() Config {
+	if c.Seed == 0 {
+		c.Seed = DefaultSeed
+	}
+	if c.Replicas == 0 {
+		c.Replicas = DefaultReplicas
+	}
+	if c.Slots == 0 {
+		c.Slots = DefaultSlots
+	}
+	if c.QueueLimit == 0 {
+		c.QueueLimit = DefaultQueueLimit
+	}
+	if c.QueueTimeout == 0 {
+		c.QueueTimeout = DefaultQueueTimeout
+	}
+	if c.Balancer == "" {
+		c.Balancer = RoundRobin
+	}
+	if c.Service.isZero() {
+		c.Service = Dist{Fixed: DefaultService}
+	}
+	c.Routes = append([]Route(nil), c.Routes...)
+	a := &c.Autoscale
+	if a.Enabled == nil {
+		on := true
+		a.Enabled = &on
+	} else {
+		on := *a.Enabled
+		a.Enabled = &on // never share the caller's pointer
+	}
+	if a.Metric == "" {
+		a.Metric = MetricUtilization
+	}
+	if a.TargetUtilization == 0 {
+		a.TargetUtilization = DefaultTargetUtilization
+	}
+	if a.Interval == 0 {
+		a.Interval = DefaultInterval
+	}
+	if a.MetricWindow == 0 {
+		a.MetricWindow = a.Interval
+	}
+	if a.ProvisionDelay == 0 {
+		a.ProvisionDelay = DefaultProvisionDelay
+	}
+	if a.ScaleDownStabilization == 0 {
+		a.ScaleDownStabilization = DefaultScaleDownStabilization
+	}
+	if a.MinReplicas == 0 {
+		a.MinReplicas = c.Replicas
+	}
+	if a.MaxReplicas == 0 {
+		a.MaxReplicas = max(DefaultMaxReplicas, c.Replicas)
+	}
+	return c
+}
+
+// FieldError is a Validate error: Field is the YAML path of the offending
+// field ("autoscale.interval", "routes[1].service.p99").
+type FieldError struct {
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
+
+func fieldErr(field, format string, args ...any) error {
+	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Validate reports the first invalid field of c, which should already have
+// its defaults applied. The error names the field: `slots: must be >= 1, got 0`.
+func (c Config) Validate() error {
+	atLeast := func(field string, v, lo int) error {
+		if v < lo {
+			return fieldErr(field, "must be >= %d, got %d", lo, v)
+		}
+		return nil
+	}
+	positive := func(field string, d time.Duration) error {
+		if d <= 0 {
+			return fieldErr(field, "must be > 0, got %s", d)
+		}
+		return nil
+	}
+	a := c.Autoscale
+	checks := []error{
+		atLeast("replicas", c.Replicas, 1),
+		atLeast("slots", c.Slots, 1),
+		atLeast("queue_limit", c.QueueLimit, 0),
+		positive("queue_timeout", c.QueueTimeout),
+	}
+	for _, err := range checks {
+		if err != nil {
+			return err
+		}
+	}
+	if c.Balancer != RoundRobin && c.Balancer != LeastOutstanding {
+		return fieldErr("balancer", "must be %q or %q, got %q", RoundRobin, LeastOutstanding, c.Balancer)
+	}
+	if err := c.Service.validate("service"); err != nil {
+		return err
+	}
+	for i, r := range c.Routes {
+		f := fmt.Sprintf("routes[%d]", i)
+		if _, err := compilePattern(r.Pattern); err != nil {
+			return fieldErr(f+".pattern", "%v", err)
+		}
+		if r.Service.isZero() {
+			return fieldErr(f+".service", "is required")
+		}
+		if err := r.Service.validate(f + ".service"); err != nil {
+			return err
+		}
+	}
+	if !(c.ErrorRate >= 0 && c.ErrorRate <= 1) {
+		return fieldErr("error_rate", "must be within [0, 1], got %v", c.ErrorRate)
+	}
+	if !a.On() {
+		return nil
+	}
+	switch a.Metric {
+	case MetricUtilization:
+		if !(a.TargetUtilization > 0) || math.IsInf(a.TargetUtilization, 0) {
+			return fieldErr("autoscale.target_utilization", "must be > 0, got %v", a.TargetUtilization)
+		}
+	case MetricRPS:
+		if !(a.TargetRPS > 0) || math.IsInf(a.TargetRPS, 0) {
+			return fieldErr("autoscale.target_rps", "must be > 0 with metric %q, got %v", MetricRPS, a.TargetRPS)
+		}
+	default:
+		return fieldErr("autoscale.metric", "must be %q or %q, got %q", MetricUtilization, MetricRPS, a.Metric)
+	}
+	checks = []error{
+		positive("autoscale.interval", a.Interval),
+		positive("autoscale.metric_window", a.MetricWindow),
+		positive("autoscale.provision_delay", a.ProvisionDelay),
+		positive("autoscale.scale_down_stabilization", a.ScaleDownStabilization),
+		atLeast("autoscale.min_replicas", a.MinReplicas, 1),
+		atLeast("autoscale.max_replicas", a.MaxReplicas, a.MinReplicas),
+		atLeast("autoscale.max_scale_up_step", a.MaxScaleUpStep, 0),
+	}
+	for _, err := range checks {
+		if err != nil {
+			return err
+		}
+	}
+	if c.Replicas < a.MinReplicas || c.Replicas > a.MaxReplicas {
+		return fieldErr("replicas", "must be within autoscale [min_replicas, max_replicas] = [%d, %d], got %d",
+			a.MinReplicas, a.MaxReplicas, c.Replicas)
+	}
+	return nil
+}
+
+// LoadConfig reads a simulator config from a YAML file. Unknown fields are
+// errors. Defaults are applied and the result validated; every error starts
+// with "FILE:LINE:COL: " when the position is known, "FILE: " otherwise.
+func LoadConfig(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, err
+	}
+	var c Config
+	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict()); err != nil {
+		return Config{}, fmt.Errorf("%s:%s", path, positioned(data, err))
+	}
+	c = c.WithDefaults()
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("%s:%s", path, fieldPosition(data, err))
+	}
+	return c, nil
+}
+
+// positioned turns goccy/go-yaml's "[line:col] msg" into "line:col: msg"
+// (the caller prefixes the file name), or " msg" when there is no position.
+func positioned(data []byte, err error) string {
+	msg := strings.TrimSpace(yaml.FormatError(err, false, false))
+	if strings.HasPrefix(msg, "[") {
+		if end := strings.Index(msg, "] "); end > 0 {
+			return msg[1:end] + ": " + oneLine(msg[end+2:])
+		}
+	}
+	// time.ParseDuration errors carry no position; find the value instead.
+	if _, q, ok := strings.Cut(msg, `in duration "`); ok {
+		if v, _, ok := strings.Cut(q, `"`); ok && v != "" {
+			for i, line := range strings.Split(string(data), "\n") {
+				if col := strings.Index(line, v); col >= 0 {
+					return fmt.Sprintf("%d:%d: %s", i+1, col+1, oneLine(msg))
+				}
+			}
+		}
+	}
+	return " " + oneLine(msg)
+}
+
+// fieldPosition prefixes a Validate error with the line and column of its
+// field in the YAML source, when the field is there.
+func fieldPosition(data []byte, err error) string {
+	var fe *FieldError
+	if !errors.As(err, &fe) {
+		return " " + err.Error()
+	}
+	p, perr := yaml.PathString("$." + fe.Field)
+	if perr != nil {
+		return " " + err.Error()
+	}
+	file, perr := parser.ParseBytes(data, 0)
+	if perr != nil {
+		return " " + err.Error()
+	}
+	node, perr := p.FilterFile(file)
+	if perr != nil || node == nil || node.GetToken() == nil {
+		return " " + err.Error()
+	}
+	pos := node.GetToken().Position
+	return strconv.Itoa(pos.Line) + ":" + strconv.Itoa(pos.Column) + ": " + err.Error()
+}
+
+func oneLine(s string) string {
+	return string(bytes.Join(bytes.Fields([]byte(s)), []byte(" ")))
+}

@@ -1,0 +1,72 @@
+package sim
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics is the simulator's Prometheus exposition, on a private registry so
+// several simulators (and the host program) never collide.
+type metrics struct {
+	handler  http.Handler
+	requests *prometheus.CounterVec
+	byCode   map[int]prometheus.Counter
+	latency  prometheus.Histogram
+}
+
+func newMetrics(s *Sim) *metrics {
+	reg := prometheus.NewRegistry()
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "burstlab_sim_requests_total",
+			Help: "Load requests answered, by HTTP status code.",
+		}, []string{"code"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "burstlab_sim_request_duration_seconds",
+			Help:    "Time from arrival to response of load requests, queueing included.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2, 17), // 1ms .. ~65s
+		}),
+	}
+	m.byCode = map[int]prometheus.Counter{}
+	for _, c := range []int{http.StatusOK, http.StatusInternalServerError, http.StatusServiceUnavailable} {
+		m.byCode[c] = m.requests.WithLabelValues(strconv.Itoa(c))
+	}
+	gauge := func(name, help string, f func(State) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help},
+			func() float64 { return f(s.State()) })
+	}
+	reg.MustRegister(
+		m.requests,
+		m.latency,
+		gauge("burstlab_sim_replicas_ready", "Replicas serving requests.",
+			func(st State) float64 { return float64(st.Ready) }),
+		gauge("burstlab_sim_replicas_desired", "Replicas the autoscaler wants.",
+			func(st State) float64 { return float64(st.Desired) }),
+		gauge("burstlab_sim_replicas_pending", "Replicas provisioning.",
+			func(st State) float64 { return float64(st.Pending) }),
+		gauge("burstlab_sim_queue_depth", "Requests waiting for a slot.",
+			func(st State) float64 { return float64(st.QueueDepth) }),
+		gauge("burstlab_sim_in_flight", "Requests holding a slot.",
+			func(st State) float64 { return float64(st.InFlight) }),
+		gauge("burstlab_sim_utilization", "(busy + queued) / slots of ready replicas.",
+			func(st State) float64 { return st.Utilization }),
+		gauge("burstlab_sim_autoscaler_metric", "The autoscaler's windowed metric value.",
+			func(st State) float64 { return st.Metric }),
+	)
+	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	return m
+}
+
+// observe counts one answered load request.
+func (m *metrics) observe(code int, d time.Duration) {
+	c, ok := m.byCode[code]
+	if !ok {
+		c = m.requests.WithLabelValues(strconv.Itoa(code))
+	}
+	c.Inc()
+	m.latency.Observe(d.Seconds())
+}

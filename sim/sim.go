@@ -1,0 +1,392 @@
+// Package sim is an autoscaling HTTP API simulator: a real HTTP server that
+// saturates, queues and scales like a service behind a Kubernetes Horizontal
+// Pod Autoscaler, so a burst can be reproduced on a laptop.
+//
+// Queueing: the service runs replicas; each serves at most Slots requests at
+// once and keeps a FIFO queue of at most QueueLimit more. A load balancer
+// (round-robin or least-outstanding) sends each request to a ready replica.
+// A request that finds the queue full, or waits in it longer than
+// QueueTimeout, is answered 503. Service time is drawn from a per-route
+// distribution (fixed, or lognormal from median and p99) and spent waiting
+// while holding a slot, not burning CPU, so one small machine can simulate
+// thousands of requests per second. With R replicas of C slots and mean
+// service time S the service saturates at R×C/S requests per second; past
+// that, latency grows with the queue (N closed-loop clients see about N×S/(R×C)).
+//
+// Autoscaling follows the HPA: a metric is sampled often (every 100ms or
+// less) and averaged over MetricWindow; every Interval the desired count
+// becomes ceil(ready × metric / target), unless metric/target is within 10%
+// of 1, clamped to [MinReplicas, MaxReplicas] and to MaxScaleUpStep added
+// replicas. A lower count takes effect only when it was the highest
+// recommendation of the last ScaleDownStabilization. New replicas serve after
+// ProvisionDelay; removed ones stop taking requests and drain what they hold.
+// The utilization metric is (busy slots + queued requests) / total slots of
+// the ready replicas: queued requests count as demand, so a saturated service
+// reads above 1 and the autoscaler sizes for the whole backlog, the way CPU
+// utilization of an overloaded pod stays pinned while its queue grows. The
+// rps metric is arriving requests per second per ready replica.
+//
+// Every response carries X-Sim-Replica (the replica's id) and X-Sim-Ready
+// (ready replicas). GET /_sim/state returns State as JSON, GET /_sim/events
+// the event log, GET /metrics Prometheus metrics; these are not load.
+package sim
+
+import (
+	"container/list"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Sim is a running simulated service. Create it with New; serve it with
+// Start or as an http.Handler; stop it with Close.
+type Sim struct {
+	cfg     Config
+	router  *router
+	src     *source
+	metrics *metrics
+	started time.Time
+
+	mu       sync.Mutex
+	nextID   int
+	ready    []*replica // serving, in creation order
+	pending  []*replica // provisioning, in creation order
+	rr       int        // round-robin cursor
+	busy     int        // slots held, all replicas (draining ones too)
+	queued   int        // requests queued, all replicas
+	arrivals uint64     // load requests received
+	desired  int
+	scaler   scaler
+	events   []Event
+	closed   bool
+	running  bool
+
+	done chan struct{} // closed by Close: releases every waiting request
+	wg   sync.WaitGroup
+	srv  *http.Server
+
+	notifyMu  sync.Mutex
+	onEvent   func(Event)
+	delivered int
+}
+
+type replicaState int
+
+const (
+	pending replicaState = iota
+	ready
+	removed
+)
+
+func (st replicaState) String() string {
+	return [...]string{"pending", "ready", "removed"}[st]
+}
+
+// replica is one instance of the service: Slots concurrent requests and a
+// FIFO queue of waiters.
+type replica struct {
+	id      int
+	state   replicaState
+	busy    int
+	queue   list.List // of *waiter
+	timer   *time.Timer
+	created time.Time
+	idStr   string
+}
+
+// waiter is a queued request. granted is set, under Sim.mu, when a slot is
+// handed to it; ch is closed at the same time.
+type waiter struct {
+	ch      chan struct{}
+	el      *list.Element
+	granted bool
+}
+
+// New builds a simulator from cfg after applying defaults and validating it.
+// It does not listen: call Start, or mount it as an http.Handler.
+func New(cfg Config) (*Sim, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Sim{
+		cfg:     cfg,
+		router:  newRouter(cfg),
+		src:     newSource(cfg.Seed),
+		desired: cfg.Replicas,
+		done:    make(chan struct{}),
+		started: time.Now(),
+	}
+	for range cfg.Replicas {
+		r := s.newReplica(s.started)
+		r.state = ready
+		s.ready = append(s.ready, r)
+	}
+	s.scaler.init(cfg.Autoscale, cfg.Replicas, s.started)
+	s.metrics = newMetrics(s)
+	return s, nil
+}
+
+// Config returns the simulator's configuration, defaults applied.
+func (s *Sim) Config() Config { return s.cfg }
+
+// OnEvent registers f to be called, in order and outside the simulator's
+// locks, with every event as it happens. Call it before Start.
+func (s *Sim) OnEvent(f func(Event)) {
+	s.notifyMu.Lock()
+	s.onEvent = f
+	s.notifyMu.Unlock()
+}
+
+// Start listens on addr (e.g. "127.0.0.1:0"), serves in the background and
+// starts the autoscaler's clock. It returns the base URL, e.g.
+// "http://127.0.0.1:41234".
+func (s *Sim) Start(addr string) (string, error) {
+	s.mu.Lock()
+	if s.running || s.closed {
+		s.mu.Unlock()
+		return "", errors.New("sim: already started or closed")
+	}
+	s.running = true
+	s.mu.Unlock()
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.wg.Add(2)
+	go func() {
+		defer s.wg.Done()
+		_ = s.srv.Serve(ln)
+	}()
+	now := time.Now()
+	s.mu.Lock()
+	s.scaler.init(s.cfg.Autoscale, s.desired, now)
+	s.record(now, Event{Kind: "start", Desired: s.desired})
+	s.mu.Unlock()
+	s.notify()
+	go s.autoscale()
+	return "http://" + ln.Addr().String(), nil
+}
+
+// Close stops the autoscaler and every provisioning timer, answers 503 to
+// requests still queued or in service, and stops serving. It is safe to
+// call more than once.
+func (s *Sim) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	for _, r := range s.pending {
+		r.timer.Stop()
+	}
+	s.mu.Unlock()
+	close(s.done)
+	var err error
+	if s.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		err = s.srv.Shutdown(ctx)
+		cancel()
+		if err != nil {
+			err = s.srv.Close()
+		}
+	}
+	s.wg.Wait()
+	return err
+}
+
+// ServeHTTP answers /_sim/state, /_sim/events and /metrics itself; every
+// other path is the simulated API.
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch p := r.URL.Path; {
+	case p == "/metrics":
+		s.metrics.handler.ServeHTTP(w, r)
+	case p == "/_sim/state":
+		writeJSON(w, s.State())
+	case p == "/_sim/events":
+		writeJSON(w, s.Events())
+	case len(p) >= 6 && p[:6] == "/_sim/":
+		http.NotFound(w, r)
+	default:
+		s.serveLoad(w, r)
+	}
+}
+
+// newReplica allocates the next replica id. Callers hold s.mu (or own s).
+func (s *Sim) newReplica(now time.Time) *replica {
+	s.nextID++
+	return &replica{id: s.nextID, idStr: strconv.Itoa(s.nextID), created: now}
+}
+
+// serveLoad is the simulated API: pick a replica, take a slot or queue for
+// one, hold it for the service time, answer.
+func (s *Sim) serveLoad(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	dist, route := s.router.lookup(r.URL.Path)
+
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		s.reject(w, start, nil, 0, "closed")
+		return
+	}
+	s.arrivals++
+	rep := s.pick()
+	nready := len(s.ready)
+	if rep == nil {
+		s.mu.Unlock()
+		s.reject(w, start, nil, 0, "no ready replica")
+		return
+	}
+	var wt *waiter
+	switch {
+	case rep.busy < s.cfg.Slots:
+		rep.busy++
+		s.busy++
+	case rep.queue.Len() >= s.cfg.QueueLimit:
+		s.mu.Unlock()
+		s.reject(w, start, rep, nready, "queue full")
+		return
+	default:
+		wt = &waiter{ch: make(chan struct{})}
+		wt.el = rep.queue.PushBack(wt)
+		s.queued++
+	}
+	s.mu.Unlock()
+
+	if wt != nil {
+		t := time.NewTimer(s.cfg.QueueTimeout)
+		var why string
+		select {
+		case <-wt.ch:
+		case <-t.C:
+			why = "queue timeout"
+		case <-r.Context().Done():
+			why = "client gone"
+		case <-s.done:
+			why = "closed"
+		}
+		t.Stop()
+		if why != "" && s.abandon(rep, wt) {
+			if why != "client gone" {
+				s.reject(w, start, rep, nready, why)
+			}
+			return
+		}
+	}
+
+	d, fail := s.src.draw(dist, s.cfg.ErrorRate)
+	t := time.NewTimer(d)
+	var why string
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+		why = "client gone"
+	case <-s.done:
+		why = "closed"
+	}
+	t.Stop()
+	s.release(rep)
+	switch why {
+	case "client gone":
+		return
+	case "closed":
+		s.reject(w, start, rep, nready, why)
+		return
+	}
+
+	h := w.Header()
+	h["X-Sim-Replica"] = []string{rep.idStr}
+	h["X-Sim-Ready"] = []string{strconv.Itoa(nready)}
+	h["Content-Type"] = []string{"application/json"}
+	code := http.StatusOK
+	if fail {
+		code = http.StatusInternalServerError
+	}
+	w.WriteHeader(code)
+	b := make([]byte, 0, 96)
+	b = append(b, `{"replica":`...)
+	b = append(b, rep.idStr...)
+	if fail {
+		b = append(b, `,"error":"injected"`...)
+	}
+	if route != "" {
+		b = append(b, `,"route":`...)
+		b = strconv.AppendQuote(b, route)
+	}
+	b = append(b, `,"service_ms":`...)
+	b = strconv.AppendFloat(b, float64(d)/1e6, 'f', 3, 64)
+	b = append(b, "}\n"...)
+	_, _ = w.Write(b)
+	s.metrics.observe(code, time.Since(start))
+}
+
+// reject answers 503 without service.
+func (s *Sim) reject(w http.ResponseWriter, start time.Time, rep *replica, nready int, why string) {
+	h := w.Header()
+	if rep != nil {
+		h["X-Sim-Replica"] = []string{rep.idStr}
+		h["X-Sim-Ready"] = []string{strconv.Itoa(nready)}
+	}
+	h["Content-Type"] = []string{"application/json"}
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = w.Write([]byte(`{"error":` + strconv.Quote(why) + "}\n"))
+	s.metrics.observe(http.StatusServiceUnavailable, time.Since(start))
+}
+
+// pick chooses a ready replica, or nil when none is ready. Callers hold s.mu.
+func (s *Sim) pick() *replica {
+	n := len(s.ready)
+	if n == 0 {
+		return nil
+	}
+	s.rr++
+	if s.cfg.Balancer == RoundRobin {
+		return s.ready[s.rr%n]
+	}
+	// least-outstanding: fewest busy+queued, ties broken by rotating start.
+	var best *replica
+	bestLoad := 0
+	for i := range n {
+		r := s.ready[(s.rr+i)%n]
+		if load := r.busy + r.queue.Len(); best == nil || load < bestLoad {
+			best, bestLoad = r, load
+		}
+	}
+	return best
+}
+
+// abandon takes a waiter out of its queue. It reports false when a slot
+// was handed to the waiter first: the caller then holds that slot.
+func (s *Sim) abandon(rep *replica, wt *waiter) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if wt.granted {
+		return false
+	}
+	rep.queue.Remove(wt.el)
+	s.queued--
+	return true
+}
+
+// release frees a slot, handing it to the head of the queue if any.
+func (s *Sim) release(rep *replica) {
+	s.mu.Lock()
+	if f := rep.queue.Front(); f != nil {
+		wt := rep.queue.Remove(f).(*waiter)
+		s.queued--
+		wt.granted = true
+		close(wt.ch)
+	} else {
+		rep.busy--
+		s.busy--
+	}
+	s.mu.Unlock()
+}
