@@ -1,0 +1,28 @@
+# burstlab: `make demo` reproduces the incident on the embedded simulator,
+# `make test` runs every test.
+GO      ?= go
+BIN     := bin/burstlab
+PKGS    := ./...
+
+.PHONY: all build demo test bench vet fmt clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/burstlab
+
+demo: build
+	$(BIN) run examples/kustomer-2019.yaml -o out/demo
+
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS)
+
+fmt:
+	gofmt -l -w .
+
+clean:
+	rm -rf bin out

@@ -1,0 +1,30 @@
+package attack
+
+import (
+	"strings"
+
+	"github.com/burstlab/burstlab/profiles"
+)
+
+// FromPlan returns a Source that sends pl's arrivals to base (a URL such as
+// http://127.0.0.1:8080), rendering each arrival's request template.
+func FromPlan(pl *profiles.Plan, base string) Source {
+	base = strings.TrimRight(base, "/")
+	sc := pl.Schedule()
+	return SourceFunc(func() (Request, bool) {
+		a, ok := sc.Next()
+		if !ok {
+			return Request{}, false
+		}
+		r := pl.Request(a)
+		return Request{
+			Seq:    a.Seq,
+			Stream: a.Stream,
+			At:     a.At,
+			Method: r.Method,
+			URL:    base + r.Path,
+			Header: r.Header,
+			Body:   r.Body,
+		}, true
+	})
+}

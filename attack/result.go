@@ -1,0 +1,105 @@
+package attack
+
+import (
+	"strings"
+	"time"
+)
+
+// Result is the outcome of one planned request, attributed exactly to it.
+// All times are offsets from the start of the run.
+type Result struct {
+	Seq      int64         // the planned request's sequence number
+	Stream   int           // the planned request's stream
+	Attempt  int           // 0 for the first try, n for the n-th retry
+	Intended time.Duration // when the plan meant it to leave
+	Sent     time.Duration // when a worker picked it up (Sent-Intended is lateness)
+	End      time.Duration // when the response was read to the end, or the request failed
+	Code     uint16        // HTTP status, 0 when no response came
+	Class    Class         // outcome class
+	Error    string        // what went wrong, "" for an ok response
+	BytesOut uint64
+	BytesIn  uint64
+}
+
+// Latency is the coordinated-omission-free latency: response end minus the
+// intended send time. A slow generator or a stalled target cannot hide in it.
+func (r Result) Latency() time.Duration { return r.End - r.Intended }
+
+// Lateness is how late the request left: actual minus intended send time.
+func (r Result) Lateness() time.Duration { return r.Sent - r.Intended }
+
+// Class is the outcome of a request, for error accounting.
+type Class uint8
+
+// Outcome classes. Every result belongs to exactly one.
+const (
+	OK        Class = iota // 2xx and 3xx
+	Status4xx              // 4xx other than 429
+	Status429              // 429 Too Many Requests
+	Status5xx              // 5xx
+	TimedOut               // the request timed out
+	Refused                // connection refused
+	Reset                  // connection reset or closed by the peer
+	DNS                    // name resolution failed
+	TLS                    // TLS handshake or certificate failure
+	Other                  // anything else
+	Unsent                 // planned but never sent (the run was stopped)
+	numClasses
+)
+
+var classNames = [...]string{"ok", "4xx", "429", "5xx", "timeout", "refused", "reset", "dns", "tls", "other", "unsent"}
+
+// String returns the class's short name, as used in reports.
+func (c Class) String() string {
+	if int(c) < len(classNames) {
+		return classNames[c]
+	}
+	return "unknown"
+}
+
+// Classes lists every class in report order.
+func Classes() []Class {
+	cs := make([]Class, numClasses)
+	for i := range cs {
+		cs[i] = Class(i)
+	}
+	return cs
+}
+
+// ParseClass returns the class named s.
+func ParseClass(s string) (Class, bool) {
+	for i, n := range classNames {
+		if n == s {
+			return Class(i), true
+		}
+	}
+	return 0, false
+}
+
+// Classify maps a status code and an error text to a class.
+func Classify(code uint16, errText string) Class {
+	switch {
+	case code == 429:
+		return Status429
+	case code >= 500:
+		return Status5xx
+	case code >= 400:
+		return Status4xx
+	case code >= 200 && code < 400:
+		return OK
+	}
+	e := strings.ToLower(errText)
+	switch {
+	case strings.Contains(e, "timeout") || strings.Contains(e, "deadline exceeded"):
+		return TimedOut
+	case strings.Contains(e, "connection refused"):
+		return Refused
+	case strings.Contains(e, "connection reset") || strings.Contains(e, "broken pipe") || strings.Contains(e, "eof") || strings.Contains(e, "server closed"):
+		return Reset
+	case strings.Contains(e, "no such host") || strings.Contains(e, "lookup "):
+		return DNS
+	case strings.Contains(e, "tls:") || strings.Contains(e, "x509"):
+		return TLS
+	}
+	return Other
+}

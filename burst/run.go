@@ -1,0 +1,215 @@
+// Package burst runs a burst test end to end: it plans a profile, starts the
+// embedded simulator when the profile targets it, drives the attack engine
+// along the plan, records every result into windows and returns the analysed
+// record. It is what `burstlab run` does; the command only parses flags and
+// prints.
+package burst
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/burstlab/burstlab/attack"
+	"github.com/burstlab/burstlab/profiles"
+	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/sim"
+)
+
+// Options are the choices of one run beside its profile.
+type Options struct {
+	// Out is the record directory; "" keeps nothing on disk.
+	Out string
+	// Progress receives progress lines; nil is silent.
+	Progress io.Writer
+	// Live rewrites one progress line in place (a terminal) instead of
+	// printing a plain line every few seconds (CI logs).
+	Live bool
+}
+
+// Run carries out the profile's plan against its target. Cancelling ctx stops
+// sending; what was measured is still recorded, saved and returned.
+func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record, error) {
+	pl, err := profiles.NewPlan(p)
+	if err != nil {
+		return nil, err
+	}
+	base := p.Target.URL
+	var s *sim.Sim
+	if p.Target.Sim != nil {
+		s, err = sim.New(p.Target.Sim.WithDefaults())
+		if err != nil {
+			return nil, err
+		}
+		if base, err = s.Start("127.0.0.1:0"); err != nil {
+			return nil, fmt.Errorf("starting the simulator: %w", err)
+		}
+		defer s.Close()
+	}
+
+	var hlog *os.File
+	if opt.Out != "" {
+		if err := os.MkdirAll(opt.Out, 0o755); err != nil {
+			return nil, err
+		}
+		if hlog, err = os.CreateTemp(opt.Out, "."+report.HlogFile+".*"); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if hlog != nil {
+				hlog.Close()
+				os.Remove(hlog.Name())
+			}
+		}()
+	}
+
+	started := time.Now()
+	cfg := RecorderConfig(pl, base, started)
+	var w io.Writer
+	if hlog != nil {
+		w = hlog
+	}
+	rec := report.NewRecorder(cfg, w)
+	eng := attack.New(EngineOptions(pl)...)
+
+	prog := newProgress(pl, started, opt)
+	stopProg := prog.start()
+	stats := eng.Run(ctx, attack.FromPlan(pl, base), started, func(r attack.Result) {
+		rec.Record(r)
+		prog.observe(r)
+	})
+	stopProg()
+
+	var events []report.ScaleEvent
+	if s != nil {
+		events = ScaleEvents(s.Events(), started)
+	}
+	record, err := rec.Finish(stats.Stopped, events)
+	if err != nil {
+		return record, err
+	}
+	if opt.Out != "" {
+		if err := hlog.Close(); err != nil {
+			return record, err
+		}
+		if err := os.Rename(hlog.Name(), filepath.Join(opt.Out, report.HlogFile)); err != nil {
+			return record, err
+		}
+		hlog = nil
+		if err := report.Save(opt.Out, record); err != nil {
+			return record, err
+		}
+	}
+	return record, nil
+}
+
+// RecorderConfig describes pl to a recorder.
+func RecorderConfig(pl *profiles.Plan, target string, started time.Time) report.Config {
+	p := pl.Profile
+	a := p.Analysis
+	cfg := report.Config{
+		Name: p.Name, Profile: p.Path(), Target: target, Seed: p.Seed,
+		Started: started, Duration: p.Duration, Window: pl.Window, Warmup: p.Warmup,
+		SLOP99: a.SLOP99, Tolerance: a.Tolerance, HealthyWindows: a.HealthyWindows,
+		ErrorRatio: a.ErrorRatio, ApdexT: a.ApdexT, LatenessBound: a.LatenessBound,
+	}
+	for _, s := range pl.Streams {
+		cfg.Streams = append(cfg.Streams, report.StreamPlan{Name: s.Name, Burst: s.Burst, Offered: s.Offered})
+	}
+	if pl.Burst.Marked {
+		cfg.Burst = &[2]time.Duration{pl.Burst.Start, pl.Burst.End}
+	}
+	return cfg
+}
+
+// EngineOptions turns the profile's client settings into engine options.
+func EngineOptions(pl *profiles.Plan) []attack.Option {
+	c := pl.Profile.Client
+	workers := c.Workers
+	if workers == 0 {
+		// Enough workers for the peak rate at 10 ms per request; the engine
+		// grows beyond them up to MaxWorkers when the target slows down.
+		workers = uint64(max(16, min(pl.PeakRate/100, 1000)))
+	}
+	return []attack.Option{
+		attack.Timeout(c.Timeout),
+		attack.Workers(min(workers, c.MaxWorkers)),
+		attack.MaxWorkers(c.MaxWorkers),
+		attack.MaxBody(c.MaxBody),
+	}
+}
+
+// ScaleEvents turns the simulator's ground-truth timeline into record events
+// relative to started.
+func ScaleEvents(evs []sim.Event, started time.Time) []report.ScaleEvent {
+	out := make([]report.ScaleEvent, 0, len(evs))
+	for _, e := range evs {
+		at := e.At.Sub(started).Seconds()
+		out = append(out, report.ScaleEvent{AtS: max(at, 0), Kind: e.Kind, Replicas: e.Replicas, Desired: e.Desired})
+	}
+	return out
+}
+
+// progress prints what the run is doing while it runs.
+type progress struct {
+	pl      *profiles.Plan
+	started time.Time
+	opt     Options
+	done    atomic.Int64
+	errs    atomic.Int64
+}
+
+func newProgress(pl *profiles.Plan, started time.Time, opt Options) *progress {
+	return &progress{pl: pl, started: started, opt: opt}
+}
+
+func (p *progress) observe(r attack.Result) {
+	p.done.Add(1)
+	if r.Class != attack.OK {
+		p.errs.Add(1)
+	}
+}
+
+func (p *progress) start() (stop func()) {
+	if p.opt.Progress == nil {
+		return func() {}
+	}
+	every := 5 * time.Second
+	if p.opt.Live {
+		every = 250 * time.Millisecond
+	}
+	quit := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				if p.opt.Live {
+					fmt.Fprintln(p.opt.Progress)
+				}
+				return
+			case <-t.C:
+				p.print()
+			}
+		}
+	}()
+	return func() { close(quit); <-finished }
+}
+
+func (p *progress) print() {
+	el := time.Since(p.started)
+	total := p.pl.Profile.Duration
+	line := fmt.Sprintf("%5.1fs/%.0fs  done %d/%d  errors %d", el.Seconds(), total.Seconds(), p.done.Load(), p.pl.Total, p.errs.Load())
+	if p.opt.Live {
+		fmt.Fprintf(p.opt.Progress, "\r\033[K%s", line)
+		return
+	}
+	fmt.Fprintln(p.opt.Progress, line)
+}

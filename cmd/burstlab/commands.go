@@ -1,0 +1,10 @@
+package main
+
+import "github.com/urfave/cli/v2"
+
+// commands lists burstlab's subcommands; each is built in its own file.
+func commands() []*cli.Command {
+	return []*cli.Command{
+		runCommand(),
+	}
+}

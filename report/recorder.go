@@ -1,0 +1,433 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/burstlab/burstlab/attack"
+)
+
+// Histogram bounds: latencies are recorded in microseconds from 1 µs to one
+// hour at 3 significant digits; larger values are clamped to the top and
+// counted in Recorder.Clamped.
+const (
+	unitName       = "us"
+	lowestValue    = 1
+	highestValue   = int64(time.Hour / time.Microsecond)
+	sigFigs        = 3
+	usPerMs        = 1000.0
+	hlogUnitRemark = "latency values in microseconds; Interval_Max in seconds"
+)
+
+func newHist() *hdr.Histogram { return hdr.New(lowestValue, highestValue, sigFigs) }
+
+// Config is what a Recorder needs to know before the first result.
+type Config struct {
+	Name, Profile, Target string
+	Seed                  int64
+	Started               time.Time
+	Duration              time.Duration
+	Window                time.Duration
+	Warmup                time.Duration
+	Streams               []StreamPlan
+	Burst                 *[2]time.Duration // [B0, B1] from the profile; nil: detect from the offered rate
+	SLOP99                time.Duration
+	Tolerance             float64
+	HealthyWindows        int
+	ErrorRatio            float64
+	ApdexT                time.Duration
+	LatenessBound         time.Duration
+}
+
+// StreamPlan is what the plan offers in one stream.
+type StreamPlan struct {
+	Name    string
+	Burst   bool
+	Offered []int64 // planned requests per window
+}
+
+// Recorder folds results into windows with constant memory per open window.
+// A window is final once every request planned in it has a result; it is then
+// summarised, written to the interval log and its histograms are dropped.
+// Record is not safe for concurrent use: the engine calls it from one goroutine.
+type Recorder struct {
+	cfg     Config
+	log     *hdr.HistogramLogWriter
+	logErr  error
+	open    map[int]*winAcc
+	next    int // first window not yet flushed
+	windows []Window
+	streams []streamAcc
+	total   *hdr.Histogram
+	late    *hdr.Histogram
+	base    *hdr.Histogram
+	burst   [2]time.Duration
+	source  string
+	// Clamped counts latencies above the histogram's range, recorded as its top.
+	Clamped int64
+}
+
+type streamAcc struct {
+	offered, sent, completed, ok, retries int64
+	errs                                  [16]int64
+	sat, tol                              int64
+	hist                                  *hdr.Histogram
+}
+
+type winAcc struct {
+	offered, results                int64
+	sent, completed, ok             int64
+	errs                            [16]int64
+	sat, tol                        int64
+	lat                             []*hdr.Histogram // per stream, created on first use
+	late                            *hdr.Histogram
+}
+
+// NewRecorder starts a record. When hlog is not nil the HdrHistogram interval
+// log (one line per window and stream, tagged with the stream name) is
+// written to it as windows become final.
+func NewRecorder(cfg Config, hlog io.Writer) *Recorder {
+	nwin := int((cfg.Duration + cfg.Window - 1) / cfg.Window)
+	r := &Recorder{
+		cfg:     cfg,
+		open:    map[int]*winAcc{},
+		windows: make([]Window, nwin),
+		streams: make([]streamAcc, len(cfg.Streams)),
+		total:   newHist(),
+		late:    newHist(),
+		base:    newHist(),
+	}
+	for i := range r.streams {
+		r.streams[i].hist = newHist()
+		for _, n := range cfg.Streams[i].Offered {
+			r.streams[i].offered += n
+		}
+	}
+	if cfg.Burst != nil {
+		r.burst, r.source = *cfg.Burst, "profile"
+	} else {
+		r.burst, r.source = detectBurst(r.offeredSeries(), cfg.Window), "detected"
+	}
+	if hlog != nil {
+		r.log = hdr.NewHistogramLogWriter(hlog)
+		ms := cfg.Started.UnixMilli()
+		r.log.SetBaseTime(ms)
+		r.logErr = firstErr(
+			r.log.OutputLogFormatVersion(),
+			r.log.OutputComment(fmt.Sprintf("[burstlab %s: %s]", cfg.Name, hlogUnitRemark)),
+			r.log.OutputStartTime(ms),
+			r.log.OutputBaseTime(ms),
+			r.log.OutputLegend(),
+		)
+	}
+	return r
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func (r *Recorder) offeredSeries() []int64 {
+	out := make([]int64, len(r.windows))
+	for _, s := range r.cfg.Streams {
+		for i, n := range s.Offered {
+			if i < len(out) {
+				out[i] += n
+			}
+		}
+	}
+	return out
+}
+
+// detectBurst finds the burst in the offered series: the span of windows
+// offering more than twice the median of the non-empty windows.
+func detectBurst(offered []int64, window time.Duration) [2]time.Duration {
+	var nz []int64
+	for _, n := range offered {
+		if n > 0 {
+			nz = append(nz, n)
+		}
+	}
+	if len(nz) == 0 {
+		return [2]time.Duration{}
+	}
+	slices.Sort(nz)
+	med := nz[len(nz)/2]
+	first, last := -1, -1
+	for i, n := range offered {
+		if n > 2*med {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return [2]time.Duration{}
+	}
+	return [2]time.Duration{time.Duration(first) * window, time.Duration(last+1) * window}
+}
+
+func (r *Recorder) win(i int) *winAcc {
+	w := r.open[i]
+	if w == nil {
+		w = &winAcc{lat: make([]*hdr.Histogram, len(r.cfg.Streams)), late: newHist()}
+		for _, s := range r.cfg.Streams {
+			if i < len(s.Offered) {
+				w.offered += s.Offered[i]
+			}
+		}
+		r.open[i] = w
+	}
+	return w
+}
+
+// Record folds one result in.
+func (r *Recorder) Record(res attack.Result) {
+	i := int(res.Intended / r.cfg.Window)
+	if i < 0 || i >= len(r.windows) || i < r.next || res.Stream < 0 || res.Stream >= len(r.streams) {
+		return
+	}
+	w := r.win(i)
+	s := &r.streams[res.Stream]
+	if res.Attempt > 0 {
+		s.retries++
+	} else {
+		w.results++
+	}
+	if res.Class != attack.Unsent {
+		w.sent++
+		s.sent++
+		w.completed++
+		s.completed++
+		if err := w.late.RecordValue(clamp(res.Lateness())); err != nil {
+			r.Clamped++
+		}
+		lat := clamp(res.Latency())
+		if lat == highestValue {
+			r.Clamped++
+		}
+		h := w.lat[res.Stream]
+		if h == nil {
+			h = newHist()
+			w.lat[res.Stream] = h
+		}
+		h.RecordValue(lat)
+	}
+	w.errs[res.Class]++
+	s.errs[res.Class]++
+	if res.Class == attack.OK {
+		w.ok++
+		s.ok++
+		switch l := res.Latency(); {
+		case l <= r.cfg.ApdexT:
+			w.sat++
+			s.sat++
+		case l <= 4*r.cfg.ApdexT:
+			w.tol++
+			s.tol++
+		}
+	}
+	r.flushFinal()
+}
+
+func clamp(d time.Duration) int64 {
+	v := int64(d / time.Microsecond)
+	switch {
+	case v < 0:
+		return 0
+	case v > highestValue:
+		return highestValue
+	}
+	return v
+}
+
+// flushFinal summarises windows, in order, whose every planned request has a
+// result.
+func (r *Recorder) flushFinal() {
+	for r.next < len(r.windows) {
+		w := r.open[r.next]
+		if w == nil {
+			if r.offeredAt(r.next) > 0 {
+				return
+			}
+		} else if w.results < w.offered {
+			return
+		}
+		r.flush(r.next)
+		r.next++
+	}
+}
+
+func (r *Recorder) offeredAt(i int) int64 {
+	var n int64
+	for _, s := range r.cfg.Streams {
+		if i < len(s.Offered) {
+			n += s.Offered[i]
+		}
+	}
+	return n
+}
+
+func (r *Recorder) flush(i int) {
+	w := r.win(i)
+	delete(r.open, i)
+	start := time.Duration(i) * r.cfg.Window
+	merged := newHist()
+	for si, h := range w.lat {
+		if h == nil {
+			continue
+		}
+		merged.Merge(h)
+		r.streams[si].hist.Merge(h)
+		if r.log != nil && r.logErr == nil {
+			h.SetStartTimeMs(r.cfg.Started.Add(start).UnixMilli())
+			h.SetEndTimeMs(r.cfg.Started.Add(start + r.cfg.Window).UnixMilli())
+			h.SetTag(tagName(r.cfg.Streams[si].Name))
+			r.logErr = r.log.OutputIntervalHistogram(h)
+		}
+	}
+	r.total.Merge(merged)
+	r.late.Merge(w.late)
+	if start >= r.cfg.Warmup && start+r.cfg.Window <= r.burst[0] {
+		r.base.Merge(merged)
+	}
+	out := Window{
+		StartS:        start.Seconds(),
+		Offered:       w.offered,
+		Sent:          w.sent,
+		Completed:     w.completed,
+		OK:            w.ok,
+		Errors:        counts(w.errs[:]),
+		P50Ms:         ms(merged.ValueAtQuantile(50)),
+		P90Ms:         ms(merged.ValueAtQuantile(90)),
+		P99Ms:         ms(merged.ValueAtQuantile(99)),
+		P999Ms:        ms(merged.ValueAtQuantile(99.9)),
+		MaxMs:         ms(merged.Max()),
+		LatenessP99Ms: ms(w.late.ValueAtQuantile(99)),
+		Apdex:         apdex(w.sat, w.tol, w.completed),
+	}
+	if w.completed > 0 {
+		out.ErrorRatio = float64(w.completed-w.ok) / float64(w.completed)
+	}
+	r.windows[i] = out
+}
+
+// tagName makes a stream name usable as an interval log tag (no commas,
+// spaces or line breaks).
+func tagName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+func ms(us int64) float64 { return float64(us) / usPerMs }
+
+func apdex(sat, tol, total int64) float64 {
+	if total == 0 {
+		return 1
+	}
+	return (float64(sat) + float64(tol)/2) / float64(total)
+}
+
+func counts(errs []int64) Counts {
+	c := Counts{}
+	for cl, n := range errs {
+		if n > 0 && attack.Class(cl) != attack.OK {
+			c[attack.Class(cl).String()] = n
+		}
+	}
+	return c
+}
+
+// Finish flushes every window (also those still missing results, as after a
+// stopped run), analyses the series and returns the record. events is the
+// target's scale timeline, if any.
+func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
+	for ; r.next < len(r.windows); r.next++ {
+		r.flush(r.next)
+	}
+	c := r.cfg
+	rec := &Record{
+		Schema:    SchemaVersion,
+		Name:      c.Name,
+		Profile:   c.Profile,
+		Target:    c.Target,
+		Seed:      c.Seed,
+		Started:   c.Started.UTC(),
+		DurationS: c.Duration.Seconds(),
+		WindowS:   c.Window.Seconds(),
+		Unit:      unitName,
+		Settings: Settings{
+			SLOP99Ms:        float64(c.SLOP99) / float64(time.Millisecond),
+			Tolerance:       c.Tolerance,
+			HealthyWindows:  c.HealthyWindows,
+			ErrorRatio:      c.ErrorRatio,
+			ApdexTMs:        float64(c.ApdexT) / float64(time.Millisecond),
+			WarmupS:         c.Warmup.Seconds(),
+			LatenessBoundMs: float64(c.LatenessBound) / float64(time.Millisecond),
+		},
+		Burst:       BurstWindow{StartS: r.burst[0].Seconds(), EndS: r.burst[1].Seconds(), Source: r.source},
+		Stopped:     stopped,
+		Windows:     r.windows,
+		ScaleEvents: events,
+		Definitions: Definitions,
+	}
+	rec.Generator = Generator{
+		LatenessP50Ms: ms(r.late.ValueAtQuantile(50)),
+		LatenessP99Ms: ms(r.late.ValueAtQuantile(99)),
+		LatenessMaxMs: ms(r.late.Max()),
+	}
+	rec.Generator.Saturated = rec.Generator.LatenessP99Ms > rec.Settings.LatenessBoundMs
+	for i, s := range r.streams {
+		ss := StreamSummary{
+			Name: c.Streams[i].Name, Burst: c.Streams[i].Burst,
+			Offered: s.offered, Sent: s.sent, Completed: s.completed, OK: s.ok, Retries: s.retries,
+			P50Ms: ms(s.hist.ValueAtQuantile(50)), P90Ms: ms(s.hist.ValueAtQuantile(90)),
+			P99Ms: ms(s.hist.ValueAtQuantile(99)), P999Ms: ms(s.hist.ValueAtQuantile(99.9)),
+			MaxMs: ms(s.hist.Max()), Apdex: apdex(s.sat, s.tol, s.completed),
+			Errors: counts(s.errs[:]),
+		}
+		if s.completed > 0 {
+			ss.ErrorRatio = float64(s.completed-s.ok) / float64(s.completed)
+		}
+		rec.Streams = append(rec.Streams, ss)
+	}
+	sum := &rec.Summary
+	sum.P50Ms = ms(r.total.ValueAtQuantile(50))
+	sum.P99Ms = ms(r.total.ValueAtQuantile(99))
+	sum.P999Ms = ms(r.total.ValueAtQuantile(99.9))
+	sum.MaxMs = ms(r.total.Max())
+	sum.BaselineP99Ms = ms(r.base.ValueAtQuantile(99))
+	var sat, tol int64
+	for _, s := range r.streams {
+		sat += s.sat
+		tol += s.tol
+	}
+	Analyze(rec)
+	sum.Apdex = apdex(sat, tol, sum.Completed)
+	if r.logErr != nil {
+		return rec, fmt.Errorf("writing the interval log: %w", r.logErr)
+	}
+	return rec, nil
+}
+
+// roundTo rounds to n decimals, to keep JSON readable.
+func roundTo(x float64, n int) float64 {
+	p := math.Pow(10, float64(n))
+	return math.Round(x*p) / p
+}
