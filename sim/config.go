@@ -270,8 +270,11 @@ func (c Config) Validate() error {
 }
 
 // LoadConfig reads a simulator config from a YAML file. Unknown fields are
-// errors. Defaults are applied and the result validated; every error starts
-// with "FILE:LINE:COL: " when the position is known, "FILE: " otherwise.
+// errors, and the config is validated with defaults applied; every error
+// starts with "FILE:LINE:COL: " when the position is known, "FILE: "
+// otherwise. The returned Config is as written, zero where the file is
+// silent, so a caller can lay overrides over it before New applies the
+// defaults.
 func LoadConfig(path string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -281,8 +284,7 @@ func LoadConfig(path string) (Config, error) {
 	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict()); err != nil {
 		return Config{}, fmt.Errorf("%s:%s", path, positioned(data, err))
 	}
-	c = c.WithDefaults()
-	if err := c.Validate(); err != nil {
+	if err := c.WithDefaults().Validate(); err != nil {
 		return Config{}, fmt.Errorf("%s:%s", path, fieldPosition(data, err))
 	}
 	return c, nil

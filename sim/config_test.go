@@ -84,7 +84,7 @@ autoscale:
 		t.Fatal(err)
 	}
 	if c.Seed != 7 || c.Service.P99 != 120*time.Millisecond || c.Routes[0].Service.Fixed != 50*time.Millisecond ||
-		c.Autoscale.ProvisionDelay != 30*time.Second || c.QueueLimit != 10000 {
+		c.Autoscale.ProvisionDelay != 30*time.Second || c.QueueLimit != 0 {
 		t.Errorf("loaded %+v", c)
 	}
 

@@ -146,31 +146,30 @@ func (s *Sim) OnEvent(f func(Event)) {
 // starts the autoscaler's clock. It returns the base URL, e.g.
 // "http://127.0.0.1:41234".
 func (s *Sim) Start(addr string) (string, error) {
-	s.mu.Lock()
-	if s.running || s.closed {
-		s.mu.Unlock()
-		return "", errors.New("sim: already started or closed")
-	}
-	s.running = true
-	s.mu.Unlock()
-
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", err
 	}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.wg.Add(2)
-	go func() {
-		defer s.wg.Done()
-		_ = s.srv.Serve(ln)
-	}()
-	now := time.Now()
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	s.mu.Lock()
+	if s.running || s.closed {
+		s.mu.Unlock()
+		ln.Close()
+		return "", errors.New("sim: already started or closed")
+	}
+	s.running = true
+	s.srv = srv
+	now := time.Now()
 	s.scaler.init(s.cfg.Autoscale, s.desired, now)
 	s.record(now, Event{Kind: "start", Desired: s.desired})
+	s.wg.Add(2)
 	s.mu.Unlock()
-	s.notify()
+	go func() {
+		defer s.wg.Done()
+		_ = srv.Serve(ln)
+	}()
 	go s.autoscale()
+	s.notify()
 	return "http://" + ln.Addr().String(), nil
 }
 
@@ -187,15 +186,17 @@ func (s *Sim) Close() error {
 	for _, r := range s.pending {
 		r.timer.Stop()
 	}
+	srv := s.srv
 	s.mu.Unlock()
 	close(s.done)
 	var err error
-	if s.srv != nil {
+	if srv != nil {
+		// Released requests answer at once; Shutdown waits for them.
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		err = s.srv.Shutdown(ctx)
+		err = srv.Shutdown(ctx)
 		cancel()
 		if err != nil {
-			err = s.srv.Close()
+			err = srv.Close()
 		}
 	}
 	s.wg.Wait()
@@ -347,15 +348,16 @@ func (s *Sim) pick() *replica {
 	if n == 0 {
 		return nil
 	}
+	i := s.rr % n
 	s.rr++
 	if s.cfg.Balancer == RoundRobin {
-		return s.ready[s.rr%n]
+		return s.ready[i]
 	}
 	// least-outstanding: fewest busy+queued, ties broken by rotating start.
 	var best *replica
 	bestLoad := 0
-	for i := range n {
-		r := s.ready[(s.rr+i)%n]
+	for j := range n {
+		r := s.ready[(i+j)%n]
 		if load := r.busy + r.queue.Len(); best == nil || load < bestLoad {
 			best, bestLoad = r, load
 		}
