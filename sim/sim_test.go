@@ -277,6 +277,9 @@ func TestQueueTimeoutAndFull(t *testing.T) {
 	queued := make(chan result)
 	go func() { queued <- get(c, url) }()
 	waitFor(t, func() bool { return s.State().QueueDepth == 1 })
+	if u := s.State().Utilization; u != 2 {
+		t.Errorf("utilization with 1 busy + 1 queued on 1 slot = %v, want 2", u)
+	}
 
 	full := get(c, url)
 	if full.code != http.StatusServiceUnavailable || full.latency > 100*time.Millisecond {
@@ -473,4 +476,23 @@ func BenchmarkServeHTTP(b *testing.B) {
 			s.ServeHTTP(w, req)
 		}
 	})
+}
+
+func TestRPSMetric(t *testing.T) {
+	s, err := New(Config{Replicas: 2, Autoscale: Autoscale{Metric: MetricRPS, TargetRPS: 50, Interval: time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	t0 := time.Now()
+	s.sample(t0)
+	s.arrivals = 200
+	s.sample(t0.Add(time.Second))
+	if m := s.scaler.metric; m != 100 {
+		t.Fatalf("rps per replica = %v, want 100", m)
+	}
+	s.evaluate(t0.Add(time.Second))
+	if s.desired != 4 {
+		t.Errorf("desired = %d, want ceil(200/50) = 4", s.desired)
+	}
 }

@@ -12,7 +12,8 @@ type Event struct {
 	At time.Time `json:"at"`
 	// Kind is "start" (Start was called), "decision" (the autoscaler changed
 	// the desired count from From to Desired), "ready" (replica Replica began
-	// serving) or "removed" (replica Replica stopped taking requests).
+	// serving) or "removed" (replica Replica was removed: a ready one stops
+	// taking requests and drains, a provisioning one never serves).
 	Kind string `json:"kind"`
 	// Replicas is the number of ready replicas after the event.
 	Replicas int `json:"replicas"`

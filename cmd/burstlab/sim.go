@@ -23,14 +23,14 @@ func simCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:0", Usage: "listen on `HOST:PORT`"},
 			&cli.StringFlag{Name: "config", Usage: "simulator config `FILE` (YAML)"},
-			&cli.IntFlag{Name: "replicas", Usage: "replicas ready at start (default 2)"},
-			&cli.IntFlag{Name: "slots", Usage: "concurrent requests per replica (default 8)"},
-			&cli.DurationFlag{Name: "service", Usage: "fixed service time of every route (default 20ms)"},
-			&cli.DurationFlag{Name: "queue-timeout", Usage: "answer 503 after queueing this long (default 2s)"},
-			&cli.IntFlag{Name: "max-replicas", Usage: "autoscaler ceiling (default 10)"},
-			&cli.Float64Flag{Name: "target-utilization", Usage: "autoscaler target utilization (default 0.7)"},
-			&cli.DurationFlag{Name: "interval", Usage: "autoscaler evaluation interval (default 15s)"},
-			&cli.DurationFlag{Name: "provision-delay", Usage: "time for a new replica to become ready (default 60s)"},
+			&cli.IntFlag{Name: "replicas", Usage: "`N` replicas ready at start", DefaultText: "2"},
+			&cli.IntFlag{Name: "slots", Usage: "`C` concurrent requests per replica", DefaultText: "8"},
+			&cli.DurationFlag{Name: "service", Usage: "fixed service `TIME` of every route", DefaultText: "20ms"},
+			&cli.DurationFlag{Name: "queue-timeout", Usage: "answer 503 to requests queued longer than `TIME`", DefaultText: "2s"},
+			&cli.IntFlag{Name: "max-replicas", Usage: "autoscaler scales up to `N` replicas", DefaultText: "10"},
+			&cli.Float64Flag{Name: "target-utilization", Usage: "autoscaler target `UTIL` = (busy+queued)/slots", DefaultText: "0.7"},
+			&cli.DurationFlag{Name: "interval", Usage: "autoscaler evaluates every `TIME`", DefaultText: "15s"},
+			&cli.DurationFlag{Name: "provision-delay", Usage: "`TIME` for a new replica to become ready", DefaultText: "60s"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
