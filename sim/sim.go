@@ -22,9 +22,9 @@
 // ProvisionDelay; removed ones stop taking requests and drain what they hold.
 // The utilization metric is (busy slots + queued requests) / total slots of
 // the ready replicas: queued requests count as demand, so a saturated service
-// reads above 1 and the autoscaler sizes for the whole backlog, the way CPU
-// utilization of an overloaded pod stays pinned while its queue grows. The
-// rps metric is arriving requests per second per ready replica.
+// reads above 1 and the autoscaler sizes for the whole backlog (a real pod's
+// CPU would stay pinned near 100% however long its queue grew). The rps
+// metric is arriving requests per second per ready replica.
 //
 // Every response carries X-Sim-Replica (the replica's id) and X-Sim-Ready
 // (ready replicas). GET /_sim/state returns State as JSON, GET /_sim/events
