@@ -1,0 +1,318 @@
+package gate
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/burstlab/burstlab/report"
+)
+
+// Kind is what sort of quantity a figure is. It decides which units a
+// threshold may carry and which direction is better.
+type Kind int
+
+// Kinds of figures, told apart by run.json's key: a _ms or _s suffix is a
+// duration, a _ratio suffix a fraction, another float a score (apdex), an
+// integer a count.
+const (
+	Duration Kind = iota
+	Ratio
+	Score
+	Count
+	Bool
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Duration:
+		return "a duration"
+	case Ratio:
+		return "a ratio"
+	case Score:
+		return "a score"
+	case Count:
+		return "a count"
+	case Bool:
+		return "a boolean"
+	}
+	return fmt.Sprintf("kind %d", int(k))
+}
+
+// Better says which way a figure improves.
+type Better int
+
+// Directions of improvement.
+const (
+	NoDirection    Better = iota // counts, booleans
+	LowerIsBetter                // latencies, times, error ratios
+	HigherIsBetter               // apdex, time_to_degrade
+)
+
+// Figure is a named quantity of a record: a summary figure such as
+// p99_recovery, or a stream figure such as stream.teams.p99.
+type Figure struct {
+	Name   string // as written in a gate
+	Kind   Kind
+	Unit   string // the record's own unit: "ms" or "s" for durations, "" otherwise
+	Stream string // the stream of a stream figure, "" for a summary figure
+
+	f field
+}
+
+// field is one figure-bearing field of report.Summary or report.StreamSummary.
+type field struct {
+	name     string // gate name: the JSON key without its unit suffix
+	key      string // the JSON key in run.json
+	kind     Kind
+	unit     string
+	index    []int // of the value
+	status   []int // of the sibling "<name>_status" field, nil when none
+	nullable bool
+}
+
+// Summary and stream figures, read from the JSON keys of the record types so
+// that a figure added to run.json can be gated at once.
+var (
+	summaryFields = fieldsOf(reflect.TypeFor[report.Summary]())
+	streamFields  = fieldsOf(reflect.TypeFor[report.StreamSummary]())
+)
+
+// neverWhenNull lists figures whose null means "it never happened", the best
+// outcome: a target that never degraded has an infinite time_to_degrade.
+var neverWhenNull = map[string]string{
+	"time_to_degrade": "never degraded",
+}
+
+// higherIsBetter lists the durations where later is better.
+var higherIsBetter = map[string]bool{
+	"time_to_degrade": true,
+}
+
+func fieldsOf(t reflect.Type) []field {
+	var out []field
+	status := map[string][]int{}
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		key, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if key == "" || key == "-" || !sf.IsExported() {
+			continue
+		}
+		fd := field{key: key, name: key, index: sf.Index}
+		typ := sf.Type
+		if typ.Kind() == reflect.Pointer {
+			typ = typ.Elem()
+			fd.nullable = true
+		}
+		switch typ.Kind() {
+		case reflect.Float32, reflect.Float64:
+			switch {
+			case strings.HasSuffix(key, "_ms"):
+				fd.kind, fd.unit, fd.name = Duration, "ms", strings.TrimSuffix(key, "_ms")
+			case strings.HasSuffix(key, "_s"):
+				fd.kind, fd.unit, fd.name = Duration, "s", strings.TrimSuffix(key, "_s")
+			case strings.HasSuffix(key, "_ratio"):
+				fd.kind = Ratio
+			default:
+				fd.kind = Score
+			}
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			fd.kind = Count
+		case reflect.Bool:
+			fd.kind = Bool
+		case reflect.String:
+			if name, ok := strings.CutSuffix(key, "_status"); ok {
+				status[name] = sf.Index
+			}
+			continue
+		default:
+			continue
+		}
+		out = append(out, fd)
+	}
+	for i := range out {
+		out[i].status = status[out[i].name]
+	}
+	return out
+}
+
+// Figures lists the names of the summary figures, sorted. Stream figures are
+// stream.NAME.FIELD with FIELD one of StreamFields.
+func Figures() []string { return names(summaryFields) }
+
+// StreamFields lists the fields of a stream figure, sorted.
+func StreamFields() []string { return names(streamFields) }
+
+func names(fs []field) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.name
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Lookup finds the figure called name. An unknown name is an error that
+// lists the close matches.
+func Lookup(name string) (Figure, error) {
+	if rest, ok := strings.CutPrefix(name, "stream."); ok {
+		i := strings.LastIndexByte(rest, '.')
+		if i <= 0 || i == len(rest)-1 {
+			return Figure{}, fmt.Errorf("stream figure %q: want stream.NAME.FIELD, FIELD one of %s", name, strings.Join(StreamFields(), ", "))
+		}
+		stream, fname := rest[:i], rest[i+1:]
+		f, ok := find(streamFields, fname)
+		if !ok {
+			return Figure{}, fmt.Errorf("unknown stream field %q in %q%s", fname, name, suggest(fname, StreamFields()))
+		}
+		return Figure{Name: name, Kind: f.kind, Unit: f.unit, Stream: stream, f: f}, nil
+	}
+	f, ok := find(summaryFields, name)
+	if !ok {
+		return Figure{}, fmt.Errorf("unknown figure %q%s", name, suggest(name, Figures()))
+	}
+	return Figure{Name: name, Kind: f.kind, Unit: f.unit, f: f}, nil
+}
+
+func find(fs []field, name string) (field, bool) {
+	for _, f := range fs {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return field{}, false
+}
+
+// Better says which way the figure improves.
+func (f Figure) Better() Better {
+	switch {
+	case higherIsBetter[f.f.name]:
+		return HigherIsBetter
+	case f.Kind == Duration || f.Kind == Ratio:
+		return LowerIsBetter
+	case f.Kind == Score:
+		return HigherIsBetter
+	}
+	return NoDirection
+}
+
+// Value is a figure as a record holds it.
+type Value struct {
+	Num    float64 // in the figure's own unit; 1 or 0 for a boolean
+	Bool   bool
+	Null   bool   // the record has no number: see Status
+	Status string // why a null figure is null ("not reached", "not recovered")
+	Never  bool   // null meaning the event never happened, which is the best outcome (time_to_degrade)
+}
+
+// Value reads the figure from rec. A stream figure of a stream the record
+// does not have is an error.
+func (f Figure) Value(rec *report.Record) (Value, error) {
+	var v reflect.Value
+	if f.Stream != "" {
+		i := slices.IndexFunc(rec.Streams, func(s report.StreamSummary) bool { return s.Name == f.Stream })
+		if i < 0 {
+			return Value{}, fmt.Errorf("no stream %q in record %q (streams: %s)", f.Stream, rec.Name, strings.Join(StreamNames(rec), ", "))
+		}
+		v = reflect.ValueOf(&rec.Streams[i]).Elem()
+	} else {
+		v = reflect.ValueOf(&rec.Summary).Elem()
+	}
+	fv := v.FieldByIndex(f.f.index)
+	if f.f.nullable {
+		if fv.IsNil() {
+			out := Value{Null: true, Status: "null"}
+			if f.f.status != nil {
+				if s := v.FieldByIndex(f.f.status).String(); s != "" {
+					out.Status = s
+				}
+			}
+			// Without a burst ("none", report.BurstNone) nothing was
+			// measured, so null means unknown, not never.
+			if why, ok := neverWhenNull[f.f.name]; ok && rec.Burst.Source != "none" {
+				out.Status, out.Never = why, true
+			}
+			return out, nil
+		}
+		fv = fv.Elem()
+	}
+	switch fv.Kind() {
+	case reflect.Bool:
+		out := Value{Bool: fv.Bool()}
+		if out.Bool {
+			out.Num = 1
+		}
+		return out, nil
+	case reflect.Float32, reflect.Float64:
+		return Value{Num: fv.Float()}, nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return Value{Num: float64(fv.Int())}, nil
+	default:
+		return Value{Num: float64(fv.Uint())}, nil
+	}
+}
+
+// StreamNames lists the streams of rec in record order.
+func StreamNames(rec *report.Record) []string {
+	out := make([]string, len(rec.Streams))
+	for i, s := range rec.Streams {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// Format writes v, a value in the figure's own unit, with its unit: in unit
+// when it is given and fits the figure, otherwise in the figure's own unit
+// (ratios as a percentage).
+func (f Figure) Format(v Value, unit string) string {
+	switch {
+	case v.Null:
+		return v.Status
+	case f.Kind == Bool:
+		return fmt.Sprint(v.Bool)
+	}
+	return f.FormatNum(v.Num, unit)
+}
+
+// FormatNum writes x, a number in the figure's own unit, with a unit as
+// Format does.
+func (f Figure) FormatNum(x float64, unit string) string {
+	switch f.Kind {
+	case Duration:
+		if u, ok := units[unit]; ok && u.kind == Duration {
+			return formatNum(x*units[f.Unit].scale/u.scale) + u.name
+		}
+		return formatNum(x) + f.Unit
+	case Ratio:
+		if unit == "" {
+			return formatNum(x)
+		}
+		return formatNum(x*100) + "%"
+	case Score:
+		if unit == "%" {
+			return formatNum(x*100) + "%"
+		}
+	}
+	return formatNum(x)
+}
+
+// formatNum writes x with four significant digits, without trailing zeros
+// and never in exponent form.
+func formatNum(x float64) string {
+	if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+		return fmt.Sprint(x)
+	}
+	decimals := 3 - int(math.Floor(math.Log10(math.Abs(x))))
+	decimals = min(max(decimals, 0), 6)
+	p := math.Pow(10, float64(decimals))
+	s := strconv.FormatFloat(math.Round(x*p)/p, 'f', -1, 64)
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}

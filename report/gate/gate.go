@@ -1,0 +1,281 @@
+package gate
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Gate is one parsed gate expression: FIGURE OP THRESHOLD.
+type Gate struct {
+	Expr      string  // the expression as written
+	Figure    Figure  // what it tests
+	Op        Op      // how
+	Threshold float64 // in the figure's own unit; 1 or 0 for a boolean
+	Unit      string  // the unit the threshold was written in, "" for none
+
+	text string // the threshold as written, normalised: "30s", "1%", "false"
+	col  int    // column of the figure in Expr, for later errors
+}
+
+// Op is a comparison operator.
+type Op string
+
+// The operators of a gate.
+const (
+	Less         Op = "<"
+	LessEqual    Op = "<="
+	Greater      Op = ">"
+	GreaterEqual Op = ">="
+	Equal        Op = "=="
+	NotEqual     Op = "!="
+)
+
+// holds reports whether measured OP threshold.
+func (op Op) holds(measured, threshold float64) bool {
+	switch op {
+	case Less:
+		return measured < threshold
+	case LessEqual:
+		return measured <= threshold
+	case Greater:
+		return measured > threshold
+	case GreaterEqual:
+		return measured >= threshold
+	case Equal:
+		return measured == threshold
+	case NotEqual:
+		return measured != threshold
+	}
+	return false
+}
+
+// String writes the gate in its normal form: "p99_recovery < 30s".
+func (g Gate) String() string { return g.Figure.Name + " " + string(g.Op) + " " + g.text }
+
+// Want writes what the gate asks for: "< 30s".
+func (g Gate) Want() string { return string(g.Op) + " " + g.text }
+
+// Error is a malformed gate: the expression, the column (1-based, in
+// characters) where the problem starts, and what is wrong there.
+type Error struct {
+	Expr string
+	Col  int
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("gate %q: col %d: %s", e.Expr, e.Col, e.Msg) }
+
+// ParseAll parses every expression and returns the first error.
+func ParseAll(exprs []string) ([]Gate, error) {
+	gates := make([]Gate, 0, len(exprs))
+	for _, e := range exprs {
+		g, err := Parse(e)
+		if err != nil {
+			return nil, err
+		}
+		gates = append(gates, g)
+	}
+	return gates, nil
+}
+
+// Parse reads one gate expression. Its errors are *Error values naming the
+// column of the problem; an unknown figure lists the close matches.
+func Parse(expr string) (Gate, error) {
+	p := parser{expr: expr, in: []rune(expr)}
+	g, err := p.gate()
+	if err != nil {
+		return Gate{}, err
+	}
+	g.Expr = expr
+	return g, nil
+}
+
+type parser struct {
+	expr string
+	in   []rune
+	pos  int
+}
+
+func (p *parser) errorf(pos int, format string, args ...any) error {
+	return &Error{Expr: p.expr, Col: pos + 1, Msg: fmt.Sprintf(format, args...)}
+}
+
+// unexpected describes the character at pos, or the end of the expression.
+func (p *parser) unexpected(pos int, want string) error {
+	if pos >= len(p.in) {
+		return p.errorf(pos, "unexpected end, want %s", want)
+	}
+	return p.errorf(pos, "unexpected %q, want %s", string(p.in[pos]), want)
+}
+
+func (p *parser) space() {
+	for p.pos < len(p.in) && unicode.IsSpace(p.in[p.pos]) {
+		p.pos++
+	}
+}
+
+// span consumes characters while ok holds and returns them.
+func (p *parser) span(ok func(rune) bool) string {
+	start := p.pos
+	for p.pos < len(p.in) && ok(p.in[p.pos]) {
+		p.pos++
+	}
+	return string(p.in[start:p.pos])
+}
+
+func isNameStart(r rune) bool { return r == '_' || r < unicode.MaxASCII && unicode.IsLetter(r) }
+
+// isNameRune accepts the characters of a figure name, stream names included.
+func isNameRune(r rune) bool {
+	return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r == '_' || r == '.' || r == '-'
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+func (p *parser) gate() (Gate, error) {
+	var g Gate
+	p.space()
+	if p.pos >= len(p.in) {
+		return g, p.errorf(p.pos, "empty gate, want FIGURE OP VALUE such as p99_recovery < 30s")
+	}
+	if !isNameStart(p.in[p.pos]) {
+		return g, p.unexpected(p.pos, "a figure name")
+	}
+	g.col = p.pos + 1
+	name := p.span(isNameRune)
+	fig, err := Lookup(name)
+	if err != nil {
+		return g, p.errorf(g.col-1, "%v", err)
+	}
+	g.Figure = fig
+
+	p.space()
+	opAt := p.pos
+	op, err := p.op()
+	if err != nil {
+		return g, err
+	}
+	g.Op = op
+	if fig.Kind == Bool && op != Equal && op != NotEqual {
+		return g, p.errorf(opAt, "operator %s does not apply to %s, a boolean (use == or !=)", op, fig.Name)
+	}
+
+	p.space()
+	valAt := p.pos
+	switch {
+	case p.pos < len(p.in) && isNameStart(p.in[p.pos]):
+		word := p.span(isNameRune)
+		if word != "true" && word != "false" {
+			return g, p.errorf(valAt, "unexpected %q, want a number", word)
+		}
+		if fig.Kind != Bool {
+			return g, p.errorf(valAt, "%s is %s, not true or false", fig.Name, fig.Kind)
+		}
+		g.text = word
+		if word == "true" {
+			g.Threshold = 1
+		}
+	case p.pos < len(p.in) && (isDigit(p.in[p.pos]) || p.in[p.pos] == '.'):
+		if fig.Kind == Bool {
+			return g, p.errorf(valAt, "%s is true or false, not a number", fig.Name)
+		}
+		num := p.span(func(r rune) bool { return isDigit(r) || r == '.' })
+		x, err := strconv.ParseFloat(num, 64)
+		if err != nil {
+			return g, p.errorf(valAt, "bad number %q", num)
+		}
+		p.space()
+		unitAt := p.pos
+		us := p.span(func(r rune) bool { return unicode.IsLetter(r) || r == '%' })
+		g.text = num + us
+		g.Threshold = x
+		if us != "" {
+			u, ok := units[us]
+			if !ok {
+				return g, p.errorf(unitAt, "unknown unit %q, want %s", us, unitNames)
+			}
+			if !u.fits(fig.Kind) {
+				return g, p.errorf(unitAt, "unit %q does not fit %s, %s (%s)", us, fig.Name, fig.Kind, unitHint(fig))
+			}
+			g.Unit = u.name
+			// Round away the float noise of the conversion (0.8s is 800ms).
+			g.Threshold = roundSig(u.toFigure(x, fig))
+		}
+	default:
+		want := "a number"
+		if fig.Kind == Bool {
+			want = "true or false"
+		}
+		return g, p.unexpected(p.pos, want)
+	}
+
+	p.space()
+	if p.pos < len(p.in) {
+		return g, p.errorf(p.pos, "unexpected %q after the threshold", string(p.in[p.pos:]))
+	}
+	return g, nil
+}
+
+// op reads an operator.
+func (p *parser) op() (Op, error) {
+	at := p.pos
+	rest := string(p.in[p.pos:])
+	for _, op := range []Op{LessEqual, GreaterEqual, Equal, NotEqual, Less, Greater} {
+		if strings.HasPrefix(rest, string(op)) {
+			p.pos += len(op)
+			return op, nil
+		}
+	}
+	if strings.HasPrefix(rest, "=") {
+		return "", p.errorf(at, `unexpected "=", want == to compare`)
+	}
+	return "", p.unexpected(at, "an operator (< <= > >= == !=)")
+}
+
+// unitHint says how a threshold for f is written.
+func unitHint(f Figure) string {
+	switch f.Kind {
+	case Duration:
+		return "write it in µs, ms, s or m, or a bare number of " + f.Unit
+	case Ratio:
+		return "write it in % or as a bare fraction"
+	case Score:
+		return "write it as a bare number or in %"
+	}
+	return "write it as a bare number"
+}
+
+// roundSig rounds x to 12 significant digits.
+func roundSig(x float64) float64 {
+	if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+		return x
+	}
+	p := math.Pow(10, 11-math.Floor(math.Log10(math.Abs(x))))
+	return math.Round(x*p) / p
+}
+
+// CheckStreams checks that every stream figure of gates names one of
+// streams, so that a misspelt stream is refused before a run (with the
+// profile's stream names) or before judging a record.
+func CheckStreams(gates []Gate, streams []string) error {
+	for _, g := range gates {
+		if g.Figure.Stream == "" {
+			continue
+		}
+		found := false
+		for _, s := range streams {
+			if s == g.Figure.Stream {
+				found = true
+				break
+			}
+		}
+		if !found {
+			col := g.col + len("stream.")
+			return &Error{Expr: g.Expr, Col: col, Msg: fmt.Sprintf("no stream %q%s", g.Figure.Stream, suggest(g.Figure.Stream, streams))}
+		}
+	}
+	return nil
+}
