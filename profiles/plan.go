@@ -1,19 +1,17 @@
 package profiles
 
 import (
-	"cmp"
 	"container/heap"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"net/http"
-	"slices"
 	"time"
 )
 
 // Plan is a profile turned into an arrival schedule: totals, the offered count
-// of every window, and the burst window, all known before anything is sent.
-// The arrivals themselves are produced lazily by Schedule.
+// of every window and second, and the burst window, all known before anything
+// is sent. The arrivals themselves are produced lazily by Schedule.
 type Plan struct {
 	Profile  *Profile
 	Streams  []StreamPlan
@@ -21,16 +19,21 @@ type Plan struct {
 	Window   time.Duration // window length of Offered
 	Burst    Burst         // the burst window
 	PeakRate float64       // the highest offered count of any 1 s window, per second
+	PeakAt   time.Duration // the start of the first second with PeakRate
 
-	templates []Template
+	c *compiled
 }
 
 // StreamPlan is one stream's share of the plan.
 type StreamPlan struct {
-	Name    string
-	Burst   bool
-	Total   int64
-	Offered []int64 // planned arrivals per window, keyed by intended time
+	Name      string
+	Burst     bool
+	Shape     string // the arrival shape in one line
+	Total     int64
+	Offered   []int64 // planned arrivals per window, keyed by intended time
+	PerSecond []int64 // planned arrivals per second of the run
+	PeakRate  float64 // the stream's highest per-second count
+	Retry     *Retry  // the stream's retry policy, nil for none
 }
 
 // Burst is the window [Start, End] from the first to the last arrival planned
@@ -51,7 +54,8 @@ type Arrival struct {
 	Subscriber int64         // fan-out subscriber
 }
 
-// Request is an arrival's rendered request.
+// Request is an arrival's rendered request. It carries real header values
+// and bodies, secrets included: send it, do not log it.
 type Request struct {
 	Method string
 	Path   string
@@ -59,21 +63,39 @@ type Request struct {
 	Body   []byte
 }
 
+// maxPlanned bounds a plan's expected size, so that a typo cannot plan for
+// hours.
+const maxPlanned = 2e9
+
 // NewPlan plans p: it walks the schedule once to count totals and offered
 // rates (constant memory), and refuses a plan above p.MaxRate.
 func NewPlan(p *Profile) (*Plan, error) {
-	pl := &Plan{Profile: p, Window: p.Analysis.Window}
-	nwin := int((p.Duration + pl.Window - 1) / pl.Window)
-	for _, s := range p.Streams {
-		t, err := ParseTemplate(s.Request.Path)
-		if err != nil {
-			return nil, err
+	c := p.c
+	if c == nil {
+		// A profile built in code or a Redacted copy: resolve it now.
+		if probs := p.problems(); len(probs) > 0 {
+			return nil, p.errorAt(probs[0])
 		}
-		pl.templates = append(pl.templates, t)
-		pl.Streams = append(pl.Streams, StreamPlan{Name: s.Name, Burst: s.Burst, Offered: make([]int64, nwin)})
-		pl.Burst.Marked = pl.Burst.Marked || s.Burst
+		var probs []problem
+		if c, probs = p.compile(); len(probs) > 0 {
+			return nil, p.errorAt(probs[0])
+		}
 	}
-	perSecond := make([]int64, int((p.Duration+time.Second-1)/time.Second))
+	pl := &Plan{Profile: p, Window: p.Analysis.Window, c: c}
+	nwin := int((p.Duration + pl.Window - 1) / pl.Window)
+	nsec := int((p.Duration + time.Second - 1) / time.Second)
+	expected := 0.0
+	for i := range p.Streams {
+		s := &p.Streams[i]
+		pl.Streams = append(pl.Streams, StreamPlan{Name: s.Name, Burst: s.Burst, Shape: s.Shape(), Retry: s.Retry,
+			Offered: make([]int64, nwin), PerSecond: make([]int64, nsec)})
+		pl.Burst.Marked = pl.Burst.Marked || s.Burst
+		expected += pl.expected(i)
+	}
+	if expected > maxPlanned {
+		return nil, p.errorAt(problem{"$.streams", fmt.Sprintf("the plan would hold about %.3g requests, above the limit of %.0g", expected, float64(maxPlanned))})
+	}
+	perSecond := make([]int64, nsec)
 	first := true
 	sc := pl.Schedule()
 	for {
@@ -84,7 +106,9 @@ func NewPlan(p *Profile) (*Plan, error) {
 		sp := &pl.Streams[a.Stream]
 		sp.Total++
 		sp.Offered[int(a.At/pl.Window)]++
-		perSecond[int(a.At/time.Second)]++
+		sec := int(a.At / time.Second)
+		sp.PerSecond[sec]++
+		perSecond[sec]++
 		pl.Total++
 		if sp.Burst {
 			if first {
@@ -94,37 +118,69 @@ func NewPlan(p *Profile) (*Plan, error) {
 			pl.Burst.End = a.At
 		}
 	}
-	for _, n := range perSecond {
-		pl.PeakRate = math.Max(pl.PeakRate, float64(n))
+	for i, n := range perSecond {
+		if float64(n) > pl.PeakRate {
+			pl.PeakRate, pl.PeakAt = float64(n), time.Duration(i)*time.Second
+		}
+	}
+	for i := range pl.Streams {
+		for _, n := range pl.Streams[i].PerSecond {
+			pl.Streams[i].PeakRate = math.Max(pl.Streams[i].PeakRate, float64(n))
+		}
 	}
 	if p.MaxRate > 0 && pl.PeakRate > p.MaxRate {
-		return nil, &Error{File: p.path, Msg: fmt.Sprintf("max_rate: the plan peaks at %.0f requests/s, above max_rate %.0f", pl.PeakRate, p.MaxRate)}
+		return nil, p.errorAt(problem{"$.max_rate", fmt.Sprintf("the plan peaks at %.0f requests/s at %v, above max_rate %g", pl.PeakRate, pl.PeakAt, p.MaxRate)})
 	}
 	return pl, nil
 }
 
-// Request renders arrival a's request template.
-func (pl *Plan) Request(a Arrival) Request {
-	s := pl.Profile.Streams[a.Stream]
-	r := Request{
-		Method: s.Request.Method,
-		Path: pl.templates[a.Stream].Render(Vars{
-			Subscriber: a.Subscriber,
-			Event:      a.Event,
-			Seq:        a.StreamSeq,
-			Rand:       mix(uint64(pl.Profile.Seed) ^ uint64(a.Stream)<<48 ^ uint64(a.StreamSeq)),
-		}),
+// expected is stream i's expected arrival count, in closed form.
+func (pl *Plan) expected(i int) float64 {
+	p := pl.Profile
+	s := &p.Streams[i]
+	if s.FanOut == nil {
+		return s.rateFunc(p.Duration, pl.c.streams[i].series).total()
 	}
-	if len(s.Request.Headers) > 0 {
-		r.Header = make(http.Header, len(s.Request.Headers))
-		for k, v := range s.Request.Headers {
-			r.Header.Set(k, v)
+	e := s.FanOut.Events
+	n := float64(len(e.At) + e.Count)
+	if e.Rate > 0 {
+		n = e.Rate * (p.Duration - e.Start).Seconds()
+	}
+	return n * float64(s.FanOut.Subscribers.Count)
+}
+
+// rand returns arrival a's random bits, fixed by the seed.
+func (pl *Plan) rand(a Arrival) uint64 {
+	return mix(uint64(pl.Profile.Seed) ^ uint64(a.Stream)<<48 ^ uint64(a.StreamSeq))
+}
+
+// Request renders arrival a's request: the template picked by weight, with
+// placeholders filled in and environment values in place.
+func (pl *Plan) Request(a Arrival) Request {
+	cs := &pl.c.streams[a.Stream]
+	r := pl.rand(a)
+	cr := &cs.reqs[cs.pick(mix(r^0x5eed))]
+	v := Vars{Subscriber: a.Subscriber, Event: a.Event, Seq: a.StreamSeq, Rand: r}
+	req := Request{Method: cr.method, Path: cr.path.Render(v)}
+	if len(cr.header) > 0 {
+		req.Header = make(http.Header, len(cr.header))
+		for i, h := range cr.header {
+			v.Rand = mix(r ^ uint64(i+1)<<32)
+			req.Header.Set(h.key, h.value.Render(v))
 		}
 	}
-	if s.Request.Body != "" {
-		r.Body = []byte(s.Request.Body)
+	v.Rand = mix(r ^ 0xb0d7)
+	if body := cr.body.Render(v); body != "" {
+		req.Body = []byte(body)
 	}
-	return r
+	return req
+}
+
+// RetryRand returns the random value in [0, 1) that places the jitter of
+// arrival a's given attempt (see Retry.Delay), fixed by the seed, so that
+// the same run retries at the same offsets.
+func (pl *Plan) RetryRand(a Arrival, attempt int) float64 {
+	return unit(mix(pl.rand(a) ^ 0x7e7a1 ^ uint64(attempt)<<40))
 }
 
 // Schedule yields a plan's arrivals in time order (ties by stream index).
@@ -139,21 +195,18 @@ type Schedule struct {
 func (pl *Plan) Schedule() *Schedule {
 	p := pl.Profile
 	sc := &Schedule{end: p.Duration}
-	for i, s := range p.Streams {
-		rng := rand.New(rand.NewPCG(uint64(p.Seed), uint64(i)))
+	for i := range p.Streams {
+		s := &p.Streams[i]
 		var g gen
-		switch {
-		case s.Constant != nil:
-			g = newRateGen(s.Constant, s.Arrivals == "poisson", p.Duration, rng)
-		case s.FanOut != nil:
-			g = newFanOutGen(s.FanOut, uint64(p.Seed), uint64(i))
+		if s.FanOut != nil {
+			g = newFanOutGen(s.FanOut, p.Duration, uint64(p.Seed), uint64(i))
+		} else {
+			rng := rand.New(rand.NewPCG(uint64(p.Seed), uint64(i)))
+			g = newRateGen(s.rateFunc(p.Duration, pl.c.streams[i].series), s.Arrivals == "poisson", rng)
 		}
-		if _, ok := g.peek(); ok {
-			sc.h = append(sc.h, genItem{g: g, stream: i})
+		if at, ok := g.peek(); ok && at < sc.end {
+			sc.h = append(sc.h, genItem{g: g, stream: i, at: at})
 		}
-	}
-	for i := range sc.h {
-		sc.h[i].at, _ = sc.h[i].g.peek()
 	}
 	heap.Init(&sc.h)
 	return sc
@@ -209,151 +262,4 @@ func (h *genHeap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
-}
-
-// rateGen sends at a constant rate, evenly spaced or as a Poisson process.
-type rateGen struct {
-	start, end time.Duration
-	period     float64 // mean gap in ns
-	poisson    bool
-	rng        *rand.Rand
-	n          int64
-	next       time.Duration
-	t          float64 // poisson: time of the next arrival in ns from start
-}
-
-func newRateGen(c *Constant, poisson bool, runEnd time.Duration, rng *rand.Rand) *rateGen {
-	end := runEnd
-	if c.Duration > 0 && c.Start+c.Duration < end {
-		end = c.Start + c.Duration
-	}
-	g := &rateGen{start: c.Start, end: end, period: float64(time.Second) / c.Rate, poisson: poisson, rng: rng}
-	g.advance()
-	return g
-}
-
-func (g *rateGen) advance() {
-	if g.poisson {
-		g.t += g.rng.ExpFloat64() * g.period
-		g.next = g.start + time.Duration(g.t)
-		return
-	}
-	g.next = g.start + time.Duration(float64(g.n)*g.period)
-}
-
-func (g *rateGen) peek() (time.Duration, bool) { return g.next, g.next < g.end }
-
-func (g *rateGen) pop() Arrival {
-	a := Arrival{At: g.next, StreamSeq: g.n}
-	g.n++
-	g.advance()
-	return a
-}
-
-// fanOutGen expands each trigger event into one arrival per subscriber after
-// a reaction delay. An event is expanded only when the schedule reaches it, so
-// memory holds the subscribers of overlapping events, never the whole plan.
-type fanOutGen struct {
-	f      *FanOut
-	seed   uint64
-	stream uint64
-	events []time.Duration
-	ei     int        // next event to expand
-	active cursorHeap // expanded events with arrivals left
-	n      int64
-}
-
-type cursor struct {
-	event int64
-	items []subArrival
-}
-
-type subArrival struct {
-	at  time.Duration
-	sub int64
-}
-
-func newFanOutGen(f *FanOut, seed, stream uint64) *fanOutGen {
-	g := &fanOutGen{f: f, seed: seed, stream: stream}
-	if len(f.Events.At) > 0 {
-		g.events = slices.Clone(f.Events.At)
-		slices.Sort(g.events)
-	} else {
-		for i := 0; i < f.Events.Count; i++ {
-			g.events = append(g.events, f.Events.Start+time.Duration(int64(f.Events.Over)*int64(i)/int64(f.Events.Count)))
-		}
-	}
-	return g
-}
-
-// fill expands events that start no later than the earliest pending arrival.
-func (g *fanOutGen) fill() {
-	for g.ei < len(g.events) && (len(g.active) == 0 || g.events[g.ei] <= g.active[0].items[0].at) {
-		ev := int64(g.ei)
-		rng := rand.New(rand.NewPCG(g.seed^uint64(ev)<<20, g.stream))
-		items := make([]subArrival, g.f.Subscribers)
-		for s := range items {
-			items[s] = subArrival{at: g.events[ev] + g.f.Reaction.sample(rng), sub: int64(s)}
-		}
-		slices.SortFunc(items, func(a, b subArrival) int {
-			if c := cmp.Compare(a.at, b.at); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.sub, b.sub)
-		})
-		heap.Push(&g.active, cursor{event: ev, items: items})
-		g.ei++
-	}
-}
-
-func (g *fanOutGen) peek() (time.Duration, bool) {
-	g.fill()
-	if len(g.active) == 0 {
-		return 0, false
-	}
-	return g.active[0].items[0].at, true
-}
-
-func (g *fanOutGen) pop() Arrival {
-	g.fill()
-	c := &g.active[0]
-	it := c.items[0]
-	a := Arrival{At: it.at, StreamSeq: g.n, Event: c.event, Subscriber: it.sub}
-	g.n++
-	c.items = c.items[1:]
-	if len(c.items) == 0 {
-		heap.Pop(&g.active)
-	} else {
-		heap.Fix(&g.active, 0)
-	}
-	return a
-}
-
-type cursorHeap []cursor
-
-func (h cursorHeap) Len() int { return len(h) }
-func (h cursorHeap) Less(i, j int) bool {
-	if h[i].items[0].at != h[j].items[0].at {
-		return h[i].items[0].at < h[j].items[0].at
-	}
-	return h[i].event < h[j].event
-}
-func (h cursorHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *cursorHeap) Push(x any)   { *h = append(*h, x.(cursor)) }
-func (h *cursorHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
-
-// sample draws one delay.
-func (d Delay) sample(rng *rand.Rand) time.Duration {
-	switch d.Dist {
-	case "uniform":
-		return d.Min + time.Duration(rng.Int64N(int64(d.Max-d.Min)+1))
-	case "exponential":
-		return time.Duration(rng.ExpFloat64() * float64(d.Mean))
-	}
-	return d.Value
 }

@@ -1,21 +1,38 @@
 // Package profiles describes traffic bursts and turns them into plans.
 //
-// A profile is a YAML document of named streams. Each stream has a request
-// template and an arrival shape: a constant rate, or a fan-out, where trigger
-// events each cause one request per subscriber after that subscriber's
-// reaction delay (the incident shape: one team change, one refetch per online
-// user). Planning turns a profile and its seed into a deterministic,
-// time-sorted schedule of arrivals, produced lazily so that long plans never
-// sit in memory. Same profile and seed, same schedule, bit for bit.
+// The arrival model comes first. Every stream of a profile has a rate
+// function r(t), requests per second over the run, and its cumulative
+// Λ(t) = ∫₀ᵗ r. Rate shapes (constant, ramp, stages, spike, sine, replay)
+// give Λ in closed form, so arrivals come from inverting it: evenly spaced
+// arrivals put the k-th request (k = 0, 1, …) at Λ⁻¹(k); Poisson arrivals put
+// them at Λ⁻¹(S_k), where S_k are the arrival times of a unit-rate Poisson
+// process. Either way a stream over [a, b) holds about Λ(b) − Λ(a) requests,
+// exactly ⌈Λ(b)⌉ − ⌈Λ(a)⌉ when even, and totals are known before anything is
+// sent. A fan-out stream is the incident's shape instead: trigger events
+// (listed, counted or at a rate) each cause one request per subscriber after
+// that subscriber's reaction delay, optionally coalesced so that a client
+// refetches at most once per window however many events arrive.
 //
-// The arrival model is open: the schedule says when each request is meant to
-// leave, whatever happened to the ones before it.
+// Planning turns a profile and its seed into a deterministic, time-sorted
+// schedule of arrivals, produced lazily so that long plans never sit in
+// memory: same profile and seed, same schedule, bit for bit. The model is
+// open: the schedule says when each request is meant to leave, whatever
+// happened to the ones before it.
+//
+// A profile is YAML (see docs/profiles.md), decoded strictly: unknown fields
+// are errors, and every error names the file, line, column and field.
+// Header values and bodies may read secrets from the environment with
+// ${NAME}; the Profile keeps the text as written and only the Plan holds the
+// values, so a Profile is safe to print (see Profile.Redacted and
+// Profile.Secrets).
 package profiles
 
 import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/burstlab/burstlab/sim"
@@ -35,7 +52,9 @@ type Profile struct {
 	Analysis Analysis      `yaml:"analysis"`
 	Gates    []string      `yaml:"gates"`
 
-	path string // file the profile was read from, for messages
+	path string    // file the profile was read from, for messages
+	src  []byte    // the YAML text, to place errors found after parsing
+	c    *compiled // templates, secrets and rate functions, set by Parse
 }
 
 // Target says where requests go: a base URL, or the embedded simulator.
@@ -63,58 +82,41 @@ type Analysis struct {
 	LatenessBound  time.Duration `yaml:"lateness_bound"`  // send-lateness p99 above it flags a saturated generator, default 10ms
 }
 
-// Stream is one named flow of requests with a single arrival shape.
+// Stream is one named flow of requests with a single arrival shape: exactly
+// one of Constant, Ramp, Stages, Spike, Sine, Replay and FanOut is set.
 type Stream struct {
-	Name     string          `yaml:"name"`
-	Burst    bool            `yaml:"burst"`    // the stream forms the burst window
-	Arrivals string          `yaml:"arrivals"` // even (default) or poisson, for rate shapes
-	Request  RequestTemplate `yaml:"request"`
-	Constant *Constant       `yaml:"constant"`
-	FanOut   *FanOut         `yaml:"fanout"`
+	Name     string `yaml:"name"`
+	Burst    bool   `yaml:"burst"`    // the stream forms the burst window
+	Arrivals string `yaml:"arrivals"` // even (default) or poisson, for rate shapes
+
+	// Request is the stream's one request template; Requests is a weighted
+	// mix instead (each arrival picks one by weight, fixed by the seed).
+	Request  RequestTemplate   `yaml:"request"`
+	Requests []RequestTemplate `yaml:"requests"`
+
+	Constant *Constant `yaml:"constant"`
+	Ramp     *Ramp     `yaml:"ramp"`
+	Stages   []Stage   `yaml:"stages"`
+	Spike    *Spike    `yaml:"spike"`
+	Sine     *Sine     `yaml:"sine"`
+	Replay   *Replay   `yaml:"replay"`
+	FanOut   *FanOut   `yaml:"fanout"`
+
+	// Retry is the client's retry policy for this stream's requests; the
+	// attack engine issues the retries at run time.
+	Retry *Retry `yaml:"retry"`
 }
 
-// RequestTemplate describes a stream's requests. Path may hold placeholders
-// (see Template).
+// RequestTemplate describes a stream's requests. Path, header values and the
+// body may hold placeholders (see Template); header values and the body may
+// also read ${NAME} from the environment.
 type RequestTemplate struct {
-	Method  string            `yaml:"method"` // default GET
-	Path    string            `yaml:"path"`
-	Headers map[string]string `yaml:"headers"`
-	Body    string            `yaml:"body"`
-}
-
-// Constant sends Rate requests per second from Start for Duration (default:
-// to the end of the run).
-type Constant struct {
-	Rate     float64       `yaml:"rate"`
-	Start    time.Duration `yaml:"start"`
-	Duration time.Duration `yaml:"duration"`
-}
-
-// FanOut is the incident's shape: every trigger event causes one request per
-// subscriber, each after the subscriber's own reaction delay.
-type FanOut struct {
-	Events      Events `yaml:"events"`
-	Subscribers int    `yaml:"subscribers"`
-	Reaction    Delay  `yaml:"reaction"`
-}
-
-// Events are the trigger times of a fan-out: an explicit list, or Count
-// events spread evenly over Over starting at Start.
-type Events struct {
-	At    []time.Duration `yaml:"at"`
-	Count int             `yaml:"count"`
-	Start time.Duration   `yaml:"start"`
-	Over  time.Duration   `yaml:"over"`
-}
-
-// Delay is a random delay distribution: fixed (Value), uniform (Min..Max) or
-// exponential (Mean).
-type Delay struct {
-	Dist  string        `yaml:"dist"` // fixed, uniform, exponential
-	Value time.Duration `yaml:"value"`
-	Min   time.Duration `yaml:"min"`
-	Max   time.Duration `yaml:"max"`
-	Mean  time.Duration `yaml:"mean"`
+	Weight   float64           `yaml:"weight"` // share in a Requests mix, default 1
+	Method   string            `yaml:"method"` // default GET
+	Path     string            `yaml:"path"`
+	Headers  map[string]string `yaml:"headers"`
+	Body     string            `yaml:"body"`
+	BodyFile string            `yaml:"body_file"` // read at load time, relative to the profile's directory
 }
 
 // Path returns the file the profile was loaded from ("" when parsed from bytes).
@@ -125,22 +127,29 @@ func (p *Profile) Path() string { return p.path }
 func Load(path string) (*Profile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, &Error{File: path, Msg: readError(err)}
 	}
 	return Parse(path, data)
 }
 
 // Parse decodes a profile strictly (unknown fields are errors), applies
-// defaults and validates it. name is used in error messages.
+// defaults, validates it and resolves what it refers to: environment
+// variables, body files and replay files, read relative to name's directory.
+// name is used in error messages.
 func Parse(name string, data []byte) (*Profile, error) {
 	var p Profile
 	if err := yaml.UnmarshalWithOptions(data, &p, yaml.Strict()); err != nil {
-		return nil, &Error{File: name, Msg: yaml.FormatError(err, false, false)}
+		return nil, &Error{File: name, Msg: oneLine(yaml.FormatError(err, false, false))}
 	}
 	p.path = name
+	p.src = data
 	p.applyDefaults()
-	if err := p.validate(data); err != nil {
-		return nil, err
+	probs := p.problems()
+	if len(probs) == 0 {
+		p.c, probs = p.compile()
+	}
+	if len(probs) > 0 {
+		return nil, p.errorAt(probs[0])
 	}
 	return &p, nil
 }
@@ -162,29 +171,40 @@ func (e *Error) Error() string {
 	}
 	// goccy errors read "[3:5] unknown field ..."; turn them into file:3:5.
 	var l, c int
-	var rest string
 	if n, _ := fmt.Sscanf(e.Msg, "[%d:%d]", &l, &c); n == 2 {
-		if i := indexByte(e.Msg, ']'); i >= 0 {
-			rest = e.Msg[i+1:]
-		}
+		rest := e.Msg[strings.IndexByte(e.Msg, ']')+1:]
 		return fmt.Sprintf("%s:%d:%d:%s", e.File, l, c, rest)
 	}
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
-func indexByte(s string, b byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == b {
-			return i
-		}
-	}
-	return -1
 }
 
 // IsError reports whether err is a profile error (bad input, exit 2).
 func IsError(err error) bool {
 	var pe *Error
 	return errors.As(err, &pe)
+}
+
+// oneLine keeps a message on one line, as the CLI prints it.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// readError describes a file error without Go's "open FILE:" prefix when
+// the caller names the file already.
+func readError(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("cannot read: %v", pe.Err)
+	}
+	return err.Error()
+}
+
+// resolve returns name relative to the profile's directory.
+func (p *Profile) resolve(name string) string {
+	if filepath.IsAbs(name) || p.path == "" {
+		return name
+	}
+	return filepath.Join(filepath.Dir(p.path), name)
 }
 
 func (p *Profile) applyDefaults() {
@@ -222,11 +242,47 @@ func (p *Profile) applyDefaults() {
 	}
 	for i := range p.Streams {
 		s := &p.Streams[i]
-		if s.Request.Method == "" {
-			s.Request.Method = "GET"
-		}
 		if s.Arrivals == "" {
 			s.Arrivals = "even"
 		}
+		if s.Request.Method == "" && len(s.Requests) == 0 {
+			s.Request.Method = "GET"
+		}
+		for j := range s.Requests {
+			r := &s.Requests[j]
+			if r.Method == "" {
+				r.Method = "GET"
+			}
+			if r.Weight == 0 {
+				r.Weight = 1
+			}
+		}
+		if s.Replay != nil {
+			if s.Replay.Speed == 0 {
+				s.Replay.Speed = 1
+			}
+			if s.Replay.Scale == 0 {
+				s.Replay.Scale = 1
+			}
+		}
+		if s.Retry != nil {
+			s.Retry.applyDefaults()
+		}
 	}
+}
+
+// mix returns the stream's request templates: Requests, or Request alone.
+func (s *Stream) mix() []RequestTemplate {
+	if len(s.Requests) > 0 {
+		return s.Requests
+	}
+	return []RequestTemplate{s.Request}
+}
+
+// mixPath is the YAML path of the stream's i-th request template.
+func mixPath(at string, s *Stream, i int) string {
+	if len(s.Requests) > 0 {
+		return fmt.Sprintf("%s.requests[%d]", at, i)
+	}
+	return at + ".request"
 }

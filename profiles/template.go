@@ -6,13 +6,18 @@ import (
 	"strings"
 )
 
-// Template is a request path with placeholders, learned in a minute:
+// Template is a request path, header value or body with placeholders,
+// learned in a minute:
 //
 //	{subscriber}   the fan-out subscriber id (0 for rate streams)
 //	{event}        the fan-out trigger event index
 //	{seq}          the arrival's index within its stream
 //	{rand:1..1000} a uniform integer in the range, fixed by the seed
 //	{choice:a,b,c} one of the listed words, fixed by the seed
+//
+// In a path every "{" opens a placeholder. In header values and bodies a
+// "{" opens one only when a lowercase name follows it, so JSON bodies need no
+// escaping, and "${NAME}" is left alone for environment interpolation.
 type Template struct {
 	parts []part
 }
@@ -32,30 +37,56 @@ type Vars struct {
 	Rand       uint64 // per-arrival random bits, from the plan's seed
 }
 
-// ParseTemplate parses s; errors name the bad placeholder.
+// ParseTemplate parses a path template; errors name the bad placeholder.
 func ParseTemplate(s string) (Template, error) {
+	return parseTemplate(s, false)
+}
+
+// parseTextTemplate parses a header value or body template: a "{" opens a
+// placeholder only when a lowercase letter follows it and no "$" precedes it.
+func parseTextTemplate(s string) (Template, error) {
+	return parseTemplate(s, true)
+}
+
+func parseTemplate(s string, lenient bool) (Template, error) {
 	var t Template
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '{')
-		if i < 0 {
-			t.parts = append(t.parts, part{lit: s})
-			break
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			t.parts = append(t.parts, part{lit: lit.String()})
+			lit.Reset()
 		}
-		if i > 0 {
-			t.parts = append(t.parts, part{lit: s[:i]})
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c != '{' || (lenient && !opensPlaceholder(s, i)) {
+			lit.WriteByte(c)
+			i++
+			continue
 		}
 		j := strings.IndexByte(s[i:], '}')
 		if j < 0 {
-			return t, fmt.Errorf("unclosed placeholder in %q", s)
+			return Template{}, fmt.Errorf("unclosed placeholder in %q", s)
 		}
 		p, err := parsePlaceholder(s[i+1 : i+j])
 		if err != nil {
-			return t, err
+			return Template{}, err
 		}
+		flush()
 		t.parts = append(t.parts, p)
-		s = s[i+j+1:]
+		i += j + 1
 	}
+	flush()
 	return t, nil
+}
+
+// opensPlaceholder reports whether the "{" at s[i] starts a placeholder in a
+// header value or body.
+func opensPlaceholder(s string, i int) bool {
+	if i > 0 && s[i-1] == '$' {
+		return false
+	}
+	return i+1 < len(s) && s[i+1] >= 'a' && s[i+1] <= 'z'
 }
 
 func parsePlaceholder(s string) (part, error) {
@@ -70,7 +101,7 @@ func parsePlaceholder(s string) (part, error) {
 		a, b, ok := strings.Cut(arg, "..")
 		lo, err1 := strconv.ParseInt(a, 10, 64)
 		hi, err2 := strconv.ParseInt(b, 10, 64)
-		if !ok || err1 != nil || err2 != nil || hi < lo {
+		if !ok || err1 != nil || err2 != nil || hi < lo || hi-lo < 0 {
 			return part{}, fmt.Errorf("placeholder {%s}: want {rand:LO..HI} with LO <= HI", s)
 		}
 		return part{kind: name, lo: lo, hi: hi}, nil
@@ -84,8 +115,38 @@ func parsePlaceholder(s string) (part, error) {
 	return part{}, fmt.Errorf("unknown placeholder {%s} (know subscriber, event, seq, rand, choice)", s)
 }
 
+// constant returns the template's text when it has no placeholders.
+func (t Template) constant() (string, bool) {
+	switch {
+	case len(t.parts) == 0:
+		return "", true
+	case len(t.parts) == 1 && t.parts[0].kind == "":
+		return t.parts[0].lit, true
+	}
+	return "", false
+}
+
+// mapLiterals returns a copy of t with f applied to every literal part.
+func (t Template) mapLiterals(f func(string) (string, error)) (Template, error) {
+	out := Template{parts: make([]part, len(t.parts))}
+	for i, p := range t.parts {
+		if p.kind == "" {
+			s, err := f(p.lit)
+			if err != nil {
+				return Template{}, err
+			}
+			p.lit = s
+		}
+		out.parts[i] = p
+	}
+	return out, nil
+}
+
 // Render fills the template in.
 func (t Template) Render(v Vars) string {
+	if s, ok := t.constant(); ok {
+		return s
+	}
 	var b strings.Builder
 	r := v.Rand
 	for _, p := range t.parts {
@@ -100,7 +161,7 @@ func (t Template) Render(v Vars) string {
 			b.WriteString(strconv.FormatInt(v.Seq, 10))
 		case "rand":
 			r = mix(r)
-			b.WriteString(strconv.FormatInt(p.lo+int64(r%uint64(p.hi-p.lo+1)), 10))
+			b.WriteString(strconv.FormatInt(p.lo+int64(r%(uint64(p.hi-p.lo)+1)), 10))
 		case "choice":
 			r = mix(r)
 			b.WriteString(p.choices[r%uint64(len(p.choices))])
@@ -115,4 +176,9 @@ func mix(x uint64) uint64 {
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
 	return x ^ (x >> 31)
+}
+
+// unit maps random bits to a float64 in [0, 1).
+func unit(x uint64) float64 {
+	return float64(x>>11) / (1 << 53)
 }

@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 	"time"
@@ -16,25 +17,12 @@ type problem struct {
 	msg  string
 }
 
-// validate checks the decoded profile and reports the first problem with the
-// line and column of the offending field in data.
-func (p *Profile) validate(data []byte) error {
-	probs := p.problems()
-	if len(probs) == 0 {
-		return nil
-	}
-	pr := probs[0]
-	line, col := position(data, pr.path)
-	field := strings.TrimPrefix(pr.path, "$.")
-	return &Error{File: p.path, Line: line, Col: col, Msg: fmt.Sprintf("%s: %s", field, pr.msg)}
-}
-
 // position finds the line and column of a YAML path in data; it falls back to
 // the nearest existing parent.
 func position(data []byte, path string) (line, col int) {
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return 0, 0
+		return 1, 1
 	}
 	for p := path; p != "$" && p != ""; p = parentPath(p) {
 		yp, err := yaml.PathString(p)
@@ -48,7 +36,7 @@ func position(data []byte, path string) (line, col int) {
 		pos := n.GetToken().Position
 		return pos.Line, pos.Column
 	}
-	return 0, 0
+	return 1, 1 // a field missing at the top level: point at the document
 }
 
 func parentPath(p string) string {
@@ -59,18 +47,51 @@ func parentPath(p string) string {
 	return p[:i]
 }
 
+// errorAt turns a problem into an Error placed at its field in the source.
+func (p *Profile) errorAt(pr problem) *Error {
+	line, col := position(p.src, pr.path)
+	field := strings.TrimPrefix(pr.path, "$.")
+	return &Error{File: p.path, Line: line, Col: col, Msg: oneLine(p.Redact(fmt.Sprintf("%s: %s", field, pr.msg)))}
+}
+
+// finite reports whether v is a usable number (not NaN or ±Inf).
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// maxRate bounds every rate a profile may ask for, so that a typo cannot
+// plan forever.
+const maxRate = 1e7
+
 func (p *Profile) problems() []problem {
 	var out []problem
 	add := func(path, format string, args ...any) {
 		out = append(out, problem{path, fmt.Sprintf(format, args...)})
 	}
+	rate := func(path string, v float64, positive bool) {
+		switch {
+		case !finite(v) || v < 0 || (positive && v == 0):
+			if positive {
+				add(path, "must be > 0, got %v", v)
+			} else {
+				add(path, "must be >= 0, got %v", v)
+			}
+		case v > maxRate:
+			add(path, "must be <= %g requests/s, got %v", float64(maxRate), v)
+		}
+	}
+	nonneg := func(path string, d time.Duration) {
+		if d < 0 {
+			add(path, "must be >= 0, got %v", d)
+		}
+	}
 	if p.Duration <= 0 {
 		add("$.duration", "must be > 0, got %v", p.Duration)
+	} else if p.Duration > 30*24*time.Hour {
+		add("$.duration", "must be at most 720h, got %v", p.Duration)
 	}
 	if p.Warmup < 0 || (p.Duration > 0 && p.Warmup >= p.Duration) {
 		add("$.warmup", "must be >= 0 and shorter than duration, got %v", p.Warmup)
 	}
-	if p.MaxRate < 0 {
+	if p.MaxRate < 0 || !finite(p.MaxRate) {
 		add("$.max_rate", "must be >= 0, got %v", p.MaxRate)
 	}
 	switch {
@@ -97,21 +118,24 @@ func (p *Profile) problems() []problem {
 	a := p.Analysis
 	if a.Window < time.Millisecond {
 		add("$.analysis.window", "must be >= 1ms, got %v", a.Window)
+	} else if p.Duration > 0 && p.Duration/a.Window > 10_000_000 {
+		add("$.analysis.window", "makes %d windows of %v; use a longer window", p.Duration/a.Window, a.Window)
 	}
-	if a.Tolerance < 1 {
+	if !(a.Tolerance >= 1) || !finite(a.Tolerance) {
 		add("$.analysis.tolerance", "must be >= 1, got %v", a.Tolerance)
 	}
 	if a.HealthyWindows < 1 {
 		add("$.analysis.healthy_windows", "must be >= 1, got %d", a.HealthyWindows)
 	}
-	if a.ErrorRatio < 0 || a.ErrorRatio > 1 {
+	if !(a.ErrorRatio >= 0 && a.ErrorRatio <= 1) {
 		add("$.analysis.error_ratio", "must be within 0..1, got %v", a.ErrorRatio)
 	}
 	if len(p.Streams) == 0 {
 		add("$.streams", "needs at least one stream")
 	}
 	seen := map[string]bool{}
-	for i, s := range p.Streams {
+	for i := range p.Streams {
+		s := &p.Streams[i]
 		at := fmt.Sprintf("$.streams[%d]", i)
 		if s.Name == "" {
 			add(at+".name", "is required")
@@ -119,76 +143,237 @@ func (p *Profile) problems() []problem {
 			add(at+".name", "duplicate stream name %q", s.Name)
 		}
 		seen[s.Name] = true
-		if !strings.HasPrefix(s.Request.Path, "/") {
-			add(at+".request.path", "must start with /, got %q", s.Request.Path)
-		} else if _, err := ParseTemplate(s.Request.Path); err != nil {
-			add(at+".request.path", "%v", err)
+		r := s.Request
+		single := r.Path != "" || r.Body != "" || r.BodyFile != "" || len(r.Headers) > 0 || r.Weight != 0
+		if len(s.Requests) > 0 && single {
+			add(at+".request", "has both request and requests; pick one")
+		}
+		for j, r := range s.mix() {
+			rp := mixPath(at, s, j)
+			if !strings.HasPrefix(r.Path, "/") {
+				add(rp+".path", "must start with /, got %q", r.Path)
+			}
+			if !validMethod(r.Method) {
+				add(rp+".method", "must be an HTTP method such as GET or POST, got %q", r.Method)
+			}
+			if len(s.Requests) > 0 && (!(r.Weight > 0) || !finite(r.Weight)) {
+				add(rp+".weight", "must be > 0, got %v", r.Weight)
+			}
+			if r.Body != "" && r.BodyFile != "" {
+				add(rp+".body_file", "has both body and body_file; pick one")
+			}
+			for k := range r.Headers {
+				if !validToken(k) {
+					add(rp+".headers", "header name %q is not a valid HTTP token", k)
+				}
+			}
 		}
 		if s.Arrivals != "even" && s.Arrivals != "poisson" {
 			add(at+".arrivals", "must be even or poisson, got %q", s.Arrivals)
 		}
-		shapes := 0
-		if s.Constant != nil {
-			shapes++
-			c := s.Constant
-			if c.Rate <= 0 {
-				add(at+".constant.rate", "must be > 0, got %v", c.Rate)
-			}
-			if c.Start < 0 {
-				add(at+".constant.start", "must be >= 0, got %v", c.Start)
-			}
-			if c.Duration < 0 {
-				add(at+".constant.duration", "must be >= 0, got %v", c.Duration)
-			}
+		var shapes []string
+		if c := s.Constant; c != nil {
+			shapes = append(shapes, "constant")
+			rate(at+".constant.rate", c.Rate, true)
+			nonneg(at+".constant.start", c.Start)
+			nonneg(at+".constant.duration", c.Duration)
 		}
-		if s.FanOut != nil {
-			shapes++
-			f := s.FanOut
-			if f.Subscribers < 1 {
-				add(at+".fanout.subscribers", "must be >= 1, got %d", f.Subscribers)
+		if r := s.Ramp; r != nil {
+			shapes = append(shapes, "ramp")
+			rate(at+".ramp.from", r.From, false)
+			rate(at+".ramp.to", r.To, false)
+			if r.From == 0 && r.To == 0 {
+				add(at+".ramp", "from and to are both 0: the ramp sends nothing")
 			}
-			e := f.Events
-			if len(e.At) == 0 && e.Count < 1 {
-				add(at+".fanout.events", "needs at (a list of times) or count")
+			if r.Duration <= 0 {
+				add(at+".ramp.duration", "must be > 0, got %v", r.Duration)
 			}
-			if len(e.At) > 0 && e.Count > 0 {
-				add(at+".fanout.events", "has both at and count; pick one")
-			}
-			for j, t := range e.At {
-				if t < 0 {
-					add(fmt.Sprintf("%s.fanout.events.at[%d]", at, j), "must be >= 0, got %v", t)
-				}
-			}
-			if e.Over < 0 || e.Start < 0 {
-				add(at+".fanout.events", "start and over must be >= 0")
-			}
-			if msg := f.Reaction.check(); msg != "" {
-				add(at+".fanout.reaction", "%s", msg)
-			}
+			nonneg(at+".ramp.start", r.Start)
 		}
-		if shapes != 1 {
-			add(at, "needs exactly one arrival shape (constant or fanout), got %d", shapes)
+		if len(s.Stages) > 0 {
+			shapes = append(shapes, "stages")
+			var total time.Duration
+			top := 0.0
+			for j, st := range s.Stages {
+				sp := fmt.Sprintf("%s.stages[%d]", at, j)
+				rate(sp+".rate", st.Rate, false)
+				nonneg(sp+".duration", st.Duration)
+				total += st.Duration
+				top = math.Max(top, st.Rate)
+			}
+			if total <= 0 || top == 0 {
+				add(at+".stages", "send nothing: want some duration > 0 and some rate > 0")
+			}
+		} else if s.Stages != nil {
+			add(at+".stages", "needs at least one stage")
+		}
+		if k := s.Spike; k != nil {
+			shapes = append(shapes, "spike")
+			rate(at+".spike.base", k.Base, false)
+			rate(at+".spike.peak", k.Peak, true)
+			if k.Peak < k.Base {
+				add(at+".spike.peak", "must be >= base (%v), got %v", k.Base, k.Peak)
+			}
+			nonneg(at+".spike.start", k.Start)
+			nonneg(at+".spike.rise", k.Rise)
+			nonneg(at+".spike.hold", k.Hold)
+			nonneg(at+".spike.fall", k.Fall)
+		}
+		if w := s.Sine; w != nil {
+			shapes = append(shapes, "sine")
+			rate(at+".sine.mean", w.Mean, true)
+			rate(at+".sine.amplitude", w.Amplitude, false)
+			if w.Amplitude > w.Mean {
+				add(at+".sine.amplitude", "must be <= mean (%v) so the rate stays >= 0, got %v", w.Mean, w.Amplitude)
+			}
+			if w.Period <= 0 {
+				add(at+".sine.period", "must be > 0, got %v", w.Period)
+			}
+			nonneg(at+".sine.start", w.Start)
+			nonneg(at+".sine.duration", w.Duration)
+		}
+		if r := s.Replay; r != nil {
+			shapes = append(shapes, "replay")
+			switch {
+			case r.CSV == "" && r.AccessLog == "":
+				add(at+".replay", "needs csv or access_log")
+			case r.CSV != "" && r.AccessLog != "":
+				add(at+".replay", "has both csv and access_log; pick one")
+			}
+			if !(r.Speed > 0) || !finite(r.Speed) || r.Speed > 1e6 {
+				add(at+".replay.speed", "must be within (0, 1e6], got %v", r.Speed)
+			}
+			if !(r.Scale > 0) || !finite(r.Scale) || r.Scale > 1e6 {
+				add(at+".replay.scale", "must be within (0, 1e6], got %v", r.Scale)
+			}
+			nonneg(at+".replay.start", r.Start)
+		}
+		if f := s.FanOut; f != nil {
+			shapes = append(shapes, "fanout")
+			p.fanOutProblems(at+".fanout", f, add, rate)
+		}
+		if len(shapes) != 1 {
+			add(at, "needs exactly one arrival shape (constant, ramp, stages, spike, sine, replay or fanout), got %d %v", len(shapes), shapes)
+		}
+		if r := s.Retry; r != nil {
+			if field, msg := r.check(); msg != "" {
+				add(at+".retry."+field, "%s", msg)
+			}
 		}
 	}
 	return out
 }
 
-func (d Delay) check() string {
+func (p *Profile) fanOutProblems(at string, f *FanOut, add func(string, string, ...any), rate func(string, float64, bool)) {
+	sub := f.Subscribers
+	switch {
+	case !sub.Range && sub.Count < 1:
+		add(at+".subscribers", "must be >= 1, got %d", sub.Count)
+	case sub.Range && (sub.From < 0 || sub.To < sub.From):
+		add(at+".subscribers", "range needs 0 <= from <= to, got from %d to %d", sub.From, sub.To)
+	case sub.Count > 10_000_000:
+		add(at+".subscribers", "must be at most 10000000, got %d", sub.Count)
+	}
+	e := f.Events
+	kinds := 0
+	if len(e.At) > 0 {
+		kinds++
+	}
+	if e.Count != 0 {
+		kinds++
+		if e.Count < 0 || e.Count > 10_000_000 {
+			add(at+".events.count", "must be within 1..10000000, got %d", e.Count)
+		}
+	}
+	if e.Rate != 0 {
+		kinds++
+		rate(at+".events.rate", e.Rate, true)
+	}
+	switch {
+	case kinds == 0:
+		add(at+".events", "needs at (a list of times), count or rate")
+	case kinds > 1:
+		add(at+".events", "has more than one of at, count and rate; pick one")
+	}
+	for j, t := range e.At {
+		if t < 0 {
+			add(fmt.Sprintf("%s.events.at[%d]", at, j), "must be >= 0, got %v", t)
+		}
+	}
+	if e.Start < 0 {
+		add(at+".events.start", "must be >= 0, got %v", e.Start)
+	}
+	if e.Over < 0 {
+		add(at+".events.over", "must be >= 0, got %v", e.Over)
+	}
+	if e.Duration < 0 {
+		add(at+".events.duration", "must be >= 0, got %v", e.Duration)
+	}
+	if e.Rate == 0 && (e.Poisson || e.Duration != 0) {
+		add(at+".events", "poisson and duration go with rate")
+	}
+	if e.Count == 0 && e.Over != 0 {
+		add(at+".events.over", "goes with count")
+	}
+	if field, msg := f.Reaction.check(); msg != "" {
+		add(at+".reaction"+field, "%s", msg)
+	}
+	if f.Coalesce < 0 {
+		add(at+".coalesce", "must be >= 0, got %v", f.Coalesce)
+	}
+}
+
+func (d Delay) check() (field, msg string) {
+	const week = 7 * 24 * time.Hour
 	switch d.Dist {
 	case "", "fixed":
-		if d.Value < 0 {
-			return fmt.Sprintf("value must be >= 0, got %v", d.Value)
+		if d.Value < 0 || d.Value > week {
+			return ".value", fmt.Sprintf("must be within 0..168h, got %v", d.Value)
 		}
 	case "uniform":
-		if d.Min < 0 || d.Max < d.Min {
-			return fmt.Sprintf("uniform needs 0 <= min <= max, got min %v max %v", d.Min, d.Max)
+		if d.Min < 0 || d.Max < d.Min || d.Max > week {
+			return "", fmt.Sprintf("uniform needs 0 <= min <= max <= 168h, got min %v max %v", d.Min, d.Max)
 		}
 	case "exponential":
-		if d.Mean <= 0 {
-			return fmt.Sprintf("exponential needs mean > 0, got %v", d.Mean)
+		if d.Mean <= 0 || d.Mean > week {
+			return ".mean", fmt.Sprintf("exponential needs mean within (0, 168h], got %v", d.Mean)
+		}
+	case "lognormal":
+		if d.Median <= 0 || d.P99 < d.Median || d.P99 > week {
+			return "", fmt.Sprintf("lognormal needs 0 < median <= p99 <= 168h, got median %v p99 %v", d.Median, d.P99)
 		}
 	default:
-		return fmt.Sprintf("dist must be fixed, uniform or exponential, got %q", d.Dist)
+		return ".dist", fmt.Sprintf("must be fixed, uniform, exponential or lognormal, got %q", d.Dist)
 	}
-	return ""
+	return "", ""
+}
+
+// validMethod accepts an HTTP method token in upper case.
+func validMethod(m string) bool {
+	if m == "" {
+		return false
+	}
+	for _, c := range m {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// validToken reports whether s is an RFC 9110 token (a header name).
+func validToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
