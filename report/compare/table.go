@@ -36,10 +36,10 @@ func WriteTable(w io.Writer, c *Comparison) error {
 		return nil
 	}
 	fmt.Fprintln(w)
-	ct := newTable(w, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignLeft, tw.AlignLeft)
-	ct.Header("", "check", "measured", "threshold", "reason")
+	ct := newTable(w, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignLeft)
+	ct.Header("", "check", "measured", "threshold")
 	for _, r := range c.Checks {
-		if err := ct.Append(passText(r), r.Expr, r.Measured, r.Threshold, r.Reason); err != nil {
+		if err := ct.Append(passText(r), r.Expr, r.Measured, r.Threshold); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/report/gate"
+)
+
+// gateFlags are the flags of every command that judges a record.
+func gateFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: "gate", Usage: "exit 1 unless `EXPR` holds, e.g. 'p99_recovery < 30s' (repeatable; see docs/gates.md)"},
+		&cli.StringFlag{Name: "junit", Usage: "write the gate results as JUnit XML to `FILE`"},
+		&cli.StringFlag{Name: "summary", Usage: "write the gate results as Markdown to `FILE` (default: append them to $GITHUB_STEP_SUMMARY when it is set)"},
+	}
+}
+
+// parseGateFlags parses the profile's gates, then --gate's, so that a bad
+// gate is refused (exit 2) before a run is spent on it.
+func parseGateFlags(c *cli.Context, profileGates []string) ([]gate.Gate, error) {
+	pg, err := gate.ParseAll(profileGates)
+	if err != nil {
+		return nil, usagef("profile gates: %v", err)
+	}
+	fg, err := gate.ParseAll(c.StringSlice("gate"))
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return append(pg, fg...), nil
+}
+
+// applyGates judges rec against the profile's gates and --gate's, writes
+// --junit and --summary, prints the verdict on stderr and returns exit 1
+// when a gate failed.
+func applyGates(c *cli.Context, rec *report.Record, profileGates []string) error {
+	gates, err := parseGateFlags(c, profileGates)
+	if err != nil {
+		return err
+	}
+	if err := gate.CheckStreams(gates, gate.StreamNames(rec)); err != nil {
+		return usageError{err}
+	}
+	return reportGates(c, rec.Name, gate.Evaluate(rec, gates))
+}
+
+// reportGates writes results where the gate flags ask, prints the verdict
+// and turns a failed gate into exit 1. record names the record judged.
+func reportGates(c *cli.Context, record string, results []gate.Result) error {
+	if path := c.String("junit"); path != "" {
+		var b bytes.Buffer
+		if err := gate.WriteJUnit(&b, record, results); err != nil {
+			return err
+		}
+		if err := report.WriteFileAtomic(path, b.Bytes()); err != nil {
+			return fmt.Errorf("--junit: %w", err)
+		}
+	}
+	if err := writeSummary(c.String("summary"), record, results); err != nil {
+		return err
+	}
+	verdict := gate.Verdict(results)
+	if gate.Failed(results) > 0 {
+		return exitError{code: exitGateFail, msg: verdict}
+	}
+	if verdict != "" {
+		fmt.Fprintln(os.Stderr, "burstlab: "+verdict)
+	}
+	return nil
+}
+
+// writeSummary writes the Markdown results to path, or, without a path and
+// with gates, appends them to $GITHUB_STEP_SUMMARY: GitHub collects that
+// file after the step, and other tools of the step may have written to it
+// already, so it is appended to, not replaced.
+func writeSummary(path, record string, results []gate.Result) error {
+	var b bytes.Buffer
+	if err := gate.WriteMarkdown(&b, record, results); err != nil {
+		return err
+	}
+	if path != "" {
+		if err := report.WriteFileAtomic(path, b.Bytes()); err != nil {
+			return fmt.Errorf("--summary: %w", err)
+		}
+		return nil
+	}
+	step := os.Getenv("GITHUB_STEP_SUMMARY")
+	if step == "" || len(results) == 0 {
+		return nil
+	}
+	f, err := os.OpenFile(step, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("$GITHUB_STEP_SUMMARY: %w", err)
+	}
+	if _, err := f.Write(append(b.Bytes(), '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("$GITHUB_STEP_SUMMARY: %w", err)
+	}
+	return f.Close()
+}
