@@ -139,7 +139,7 @@ func Load(path string) (*Profile, error) {
 func Parse(name string, data []byte) (*Profile, error) {
 	var p Profile
 	if err := yaml.UnmarshalWithOptions(data, &p, yaml.Strict()); err != nil {
-		return nil, &Error{File: name, Msg: oneLine(yaml.FormatError(err, false, false))}
+		return nil, decodeError(name, data, err)
 	}
 	p.path = name
 	p.src = data

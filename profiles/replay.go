@@ -82,6 +82,7 @@ func readRateCSV(path string, rd io.Reader) ([]step, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading the header: %v", path, err)
 	}
+	head = slices.Clone(head) // the reader reuses its record
 	tcol, vcol, isCount := -1, -1, false
 	for i, h := range head {
 		switch strings.ToLower(strings.TrimSpace(h)) {

@@ -1,0 +1,100 @@
+package profiles
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// good is a valid profile; each malformed case changes one thing in it.
+const good = `name: v
+duration: 60s
+target: {url: "http://127.0.0.1:9"}
+streams:
+  - name: app
+    request: {path: /a}
+    constant: {rate: 10}
+  - name: teams
+    request:
+      path: /users/{subscriber}/teams
+      headers: {Authorization: "Bearer x"}
+    fanout:
+      events: {count: 3, start: 5s, over: 3s}
+      subscribers: 10
+      reaction: {dist: uniform, min: 0s, max: 2s}
+    retry: {max_attempts: 3, backoff: 500ms, jitter: 250ms, on: [5xx, timeout]}
+`
+
+func TestGoodProfile(t *testing.T) {
+	mustPlan(t, good)
+}
+
+func TestMalformedProfiles(t *testing.T) {
+	for _, tc := range []struct {
+		name, old, new string
+		want           string // "LINE:COL: message" (a regexp)
+	}{
+		{"unknown top-level field", "duration: 60s", "durration: 60s", `2:1: unknown field "durration"`},
+		{"unknown stream field", "constant: {rate: 10}", "constant: {rate: 10}\n    burts: true", `8:5: unknown field "burts"`},
+		{"unknown shape field", "constant: {rate: 10}", "constant: {rate: 10, strat: 5s}", `7:26: unknown field "strat"`},
+		{"bad duration", "duration: 60s", "duration: sixty", `2:11: duration: invalid duration "sixty" \(write durations such as 500ms, 60s or 1m30s\)`},
+		{"zero duration", "duration: 60s", "duration: 0s", `2:11: duration: must be > 0, got 0s`},
+		{"negative rate", "rate: 10}", "rate: -10}", `7:22: streams\[0\].constant.rate: must be > 0, got -10`},
+		{"NaN rate", "rate: 10}", "rate: .nan}", `7:22: streams\[0\].constant.rate: must be > 0, got NaN`},
+		{"huge rate", "rate: 10}", "rate: 1e12}", `7:22: streams\[0\].constant.rate: must be <= 1e\+07`},
+		{"two shapes", "constant: {rate: 10}", "constant: {rate: 10}\n    ramp: {from: 1, to: 2, duration: 1s}", `5:9: streams\[0\]: needs exactly one arrival shape .*got 2 \[constant ramp\]`},
+		{"no shape", "    constant: {rate: 10}\n", "", `5:9: streams\[0\]: needs exactly one arrival shape`},
+		{"path without slash", "path: /a}", "path: a}", `6:21: streams\[0\].request.path: must start with /, got "a"`},
+		{"unknown placeholder", "/users/{subscriber}/teams", "/users/{subscriber}/{team}", `10:13: streams\[1\].request.path: unknown placeholder \{team\}`},
+		{"bad arrivals", "  - name: app\n", "  - name: app\n    arrivals: bursty\n", `6:15: streams\[0\].arrivals: must be even or poisson, got "bursty"`},
+		{"duplicate name", "name: teams", "name: app", `8:11: streams\[1\].name: duplicate stream name "app"`},
+		{"duplicate key", "    constant: {rate: 10}\n", "    constant: {rate: 10}\n    constant: {rate: 20}\n", `8:5: mapping key "constant" already defined`},
+		{"ramp without duration", "constant: {rate: 10}", "ramp: {from: 1, to: 5}", `7:11: streams\[0\].ramp.duration: must be > 0, got 0s`},
+		{"stage rate", "constant: {rate: 10}", "stages: [{rate: 5, duration: 1s}, {rate: -1, duration: 1s}]", `7:46: streams\[0\].stages\[1\].rate: must be >= 0, got -1`},
+		{"spike below base", "constant: {rate: 10}", "spike: {base: 50, peak: 10, start: 1s}", `7:29: streams\[0\].spike.peak: must be >= base \(50\), got 10`},
+		{"sine swings below 0", "constant: {rate: 10}", "sine: {mean: 10, amplitude: 20, period: 10s}", `7:33: streams\[0\].sine.amplitude: must be <= mean`},
+		{"sine without period", "constant: {rate: 10}", "sine: {mean: 10}", `7:11: streams\[0\].sine.period: must be > 0`},
+		{"replay without file", "constant: {rate: 10}", "replay: {speed: 2}", `7:13: streams\[0\].replay: needs csv or access_log`},
+		{"subscribers zero", "subscribers: 10", "subscribers: 0", `14:20: streams\[1\].fanout.subscribers: must be >= 1, got 0`},
+		{"subscriber range backwards", "subscribers: 10", "subscribers: {from: 10, to: 5}", `14:20: streams\[1\].fanout.subscribers: range needs 0 <= from <= to`},
+		{"subscribers string", "subscribers: 10", "subscribers: many", `14:20: .*`},
+		{"events count and rate", "count: 3,", "count: 3, rate: 2,", `13:15: streams\[1\].fanout.events: has more than one of at, count and rate`},
+		{"unknown reaction dist", "dist: uniform", "dist: gaussian", `15:24: streams\[1\].fanout.reaction.dist: must be fixed, uniform, exponential or lognormal, got "gaussian"`},
+		{"lognormal p99 below median", "{dist: uniform, min: 0s, max: 2s}", "{dist: lognormal, median: 2s, p99: 1s}", `15:17: streams\[1\].fanout.reaction: lognormal needs 0 < median <= p99`},
+		{"negative coalesce", "subscribers: 10", "subscribers: 10\n      coalesce: -5s", `15:17: streams\[1\].fanout.coalesce: must be >= 0, got -5s`},
+		{"retry one attempt", "max_attempts: 3", "max_attempts: 1", `16:27: streams\[1\].retry.max_attempts: must be >= 2`},
+		{"retry unknown class", "on: [5xx, timeout]", "on: [5xx, slow]", `16:65: streams\[1\].retry.on: unknown outcome class "slow"`},
+		{"retry unknown field", "jitter: 250ms", "jiter: 250ms", `16:46: unknown field "jiter"`},
+		{"bad header name", "Authorization: ", "Bad Header: ", `11:16: streams\[1\].request.headers: header name "Bad Header" is not a valid HTTP token`},
+		{"unset variable", `"Bearer x"`, `"Bearer ${BURSTLAB_SURELY_UNSET}"`, `11:32: streams\[1\].request.headers.Authorization: environment variable BURSTLAB_SURELY_UNSET is not set`},
+		{"request and requests", "    request: {path: /a}\n", "    request: {path: /a}\n    requests: [{path: /b}]\n", `6:14: streams\[0\].request: has both request and requests`},
+		{"zero weight", "    request: {path: /a}\n", "    requests: [{path: /b, weight: -1}]\n", `6:35: streams\[0\].requests\[0\].weight: must be > 0, got -1`},
+		{"lowercase method", "request: {path: /a}", "request: {method: get, path: /a}", `6:23: streams\[0\].request.method: must be an HTTP method`},
+		{"missing body file", "request: {path: /a}", "request: {path: /a, body_file: nope.json}", `6:36: streams\[0\].request.body_file: "nope.json": cannot read`},
+		{"no target", `target: {url: "http://127.0.0.1:9"}`, ``, `1:1: target: needs url or sim`},
+		{"tab indentation", "    constant: {rate: 10}", "\tconstant: {rate: 10}", `7:1: `},
+		{"not a mapping", "name: v\n", "- v\n", `2:1: value is not allowed`},
+		{"bare number duration", "duration: 60s", "duration: 60", `2:11: cannot unmarshal uint64 .*write durations with a unit`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(good, tc.old) {
+				t.Fatalf("the good profile lacks %q", tc.old)
+			}
+			src := strings.Replace(good, tc.old, tc.new, 1)
+			_, err := Parse("bad.yaml", []byte(src))
+			if err == nil {
+				_, err = NewPlan(mustParse(t, src))
+			}
+			if err == nil {
+				t.Fatalf("no error for\n%s", src)
+			}
+			msg := err.Error()
+			if !IsError(err) || strings.Contains(msg, "\n") {
+				t.Errorf("want a one-line profile error, got %q", msg)
+			}
+			if !regexp.MustCompile(`^bad\.yaml:` + tc.want).MatchString(msg) {
+				t.Errorf("error %q\nwant    bad.yaml:%s", msg, tc.want)
+			}
+		})
+	}
+}
