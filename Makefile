@@ -17,6 +17,9 @@ demo: build
 test:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	# Timing fidelity is measured without the race detector, which slows
+	# every request several times over.
+	$(GO) test -count=1 -run 'Fidelity' ./attack/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS)

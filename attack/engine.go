@@ -8,6 +8,13 @@
 // itself falls behind, the request leaves late and its lateness (actual −
 // intended) is recorded too, never hidden.
 //
+// Dense bursts break naive generators not in the dispatch loop but in what
+// happens when they fall behind: every worker busy, more workers started,
+// new connections dialed mid-burst, which costs the CPU the generator no
+// longer has. The engine reads the plan ahead, sizes the connections the
+// coming second needs from its planned rate and the response times it
+// observes, and dials them before they are needed (warm.go).
+//
 // Attribution is exact: each planned request carries its sequence number in
 // the URL fragment (never sent on the wire), which vegeta copies into the
 // result, so a result is matched to its planned request whatever order the
@@ -16,11 +23,11 @@ package attack
 
 import (
 	"context"
-	"errors"
+	"net"
 	"net/http"
-	"strconv"
-	"strings"
-	"sync"
+	"net/url"
+	"runtime"
+	"sync/atomic"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -38,8 +45,8 @@ type Request struct {
 	Body    []byte
 }
 
-// Source hands out planned requests in time order; false means the plan is done.
-// It is called from a single goroutine.
+// Source hands out planned requests in time order; false means the plan is
+// done. It is called from a single goroutine.
 type Source interface {
 	Next() (Request, bool)
 }
@@ -50,14 +57,58 @@ type SourceFunc func() (Request, bool)
 // Next calls f.
 func (f SourceFunc) Next() (Request, bool) { return f() }
 
-// Engine sends a plan's requests through one vegeta Attacker.
+// Engine sends a plan's requests through one vegeta Attacker. An Engine may
+// run several plans one after another; each run gets a fresh Attacker.
 type Engine struct {
 	timeout    time.Duration
 	workers    uint64
 	maxWorkers uint64
 	maxBody    int64
+	lookahead  time.Duration
+	noWarm     bool
+	client     Client
+	retry      RetryFunc
+	live       *Live
+	abort      <-chan struct{}
 	vopts      []func(*vegeta.Attacker)
 }
+
+// RetryFunc decides whether a failed result is tried again, and after how
+// long from its end. It is called from one goroutine.
+type RetryFunc func(Result) (after time.Duration, ok bool)
+
+// Retries makes the engine try failed requests again, as clients do: the new
+// attempt is planned at the failure's end plus the delay f gives, and its
+// result carries Attempt > 0.
+func Retries(f RetryFunc) Option { return func(e *Engine) { e.retry = f } }
+
+// Live counts a run's progress for a display; read it with its methods while
+// the run goes on.
+type Live struct {
+	released atomic.Int64
+	done     atomic.Int64
+	errors   atomic.Int64
+	retries  atomic.Int64
+}
+
+// Released is the number of requests released to the workers so far.
+func (l *Live) Released() int64 { return l.released.Load() }
+
+// Done is the number of results so far.
+func (l *Live) Done() int64 { return l.done.Load() }
+
+// Errors is the number of results that were not OK.
+func (l *Live) Errors() int64 { return l.errors.Load() }
+
+// Retries is the number of retries scheduled so far.
+func (l *Live) Retries() int64 { return l.retries.Load() }
+
+// WithLive makes the engine count its progress into l.
+func WithLive(l *Live) Option { return func(e *Engine) { e.live = l } }
+
+// Abort ends the wait for in-flight requests after a cancel as soon as ch
+// closes (a second Ctrl-C): they are reported as timed out.
+func Abort(ch <-chan struct{}) Option { return func(e *Engine) { e.abort = ch } }
 
 // Option configures an Engine.
 type Option func(*Engine)
@@ -72,8 +123,23 @@ func Workers(n uint64) Option { return func(e *Engine) { e.workers = n } }
 // waits for one and leaves late, and its lateness is recorded. Default 10000.
 func MaxWorkers(n uint64) Option { return func(e *Engine) { e.maxWorkers = n } }
 
-// MaxBody caps the bytes of each response body that are read. Default 1 MiB.
+// MaxBody caps the bytes of each response body that are kept; the rest is
+// read and discarded, within the timeout. Default 1 MiB.
 func MaxBody(n int64) Option { return func(e *Engine) { e.maxBody = n } }
+
+// WithClient sets the HTTP client settings (TLS, keep-alive, redirects ...).
+func WithClient(c Client) Option {
+	return func(e *Engine) {
+		e.client = c
+		if c.Timeout > 0 {
+			e.timeout = c.Timeout
+		}
+	}
+}
+
+// NoWarmup turns off dialing connections ahead of the plan, so every
+// connection is dialed on demand as in plain vegeta. For comparison only.
+func NoWarmup() Option { return func(e *Engine) { e.noWarm = true } }
 
 // VegetaOptions passes further options to the underlying vegeta Attacker,
 // after the engine's own.
@@ -83,7 +149,7 @@ func VegetaOptions(opts ...func(*vegeta.Attacker)) Option {
 
 // New returns an Engine with the given options.
 func New(opts ...Option) *Engine {
-	e := &Engine{timeout: 30 * time.Second, workers: 16, maxWorkers: 10000, maxBody: 1 << 20}
+	e := &Engine{timeout: 30 * time.Second, workers: 16, maxWorkers: 10000, maxBody: 1 << 20, lookahead: 1500 * time.Millisecond}
 	for _, o := range opts {
 		o(e)
 	}
@@ -95,56 +161,80 @@ func New(opts ...Option) *Engine {
 
 // Stats sums up what a run did.
 type Stats struct {
-	Planned  int64 // requests the source handed out
-	Sent     int64
-	Unsent   int64 // handed out but never sent, because the run was stopped
-	Start    time.Time
-	Duration time.Duration // from start to the last result
-	Stopped  bool          // ctx was cancelled before the plan ended
+	Planned   int64 // requests the source handed out
+	Sent      int64
+	Unsent    int64 // handed out but never sent, because the run was stopped
+	Start     time.Time
+	Duration  time.Duration // from start to the last result
+	Stopped   bool          // ctx was cancelled before the plan ended
+	Retries   int64         // retries scheduled
+	WarmConns int64         // connections dialed ahead of need and used
+	ColdDials int64         // connections dialed on demand during the run
 }
 
 // Run sends every request of src at its intended time and calls out once per
 // request, from one goroutine, with its result; requests never sent because
 // ctx was cancelled come back with class Unsent. Run returns when every sent
-// request has completed or timed out. start is the instant offsets count from;
-// a zero start means now.
-func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(Result)) Stats {
+// request has completed or timed out (after a cancel: at most one timeout
+// later). Offsets count from start; a zero start means now. A start a little
+// in the future gives the engine time to open the first connections.
+func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(Result)) (Stats, error) {
 	if start.IsZero() {
 		start = time.Now()
 	}
-	opts := []func(*vegeta.Attacker){
-		vegeta.Timeout(e.timeout),
-		vegeta.Workers(e.workers),
-		vegeta.MaxWorkers(e.maxWorkers),
-		vegeta.MaxBody(e.maxBody),
-		vegeta.KeepAlive(true),
+	if e.live == nil {
+		e.live = &Live{}
 	}
-	opts = append(opts, e.vopts...)
-	atk := vegeta.NewAttacker(opts...)
+	r := newRunState(src, start, e.lookahead)
+	r.canRetry = e.retry != nil
+	r.released = &e.live.released
+	r.fillAhead()
 
-	r := &runState{src: src, start: start, inflight: map[int64]Request{}}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	dial, err := e.client.dialer(e.timeout)
+	if err != nil {
+		return Stats{}, err
+	}
+	var pool *warmPool
+	if addr := dialAddr(r.firstURL()); !e.noWarm && e.client.UnixSocket == "" && addr != "" {
+		pool = &warmPool{dial: dial, addr: addr}
+		dial = pool.DialContext
+		defer pool.close()
+	}
+	tr, err := e.client.transport(dial, e.timeout)
+	if err != nil {
+		return Stats{}, err
+	}
+	g := newGate(minInFlight)
+	if e.noWarm {
+		g.setLimit(int(e.maxWorkers))
+	} else {
+		go warmer(runCtx, pool, g, r, e.maxWorkers)
+	}
+	atk := e.attacker(&wire{next: tr, gate: g, state: r})
+
 	results := atk.Attack(r.targeter, r, 0, "burstlab")
-
-	done := make(chan struct{})
 	go func() {
-		select {
-		case <-ctx.Done():
-			r.stop()
-			atk.Stop()
-		case <-done:
-		}
+		<-runCtx.Done()
+		r.stop()
+		atk.Stop()
 	}()
 
 	stats := Stats{Start: start}
 	var last time.Duration
 	finish := func(res *vegeta.Result) {
-		req, ok := r.claim(res.URL)
+		f, ok := r.claim(res.URL)
 		if !ok {
 			return // a tick after stop: no planned request went out
 		}
+		req, sent := f.req, f.sent
+		if sent.IsZero() {
+			sent = res.Timestamp // never reached the wire
+		}
 		rr := Result{
 			Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Intended: req.At,
-			Sent:    res.Timestamp.Sub(start),
+			Sent:    sent.Sub(start),
 			End:     res.Timestamp.Add(res.Latency).Sub(start),
 			Code:    res.Code,
 			Error:   res.Error,
@@ -154,11 +244,25 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 		if rr.Class == OK {
 			rr.Error = ""
 		}
+		again, after := false, time.Duration(0)
+		if rr.Class != OK && e.retry != nil {
+			after, again = e.retry(rr)
+		}
+		r.settle(req.Seq, again, rr.End+after)
+		if again {
+			e.live.retries.Add(1)
+			stats.Retries++
+		}
 		last = max(last, rr.End)
 		stats.Sent++
+		e.live.done.Add(1)
+		if rr.Class != OK {
+			e.live.errors.Add(1)
+		}
 		out(rr)
 	}
 
+	stopped := ctx.Done()
 loop:
 	for {
 		select {
@@ -167,7 +271,7 @@ loop:
 				break loop
 			}
 			finish(res)
-		case <-ctx.Done():
+		case <-stopped:
 			// Stop sending; wait for what is in flight, up to the timeout.
 			deadline := time.After(e.timeout + time.Second)
 			for r.outstanding() > 0 {
@@ -179,26 +283,30 @@ loop:
 					finish(res)
 				case <-deadline:
 					break loop
+				case <-e.abort:
+					break loop
 				}
 			}
 			break loop
 		}
 	}
-	close(done)
+	cancel()
 	stats.Stopped = ctx.Err() != nil
-	// Whatever was planned and not sent comes back as unsent, so no planned
-	// request is silently dropped.
+	// Whatever was released and never sent comes back as unsent, and what was
+	// sent and never answered as a timeout: no planned request goes missing.
 	queued, inflight := r.leftovers()
 	for _, req := range queued {
 		out(Result{Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Intended: req.At, Sent: -1, End: -1, Class: Unsent, Error: "not sent: run stopped"})
 		stats.Unsent++
 	}
 	now := time.Since(start)
-	for _, req := range inflight {
+	for _, f := range inflight {
+		req := f.req
 		out(Result{Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Intended: req.At, Sent: -1, End: now, Class: TimedOut, Error: "no answer before the run stopped"})
 		stats.Sent++
 	}
 	if stats.Stopped {
+		// Workers still finishing after the deadline must not block forever.
 		go func() {
 			for range results {
 			}
@@ -206,111 +314,80 @@ loop:
 	}
 	stats.Planned = r.handed
 	stats.Duration = last
-	return stats
+	if pool != nil {
+		stats.WarmConns, stats.ColdDials = pool.warm.Load(), pool.cold.Load()
+	}
+	return stats, nil
 }
 
-// runState is the pacer and the targeter of one run: the pacer queues each
-// planned request at its time, the targeter hands the queue's head to the
-// worker that took the tick.
-type runState struct {
-	src   Source
-	start time.Time
-
-	mu       sync.Mutex
-	queue    []Request // released to workers, not yet picked up
-	inflight map[int64]Request
-	stopped  bool
-	handed   int64
+// dialAddr returns the host:port a URL's requests dial, "" when unknown.
+func dialAddr(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	if u.Port() != "" {
+		return u.Host
+	}
+	switch u.Scheme {
+	case "http":
+		return net.JoinHostPort(u.Hostname(), "80")
+	case "https":
+		return net.JoinHostPort(u.Hostname(), "443")
+	}
+	return ""
 }
 
-// Pace implements vegeta.Pacer on absolute time: it ignores elapsed and hits
-// and waits until start + the next request's offset. Requests due within a
-// millisecond leave at once (Go's sleep granularity is about that anyway).
-func (r *runState) Pace(_ time.Duration, _ uint64) (time.Duration, bool) {
-	r.mu.Lock()
-	if r.stopped {
-		r.mu.Unlock()
-		return 0, true
-	}
-	r.mu.Unlock()
-	next, ok := r.src.Next()
-	if !ok {
-		return 0, true
-	}
-	r.mu.Lock()
-	r.queue = append(r.queue, next)
-	r.handed++
-	r.mu.Unlock()
-	wait := time.Until(r.start.Add(next.At))
-	if wait <= time.Millisecond {
-		return 0, false
-	}
-	return wait, false
-}
+// minInFlight is the gate's floor: enough to carry about 25k requests/s at
+// a millisecond each, few enough not to thrash two cores.
+const minInFlight = 32
 
-// Rate implements vegeta.Pacer; the engine's rate comes from the plan.
-func (r *runState) Rate(time.Duration) float64 { return 0 }
+// busyCPU is the share of the machine's cores above which the generator is
+// taken to be short of CPU: more requests in flight would only add lateness.
+const busyCPU = 0.75
 
-func (r *runState) stop() {
-	r.mu.Lock()
-	r.stopped = true
-	r.mu.Unlock()
-}
+// warmer sizes the run every 20 ms. The gate opens wider (doubling) while
+// requests wait at it and the process has CPU to spare: the target is slow
+// and an open model must keep sending, as the incident's many clients did.
+// It does not open while the CPU is busy: then the requests wait for the
+// generator, not the target, and more in flight would only thrash. Ahead of
+// the plan it keeps connections dialed for the coming peak rate times the
+// observed response time, so bursts find them open.
+func warmer(ctx context.Context, pool *warmPool, g *gate, r *runState, maxWorkers uint64) {
+	const tick = 20 * time.Millisecond
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	cores := float64(runtime.GOMAXPROCS(0))
+	lastCPU, lastAt := processCPU(), time.Now()
+	var gc gcHold
+	defer gc.release()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		gc.set(r.upcomingRate() >= denseRate)
+		cpu, now := processCPU(), time.Now()
+		busy := float64(cpu-lastCPU) / float64(now.Sub(lastAt)) / cores
+		lastCPU, lastAt = cpu, now
 
-// errStopped ends the targeter after a stop.
-var errStopped = errors.New("run stopped")
-
-func (r *runState) targeter(t *vegeta.Target) error {
-	r.mu.Lock()
-	if r.stopped || len(r.queue) == 0 {
-		r.mu.Unlock()
-		return errStopped
+		limit, inUse, waiting := g.state()
+		switch {
+		case waiting > 0 && busy < busyCPU:
+			limit = min(limit*2, int(maxWorkers))
+		case waiting == 0 && inUse < limit/2:
+			limit = max(limit*9/10, minInFlight)
+		}
+		g.setLimit(limit)
+		if pool == nil {
+			continue
+		}
+		pool.refresh()
+		ahead := int(r.upcomingRate()*r.responseTime().Seconds()*1.5) + minInFlight
+		want := min(max(limit, ahead), int(maxWorkers))
+		if short := want - int(pool.live.Load()); short > 0 && busy < busyCPU {
+			pool.fill(ctx, min(short, 256))
+		}
 	}
-	req := r.queue[0]
-	r.queue[0] = Request{}
-	r.queue = r.queue[1:]
-	r.inflight[req.Seq] = req
-	r.mu.Unlock()
-	t.Method = req.Method
-	t.URL = req.URL + "#bl" + strconv.FormatInt(req.Seq, 10)
-	t.Header = req.Header
-	t.Body = req.Body
-	return nil
-}
-
-// claim finds the planned request a result belongs to and removes it from the
-// in-flight set.
-func (r *runState) claim(url string) (Request, bool) {
-	i := strings.LastIndex(url, "#bl")
-	if i < 0 {
-		return Request{}, false
-	}
-	seq, err := strconv.ParseInt(url[i+3:], 10, 64)
-	if err != nil {
-		return Request{}, false
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	req, ok := r.inflight[seq]
-	delete(r.inflight, seq)
-	return req, ok
-}
-
-func (r *runState) outstanding() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.inflight) + len(r.queue)
-}
-
-// leftovers returns the requests released but never picked up, and those
-// sent but never answered, emptying both sets.
-func (r *runState) leftovers() (queued, inflight []Request) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	queued, r.queue = r.queue, nil
-	for _, req := range r.inflight {
-		inflight = append(inflight, req)
-	}
-	r.inflight = map[int64]Request{}
-	return queued, inflight
 }

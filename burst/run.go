@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"time"
 
 	"github.com/burstlab/burstlab/attack"
@@ -29,6 +28,9 @@ type Options struct {
 	// Live rewrites one progress line in place (a terminal) instead of
 	// printing a plain line every few seconds (CI logs).
 	Live bool
+	// Abort, when closed after ctx is cancelled, ends the wait for requests
+	// still in flight (a second Ctrl-C).
+	Abort <-chan struct{}
 }
 
 // Run carries out the profile's plan against its target. Cancelling ctx stops
@@ -67,22 +69,26 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 		}()
 	}
 
-	started := time.Now()
+	// A short lead lets the engine open the first connections before t=0.
+	started := time.Now().Add(250 * time.Millisecond)
 	cfg := RecorderConfig(pl, base, started)
 	var w io.Writer
 	if hlog != nil {
 		w = hlog
 	}
 	rec := report.NewRecorder(cfg, w)
-	eng := attack.New(EngineOptions(pl)...)
-
 	prog := newProgress(pl, started, opt)
+	eng := attack.New(append(EngineOptions(pl), attack.WithLive(&prog.live), attack.Abort(opt.Abort))...)
+
 	stopProg := prog.start()
-	stats := eng.Run(ctx, attack.FromPlan(pl, base), started, func(r attack.Result) {
+	stats, err := eng.Run(ctx, FromPlan(pl, base), started, func(r attack.Result) {
 		rec.Record(r)
 		prog.observe(r)
 	})
 	stopProg()
+	if err != nil {
+		return nil, err
+	}
 
 	var events []report.ScaleEvent
 	if s != nil {
@@ -152,64 +158,4 @@ func ScaleEvents(evs []sim.Event, started time.Time) []report.ScaleEvent {
 		out = append(out, report.ScaleEvent{AtS: max(at, 0), Kind: e.Kind, Replicas: e.Replicas, Desired: e.Desired})
 	}
 	return out
-}
-
-// progress prints what the run is doing while it runs.
-type progress struct {
-	pl      *profiles.Plan
-	started time.Time
-	opt     Options
-	done    atomic.Int64
-	errs    atomic.Int64
-}
-
-func newProgress(pl *profiles.Plan, started time.Time, opt Options) *progress {
-	return &progress{pl: pl, started: started, opt: opt}
-}
-
-func (p *progress) observe(r attack.Result) {
-	p.done.Add(1)
-	if r.Class != attack.OK {
-		p.errs.Add(1)
-	}
-}
-
-func (p *progress) start() (stop func()) {
-	if p.opt.Progress == nil {
-		return func() {}
-	}
-	every := 5 * time.Second
-	if p.opt.Live {
-		every = 250 * time.Millisecond
-	}
-	quit := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				if p.opt.Live {
-					fmt.Fprintln(p.opt.Progress)
-				}
-				return
-			case <-t.C:
-				p.print()
-			}
-		}
-	}()
-	return func() { close(quit); <-finished }
-}
-
-func (p *progress) print() {
-	el := time.Since(p.started)
-	total := p.pl.Profile.Duration
-	line := fmt.Sprintf("%5.1fs/%.0fs  done %d/%d  errors %d", el.Seconds(), total.Seconds(), p.done.Load(), p.pl.Total, p.errs.Load())
-	if p.opt.Live {
-		fmt.Fprintf(p.opt.Progress, "\r\033[K%s", line)
-		return
-	}
-	fmt.Fprintln(p.opt.Progress, line)
 }

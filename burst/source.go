@@ -1,23 +1,24 @@
-package attack
+package burst
 
 import (
 	"strings"
 
+	"github.com/burstlab/burstlab/attack"
 	"github.com/burstlab/burstlab/profiles"
 )
 
-// FromPlan returns a Source that sends pl's arrivals to base (a URL such as
+// FromPlan returns an attack Source that sends pl's arrivals to base (a URL such as
 // http://127.0.0.1:8080), rendering each arrival's request template.
-func FromPlan(pl *profiles.Plan, base string) Source {
+func FromPlan(pl *profiles.Plan, base string) attack.Source {
 	base = strings.TrimRight(base, "/")
 	sc := pl.Schedule()
-	return SourceFunc(func() (Request, bool) {
+	return attack.SourceFunc(func() (attack.Request, bool) {
 		a, ok := sc.Next()
 		if !ok {
-			return Request{}, false
+			return attack.Request{}, false
 		}
 		r := pl.Request(a)
-		return Request{
+		return attack.Request{
 			Seq:    a.Seq,
 			Stream: a.Stream,
 			At:     a.At,

@@ -1,0 +1,293 @@
+package attack
+
+import (
+	"container/heap"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// maxAhead bounds how many planned requests are read ahead of their time.
+const maxAhead = 200_000
+
+// bucket is the resolution of the upcoming-rate estimate.
+const bucket = 100 * time.Millisecond
+
+// runState is the pacer and the targeter of one run. The pacer reads the plan
+// a little ahead (so the warmer can see a burst coming), releases each
+// request into the queue at its time, and the targeter hands the queue's head
+// to the worker that took the tick. Pace runs on vegeta's dispatch goroutine;
+// the targeter on the workers; everything shared is under mu.
+type runState struct {
+	src       Source
+	start     time.Time
+	lookahead time.Duration
+	done      bool // the source is exhausted (dispatch goroutine only)
+
+	mu       sync.Mutex
+	ahead    []Request // read from the source, not yet due
+	retries  retryHeap // retries scheduled at run time, not yet due
+	retrySeq int64     // retries are numbered -1, -2, ...
+	canRetry bool      // a failure may still schedule a retry
+	buckets  map[int64]int
+	queue    []Request // released to workers, not yet picked up
+	inflight map[int64]*flight
+	stopped  bool
+	handed   int64
+	released *atomic.Int64 // handed, for progress displays
+
+	respNs atomic.Int64 // smoothed response time, for sizing connections
+}
+
+func newRunState(src Source, start time.Time, lookahead time.Duration) *runState {
+	r := &runState{src: src, start: start, lookahead: lookahead, buckets: map[int64]int{}, inflight: map[int64]*flight{}}
+	r.respNs.Store(int64(5 * time.Millisecond))
+	return r
+}
+
+// fillAhead reads the plan until it covers the lookahead window.
+func (r *runState) fillAhead() {
+	horizon := time.Since(r.start) + r.lookahead
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for !r.done && len(r.ahead) < maxAhead && (len(r.ahead) == 0 || r.ahead[len(r.ahead)-1].At < horizon) {
+		req, ok := r.src.Next()
+		if !ok {
+			r.done = true
+			break
+		}
+		r.ahead = append(r.ahead, req)
+		r.buckets[int64(req.At/bucket)]++
+	}
+}
+
+// firstURL is the URL of the first planned request, "" for an empty plan.
+func (r *runState) firstURL() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.ahead) == 0 {
+		return ""
+	}
+	return r.ahead[0].URL
+}
+
+// maxSleep bounds one pacer sleep. Longer gaps are filled with idle ticks
+// that never reach the network, so a stop or a newly scheduled retry is seen
+// within this long.
+const maxSleep = 20 * time.Millisecond
+
+// idleURL marks an idle tick; the wire answers it without any network.
+const idleURL = "http://burstlab.idle/"
+
+// Pace implements vegeta.Pacer on absolute time: it ignores elapsed and hits
+// and waits until start + the next request's offset. Requests due within a
+// millisecond leave at once (Go's sleep granularity is about that anyway).
+// Every call queues exactly one item for the tick that follows: the next
+// planned request or retry, or an idle tick when the next one is further
+// away than maxSleep.
+func (r *runState) Pace(_ time.Duration, _ uint64) (time.Duration, bool) {
+	r.fillAhead()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stopped {
+		return 0, true
+	}
+	fromRetries := len(r.retries) > 0 && (len(r.ahead) == 0 || r.retries[0].At < r.ahead[0].At)
+	var next Request
+	switch {
+	case fromRetries:
+		next = r.retries[0]
+	case len(r.ahead) > 0:
+		next = r.ahead[0]
+	case r.canRetry && len(r.inflight)+len(r.queue) > 0:
+		// The plan is done but a request in flight may still fail and be
+		// retried: keep ticking idly.
+		r.queue = append(r.queue, Request{URL: idleURL})
+		return maxSleep, false
+	default:
+		return 0, true
+	}
+	wait := time.Until(r.start.Add(next.At))
+	if wait > maxSleep {
+		r.queue = append(r.queue, Request{URL: idleURL})
+		return maxSleep, false
+	}
+	if fromRetries {
+		heap.Pop(&r.retries)
+	} else {
+		r.ahead[0] = Request{}
+		r.ahead = r.ahead[1:]
+		b := int64(next.At / bucket)
+		if r.buckets[b]--; r.buckets[b] <= 0 {
+			delete(r.buckets, b)
+		}
+	}
+	r.queue = append(r.queue, next)
+	r.handed++
+	r.released.Add(1)
+	if wait <= time.Millisecond {
+		return 0, false
+	}
+	return wait, false
+}
+
+// settle removes a finished request from the in-flight set and, when retry
+// is set, schedules its next attempt at intended time at, in one step, so
+// the pacer never sees the plan done between the two.
+func (r *runState) settle(seq int64, retry bool, at time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f := r.inflight[seq]
+	delete(r.inflight, seq)
+	if !retry || f == nil || r.stopped {
+		return
+	}
+	req := f.req
+	r.retrySeq--
+	req.Seq = r.retrySeq
+	req.Attempt++
+	req.At = at
+	heap.Push(&r.retries, req)
+}
+
+// retryHeap orders retries by intended time.
+type retryHeap []Request
+
+func (h retryHeap) Len() int           { return len(h) }
+func (h retryHeap) Less(i, j int) bool { return h[i].At < h[j].At }
+func (h retryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *retryHeap) Push(x any)        { *h = append(*h, x.(Request)) }
+func (h *retryHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// Rate implements vegeta.Pacer: the planned rate of the coming window.
+func (r *runState) Rate(time.Duration) float64 { return r.upcomingRate() }
+
+// upcomingRate is the highest planned rate, per second, of any 100 ms bucket
+// in the lookahead window.
+func (r *runState) upcomingRate() float64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	peak := 0
+	for _, n := range r.buckets {
+		peak = max(peak, n)
+	}
+	return float64(peak) * float64(time.Second/bucket)
+}
+
+// observe folds a response time into the smoothed estimate: quick to rise,
+// slow to fall, so connections are sized for a target that slows down.
+func (r *runState) observe(d time.Duration) {
+	old := r.respNs.Load()
+	v := int64(d)
+	if v > old {
+		r.respNs.Store(old + (v-old)/5)
+	} else {
+		r.respNs.Store(old + (v-old)/50)
+	}
+}
+
+func (r *runState) responseTime() time.Duration { return time.Duration(r.respNs.Load()) }
+
+func (r *runState) stop() {
+	r.mu.Lock()
+	r.stopped = true
+	r.mu.Unlock()
+}
+
+// errStopped ends the targeter after a stop.
+var errStopped = errors.New("run stopped")
+
+// fragment marks a planned request's URL with its sequence number. Fragments
+// are never sent on the wire; vegeta copies the URL into the result.
+const fragment = "#burstlab="
+
+func (r *runState) targeter(t *vegeta.Target) error {
+	r.mu.Lock()
+	if r.stopped || len(r.queue) == 0 {
+		r.mu.Unlock()
+		return errStopped
+	}
+	req := r.queue[0]
+	r.queue[0] = Request{}
+	r.queue = r.queue[1:]
+	if req.URL == idleURL {
+		r.mu.Unlock()
+		t.Method, t.URL = http.MethodGet, idleURL
+		return nil
+	}
+	r.inflight[req.Seq] = &flight{req: req}
+	r.mu.Unlock()
+	t.Method = req.Method
+	t.URL = req.URL + fragment + strconv.FormatInt(req.Seq, 10)
+	t.Header = req.Header
+	t.Body = req.Body
+	return nil
+}
+
+// flight is a planned request a worker has taken.
+type flight struct {
+	req  Request
+	sent time.Time // when it went on the wire; zero until then
+}
+
+// markSent notes when planned request seq went on the wire.
+func (r *runState) markSent(seq int64, at time.Time) {
+	r.mu.Lock()
+	if f := r.inflight[seq]; f != nil && f.sent.IsZero() {
+		f.sent = at
+	}
+	r.mu.Unlock()
+}
+
+// claim finds the planned request a result belongs to; settle removes it.
+func (r *runState) claim(url string) (*flight, bool) {
+	i := strings.LastIndex(url, fragment)
+	if i < 0 {
+		return nil, false
+	}
+	seq, err := strconv.ParseInt(url[i+len(fragment):], 10, 64)
+	if err != nil {
+		return nil, false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f, ok := r.inflight[seq]
+	return f, ok
+}
+
+// outstanding is the number of planned requests taken by a worker and not
+// yet answered.
+func (r *runState) outstanding() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.inflight)
+}
+
+// leftovers returns the requests released but never picked up, and those
+// sent but never answered, emptying both sets.
+func (r *runState) leftovers() (queued []Request, inflight []*flight) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, q := range r.queue {
+		if q.URL != idleURL {
+			queued = append(queued, q)
+		}
+	}
+	r.queue = nil
+	for _, f := range r.inflight {
+		inflight = append(inflight, f)
+	}
+	r.inflight = map[int64]*flight{}
+	return queued, inflight
+}

@@ -1,0 +1,143 @@
+package attack
+
+import (
+	"context"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// warmPool keeps connections to the target dialed ahead of need. The engine
+// sees the plan coming: before a burst it dials the connections the burst
+// will need, so that no dial (and no accept on the server) happens inside the
+// burst itself. The HTTP transport asks the pool through DialContext and gets
+// a ready connection at once; only when the pool is empty does it dial cold,
+// and those cold dials are counted.
+type warmPool struct {
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	addr string // host:port of the target; other addresses dial as usual
+
+	mu   sync.Mutex
+	idle []warmConn
+
+	live  atomic.Int64 // connections open (in the pool or handed out)
+	cold  atomic.Int64 // dials made on demand while the run was on
+	warm  atomic.Int64 // connections handed out from the pool
+	fails atomic.Int64 // failed warm dials
+}
+
+type warmConn struct {
+	net.Conn
+	at time.Time
+}
+
+// maxWarmAge is how long a pre-dialed connection is trusted to still be open:
+// servers close connections that stay silent for long.
+const maxWarmAge = 5 * time.Second
+
+// DialContext hands out a pooled connection for the target, or dials.
+func (p *warmPool) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if addr == p.addr {
+		now := time.Now()
+		p.mu.Lock()
+		for len(p.idle) > 0 {
+			c := p.idle[len(p.idle)-1]
+			p.idle = p.idle[:len(p.idle)-1]
+			if now.Sub(c.at) < maxWarmAge {
+				p.mu.Unlock()
+				p.warm.Add(1)
+				return c.Conn, nil
+			}
+			c.Conn.Close()
+		}
+		p.mu.Unlock()
+	}
+	c, err := p.dial(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	p.cold.Add(1)
+	return p.track(c), nil
+}
+
+// pooled is the number of connections waiting in the pool.
+func (p *warmPool) pooled() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.idle)
+}
+
+// fill dials n connections, a few at a time, into the pool.
+func (p *warmPool) fill(ctx context.Context, n int) {
+	const parallel = 8
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, parallel)
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
+			c, err := p.dial(dctx, "tcp", p.addr)
+			if err != nil {
+				p.fails.Add(1)
+				return
+			}
+			p.mu.Lock()
+			p.idle = append(p.idle, warmConn{p.track(c), time.Now()})
+			p.mu.Unlock()
+		}()
+	}
+	wg.Wait()
+}
+
+// refresh closes pooled connections that are about to be too old to trust,
+// so the warmer dials fresh ones in their place.
+func (p *warmPool) refresh() {
+	cutoff := time.Now().Add(-maxWarmAge / 2)
+	p.mu.Lock()
+	keep := p.idle[:0]
+	var stale []warmConn
+	for _, c := range p.idle {
+		if c.at.Before(cutoff) {
+			stale = append(stale, c)
+		} else {
+			keep = append(keep, c)
+		}
+	}
+	p.idle = keep
+	p.mu.Unlock()
+	for _, c := range stale {
+		c.Conn.Close()
+	}
+}
+
+// close closes every pooled connection.
+func (p *warmPool) close() {
+	p.mu.Lock()
+	idle := p.idle
+	p.idle = nil
+	p.mu.Unlock()
+	for _, c := range idle {
+		c.Conn.Close()
+	}
+}
+
+func (p *warmPool) track(c net.Conn) net.Conn {
+	p.live.Add(1)
+	return &trackedConn{Conn: c, live: &p.live}
+}
+
+// trackedConn counts itself out of the live connections when closed.
+type trackedConn struct {
+	net.Conn
+	live *atomic.Int64
+	once sync.Once
+}
+
+func (c *trackedConn) Close() error {
+	c.once.Do(func() { c.live.Add(-1) })
+	return c.Conn.Close()
+}
