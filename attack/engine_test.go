@@ -178,20 +178,21 @@ func TestFaults(t *testing.T) {
 	cases := []struct {
 		name   string
 		target func() string
-		want   Class
-		n      int
+		want    Class
+		n       int
+		timeout time.Duration
 	}{
-		{"dead target", refused, Refused, 50},
-		{"hanging target", hanging, TimedOut, 20},
-		{"resetting target", resetting, Reset, 50},
-		{"10 MB body", bigBody, OK, 20},
-		{"endless body", endless, TimedOut, 5},
+		{"dead target", refused, Refused, 50, 500 * time.Millisecond},
+		{"hanging target", hanging, TimedOut, 20, 500 * time.Millisecond},
+		{"resetting target", resetting, Reset, 50, 500 * time.Millisecond},
+		{"10 MB body", bigBody, OK, 10, 10 * time.Second},
+		{"endless body", endless, TimedOut, 5, 500 * time.Millisecond},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			plan := evenPlan(c.target(), c.n, 0, 200*time.Millisecond)
 			began := time.Now()
-			got, st := run(t, context.Background(), plan, Timeout(500*time.Millisecond), MaxBody(64<<10))
+			got, st := run(t, context.Background(), plan, Timeout(c.timeout), MaxBody(64<<10))
 			if len(got) != c.n || st.Unsent != 0 {
 				t.Fatalf("%d results (%d unsent), want %d", len(got), st.Unsent, c.n)
 			}
@@ -205,7 +206,7 @@ func TestFaults(t *testing.T) {
 			if classes[c.want] != c.n {
 				t.Errorf("classes %v, want all %v", classes, c.want)
 			}
-			if d := time.Since(began); d > 5*time.Second {
+			if d := time.Since(began); d > c.timeout+5*time.Second {
 				t.Errorf("took %v", d)
 			}
 		})
