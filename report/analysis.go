@@ -1,37 +1,9 @@
 package report
 
 import (
+	"fmt"
 	"math"
 )
-
-// Definitions says what every figure of run.json means.
-var Definitions = map[string]string{
-	"offered":              "requests the plan scheduled",
-	"sent":                 "requests that left the generator",
-	"completed":            "sent requests that got a response or failed (timeouts included)",
-	"error_ratio":          "(completed - ok) / completed",
-	"latency":              "response end minus intended send time (free of coordinated omission), recorded in microseconds",
-	"lateness":             "actual send time minus intended send time",
-	"window":               "requests grouped by intended send time; a window is final once all its requests completed or timed out",
-	"burst":                "[B0, B1]: first to last request planned by the streams marked burst, or the windows offering more than twice the median rate when none is marked",
-	"baseline_p99_ms":      "p99 of the merged histogram of the windows after warm-up and before B0",
-	"healthy_p99_ms":       "max(slo_p99, baseline_p99 x tolerance): a window is healthy when its p99 is at most this and its error ratio at most the error bound; otherwise degraded",
-	"time_to_degrade_s":    "B0 to the start of the first degraded window at or after B0; null when none",
-	"time_to_scale_s":      "B0 to the start of the first run of K healthy windows after the first degraded one, while the burst is on; 0 when the burst never degraded the target; null (not reached) when it stayed degraded until B1",
-	"p99_recovery_s":       "B1 to the start of the first run of K healthy windows; 0 when healthy at B1; null (not recovered) when the run ended first",
-	"degraded_for_s":       "total length of degraded windows",
-	"peak_p99_ms":          "highest window p99",
-	"peak_error_ratio":     "highest window error ratio",
-	"apdex":                "(satisfied + tolerating/2) / completed; satisfied <= T, tolerating <= 4T, errors frustrated",
-	"min_apdex":            "lowest window apdex",
-	"scale_reaction_s":     "B0 to the target's first scale-up decision (or first rise in ready replicas when no decisions are known)",
-	"scale_complete_s":     "B0 to the ready replica count reaching its peak",
-	"generator_saturated":  "lateness p99 above lateness_bound_ms: the generator could not keep to the plan and the figures understate the offered load",
-	"baseline_degraded":    "a baseline window was already degraded: the target was unhealthy before the burst",
-	"replicas":             "ready replicas at the end of the window, from the target's scale timeline",
-	"time_to_scale_status": "reached, no degradation, or not reached",
-	"p99_recovery_status":  "recovered, healthy at burst end, or not recovered",
-}
 
 // Analyze judges every window healthy or degraded and computes the summary
 // figures from the window series, the burst window, the baseline p99 and the
@@ -40,9 +12,12 @@ func Analyze(rec *Record) {
 	s := &rec.Summary
 	st := rec.Settings
 	w := rec.WindowS
+	if w <= 0 {
+		w = 1
+	}
 	b0, b1 := rec.Burst.StartS, rec.Burst.EndS
 
-	s.Offered, s.Sent, s.Completed, s.OK = 0, 0, 0, 0
+	s.Offered, s.Sent, s.Completed, s.OK, s.Satisfied, s.Tolerating = 0, 0, 0, 0, 0, 0
 	s.Errors = Counts{}
 	s.PeakP99Ms, s.PeakP999Ms, s.PeakErrorRatio, s.MinApdex = 0, 0, 0, 1
 	for _, win := range rec.Windows {
@@ -50,6 +25,8 @@ func Analyze(rec *Record) {
 		s.Sent += win.Sent
 		s.Completed += win.Completed
 		s.OK += win.OK
+		s.Satisfied += win.Satisfied
+		s.Tolerating += win.Tolerating
 		for k, v := range win.Errors {
 			s.Errors[k] += v
 		}
@@ -60,32 +37,48 @@ func Analyze(rec *Record) {
 			s.MinApdex = math.Min(s.MinApdex, win.Apdex)
 		}
 	}
+	s.ErrorRatio = 0
+	s.ErrorRatios = Ratios{}
 	if s.Completed > 0 {
 		s.ErrorRatio = float64(s.Completed-s.OK) / float64(s.Completed)
+		for k, v := range s.Errors {
+			if k != "unsent" {
+				s.ErrorRatios[k] = roundTo(float64(v)/float64(s.Completed), 6)
+			}
+		}
 	}
+	s.Apdex = apdex(s.Satisfied, s.Tolerating, s.Completed)
 	s.HealthyP99Ms = math.Max(st.SLOP99Ms, s.BaselineP99Ms*st.Tolerance)
+	rec.Generator.Saturated = rec.Generator.LatenessP99Ms > st.LatenessBoundMs
+	s.GeneratorSaturated = rec.Generator.Saturated
 
-	healthy := make([]bool, len(rec.Windows))
+	// A window with requests planned but none completed (a stopped run)
+	// says nothing about the target: it is neither degraded nor part of a
+	// healthy run.
+	n := len(rec.Windows)
+	healthy := make([]bool, n)
+	known := make([]bool, n)
 	for i := range rec.Windows {
 		win := &rec.Windows[i]
-		win.Healthy = win.Completed == 0 || (win.P99Ms <= s.HealthyP99Ms && win.ErrorRatio <= st.ErrorRatio)
+		known[i] = win.Completed > 0 || win.Offered == 0
+		p99ok := s.HealthyP99Ms <= 0 || win.P99Ms <= s.HealthyP99Ms
+		win.Healthy = win.Completed == 0 || (p99ok && win.ErrorRatio <= st.ErrorRatio)
 		healthy[i] = win.Healthy
 	}
 	start := func(i int) float64 { return float64(i) * w }
-	first := int(math.Floor(b0/w + 1e-9)) // window holding B0
-	last := int(math.Floor(b1/w + 1e-9))  // window holding B1
+	first, last := burstSpan(rec.Burst, w)
 	k := max(st.HealthyWindows, 1)
 	// runAt returns the first index >= from that starts k healthy windows.
 	runAt := func(from int) int {
-		n := 0
-		for i := max(from, 0); i < len(healthy); i++ {
-			if healthy[i] {
-				n++
-				if n == k {
+		c := 0
+		for i := max(from, 0); i < n; i++ {
+			if healthy[i] && known[i] {
+				c++
+				if c == k {
 					return i - k + 1
 				}
 			} else {
-				n = 0
+				c = 0
 			}
 		}
 		return -1
@@ -93,48 +86,88 @@ func Analyze(rec *Record) {
 
 	s.DegradedForS = 0
 	s.BaselineDegraded = false
+	baseline, baseDegraded := 0, 0
 	for i, h := range healthy {
+		base := rec.Burst.Source != BurstNone && inBaseline(start(i), w, st.WarmupS, b0, rec.Burst.Source)
+		if base && known[i] {
+			baseline++
+		}
 		if h {
 			continue
 		}
 		s.DegradedForS += w
-		if start(i) >= st.WarmupS && start(i)+w <= b0 {
-			s.BaselineDegraded = true
+		if base {
+			baseDegraded++
 		}
 	}
+	s.DegradedForS = roundTo(s.DegradedForS, 3)
+	s.BaselineDegraded = baseDegraded > 0
 
 	s.TimeToDegradeS, s.TimeToScaleS, s.P99RecoveryS = nil, nil, nil
-	degraded := -1
-	for i := max(first, 0); i < len(healthy); i++ {
-		if !healthy[i] {
-			degraded = i
-			break
+	if rec.Burst.Source == BurstNone {
+		s.TimeToScaleStatus, s.P99RecoveryStatus = StatusNoBurst, StatusNoBurst
+	} else {
+		degraded := -1
+		for i := max(first, 0); i < n; i++ {
+			if !healthy[i] {
+				degraded = i
+				break
+			}
 		}
-	}
-	if degraded >= 0 {
-		s.TimeToDegradeS = ptr(math.Max(0, start(degraded)-b0))
-	}
-	switch {
-	case degraded < 0 || degraded > last:
-		s.TimeToScaleS, s.TimeToScaleStatus = ptr(0), StatusNoDegradation
-	default:
-		if i := runAt(degraded + 1); i >= 0 && start(i) <= b1 {
-			s.TimeToScaleS, s.TimeToScaleStatus = ptr(math.Max(0, start(i)-b0)), StatusReached
-		} else {
-			s.TimeToScaleStatus = StatusNotReached
+		if degraded >= 0 {
+			s.TimeToDegradeS = ptr(math.Max(0, start(degraded)-b0))
 		}
-	}
-	switch {
-	case last < len(healthy) && runAt(last) == last:
-		s.P99RecoveryS, s.P99RecoveryStatus = ptr(0), StatusHealthyAtEnd
-	default:
-		if i := runAt(last); i >= 0 {
+		switch {
+		case degraded < 0 || degraded > last:
+			s.TimeToScaleS, s.TimeToScaleStatus = ptr(0), StatusNoDegradation
+		default:
+			if i := runAt(degraded + 1); i >= 0 && i <= last {
+				s.TimeToScaleS, s.TimeToScaleStatus = ptr(math.Max(0, start(i)-b0)), StatusReached
+			} else {
+				s.TimeToScaleStatus = StatusNotReached
+			}
+		}
+		switch i := runAt(last); {
+		case i == last:
+			s.P99RecoveryS, s.P99RecoveryStatus = ptr(0), StatusHealthyAtEnd
+		case i >= 0:
 			s.P99RecoveryS, s.P99RecoveryStatus = ptr(math.Max(0, start(i)-b1)), StatusRecovered
-		} else {
+		default:
 			s.P99RecoveryStatus = StatusNotRecovered
 		}
 	}
 	analyzeScale(rec)
+	s.Warnings = warnings(rec, baseline, baseDegraded)
+}
+
+// warnings lists what a reader must know before trusting the figures, most
+// important first.
+func warnings(rec *Record, baseline, baseDegraded int) []string {
+	s := rec.Summary
+	out := []string{}
+	if rec.Generator.Saturated {
+		out = append(out, fmt.Sprintf("generator saturated: send lateness p99 %s is above the %s bound; the target saw less load than planned",
+			fmtMs(rec.Generator.LatenessP99Ms), fmtMs(rec.Settings.LatenessBoundMs)))
+	}
+	if rec.Stopped {
+		out = append(out, "the run was stopped before its plan ended; the figures cover what was measured")
+	}
+	if s.BaselineDegraded {
+		out = append(out, fmt.Sprintf("baseline degraded: %d of %d windows before the burst were already degraded; the target was unhealthy before it began",
+			baseDegraded, baseline))
+	}
+	if rec.Burst.Source == BurstNone {
+		out = append(out, "no burst found in the offered rate: time_to_degrade, time_to_scale and p99_recovery are not defined")
+	} else if baseline == 0 {
+		out = append(out, "no baseline windows (the burst begins before warm-up ends): windows are judged against the SLO p99 alone")
+	}
+	if s.HealthyP99Ms <= 0 {
+		out = append(out, "no SLO p99 and no baseline p99: windows are judged by their error ratio alone")
+	}
+	if rec.Clamped > 0 {
+		out = append(out, fmt.Sprintf("%d latencies above 1 h were recorded as 1 h", rec.Clamped))
+	}
+	return out
 }
 
 // analyzeScale fills each window's replica count and the scale figures from

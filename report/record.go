@@ -7,17 +7,27 @@
 // histogram, counters by outcome class and an apdex score.
 //
 // Analysis reads the window series. The burst window [B0, B1] runs from the
-// first to the last request of the burst streams. The baseline is the windows
-// before B0 after warm-up. A window is healthy when its p99 is at most
-// max(SLO p99, baseline p99 × tolerance) and its error ratio at most the error
-// bound; otherwise it is degraded. time_to_scale is B0 to the start of the
-// first run of K healthy windows after the first degraded one while the burst
-// is on; p99_recovery is B1 to the start of the first run of K healthy windows.
-// Definitions lists the definition of every figure as run.json carries it.
+// first to the last request of the burst streams, or is detected from the
+// offered rate. The baseline is the windows before B0 after warm-up. A window
+// is healthy when its p99 is at most max(SLO p99, baseline p99 × tolerance)
+// and its error ratio at most the error bound; otherwise it is degraded.
+// time_to_scale is B0 to the start of the first run of K healthy windows after
+// the first degraded one while the burst is on; p99_recovery is B1 to the
+// start of the first run of K healthy windows. Definitions lists the
+// definition of every figure as run.json carries it.
+//
+// A record is saved as a directory (run.json and latency.hlog, the standard
+// HdrHistogram interval log with one tag per stream). Open reads records back,
+// merges the shards of one plan exactly from their interval logs, and reads
+// vegeta result files. A Renderer writes a record in one format: the terminal
+// table, JSON, CSV, Markdown, HTML with charts, or the percentile
+// distribution (.hgrm).
 package report
 
 import (
 	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
 )
 
 // SchemaVersion is the version of run.json's layout.
@@ -25,24 +35,35 @@ const SchemaVersion = 1
 
 // Record is everything a run measured: what run.json holds.
 type Record struct {
-	Schema      int               `json:"schema"`
-	Name        string            `json:"name"`
-	Profile     string            `json:"profile,omitempty"`
-	Target      string            `json:"target"`
-	Seed        int64             `json:"seed"`
-	Started     time.Time         `json:"started"`
-	DurationS   float64           `json:"duration_s"`
-	WindowS     float64           `json:"window_s"`
-	Unit        string            `json:"latency_unit"` // unit of recorded histogram values
-	Settings    Settings          `json:"settings"`
-	Burst       BurstWindow       `json:"burst"`
-	Generator   Generator         `json:"generator"`
-	Stopped     bool              `json:"stopped"` // the run was interrupted before its plan ended
-	Summary     Summary           `json:"summary"`
-	Streams     []StreamSummary   `json:"streams"`
-	Windows     []Window          `json:"windows"`
-	ScaleEvents []ScaleEvent      `json:"scale_events,omitempty"`
+	Schema      int             `json:"schema"`
+	Name        string          `json:"name"`
+	Profile     string          `json:"profile,omitempty"`
+	Target      string          `json:"target"`
+	Seed        int64           `json:"seed"`
+	Started     time.Time       `json:"started"`
+	DurationS   float64         `json:"duration_s"`
+	WindowS     float64         `json:"window_s"`
+	Unit        string          `json:"latency_unit"` // unit of recorded histogram values
+	Settings    Settings        `json:"settings"`
+	Burst       BurstWindow     `json:"burst"`
+	Generator   Generator       `json:"generator"`
+	Stopped     bool            `json:"stopped"` // the run was interrupted before its plan ended
+	Summary     Summary         `json:"summary"`
+	Streams     []StreamSummary `json:"streams"`
+	Windows     []Window        `json:"windows"`
+	ScaleEvents []ScaleEvent    `json:"scale_events,omitempty"`
+	// Notes say where the record came from when that limits what it
+	// means (vegeta results, merged shards); Summary.Warnings says what the
+	// analysis found.
+	Notes       []string          `json:"notes,omitempty"`
+	Clamped     int64             `json:"clamped_latencies,omitempty"` // latencies above the histogram's range, recorded as its top (1 h)
+	Shards      int               `json:"shards,omitempty"`            // records merged into this one; 0 or 1: a single run
 	Definitions map[string]string `json:"definitions"`
+
+	// hist is the merged latency histogram of the whole run, when known;
+	// dirs are the record directories whose interval logs rebuild it.
+	hist *hdr.Histogram
+	dirs []string
 }
 
 // Settings are the analysis settings a record was judged with.
@@ -60,7 +81,7 @@ type Settings struct {
 type BurstWindow struct {
 	StartS float64 `json:"start_s"`
 	EndS   float64 `json:"end_s"`
-	Source string  `json:"source"` // "profile" (marked streams) or "detected" (offered rate)
+	Source string  `json:"source"` // BurstProfile, BurstDetected or BurstNone
 }
 
 // Generator says whether the load generator kept to the plan.
@@ -90,6 +111,8 @@ type Summary struct {
 	PeakP999Ms         float64  `json:"peak_p999_ms"`
 	PeakErrorRatio     float64  `json:"peak_error_ratio"`
 	Apdex              float64  `json:"apdex"`
+	Satisfied          int64    `json:"satisfied"`
+	Tolerating         int64    `json:"tolerating"`
 	MinApdex           float64  `json:"min_apdex"`
 	TimeToDegradeS     *float64 `json:"time_to_degrade_s"`
 	TimeToScaleS       *float64 `json:"time_to_scale_s"`
@@ -103,7 +126,19 @@ type Summary struct {
 	ReplicasPeak       int      `json:"replicas_peak,omitempty"`
 	GeneratorSaturated bool     `json:"generator_saturated"`
 	Errors             Counts   `json:"errors"`
+	ErrorRatios        Ratios   `json:"error_ratios"`
+	// Warnings are what a reader must know before trusting the figures
+	// (a saturated generator, a degraded baseline, a stopped run); every
+	// renderer shows them first.
+	Warnings []string `json:"warnings"`
 }
+
+// Burst window sources.
+const (
+	BurstProfile  = "profile"  // the streams marked burst
+	BurstDetected = "detected" // the windows offering more than twice the median rate
+	BurstNone     = "none"     // no burst found: the time figures are null
+)
 
 // Figure statuses.
 const (
@@ -113,11 +148,15 @@ const (
 	StatusRecovered     = "recovered"
 	StatusHealthyAtEnd  = "healthy at burst end"
 	StatusNotRecovered  = "not recovered"
+	StatusNoBurst       = "no burst"
 )
 
 // Counts are request counts by outcome class name (5xx, timeout, ...); ok is
 // not among them.
 type Counts map[string]int64
+
+// Ratios are shares of completed requests by outcome class name.
+type Ratios map[string]float64
 
 // StreamSummary sums one stream up over the whole run.
 type StreamSummary struct {
@@ -135,6 +174,8 @@ type StreamSummary struct {
 	P999Ms     float64 `json:"p999_ms"`
 	MaxMs      float64 `json:"max_ms"`
 	Apdex      float64 `json:"apdex"`
+	Satisfied  int64   `json:"satisfied"`
+	Tolerating int64   `json:"tolerating"`
 	Errors     Counts  `json:"errors"`
 }
 
@@ -154,6 +195,8 @@ type Window struct {
 	MaxMs         float64 `json:"max_ms"`
 	LatenessP99Ms float64 `json:"lateness_p99_ms"`
 	Apdex         float64 `json:"apdex"`
+	Satisfied     int64   `json:"satisfied"`  // ok responses within apdex T
+	Tolerating    int64   `json:"tolerating"` // ok responses within 4T
 	Replicas      int     `json:"replicas,omitempty"`
 	Healthy       bool    `json:"healthy"`
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +68,7 @@ type Recorder struct {
 	base    *hdr.Histogram
 	burst   [2]time.Duration
 	source  string
+	free    []*hdr.Histogram
 	// Clamped counts latencies above the histogram's range, recorded as its top.
 	Clamped int64
 }
@@ -81,12 +81,12 @@ type streamAcc struct {
 }
 
 type winAcc struct {
-	offered, results                int64
-	sent, completed, ok             int64
-	errs                            [16]int64
-	sat, tol                        int64
-	lat                             []*hdr.Histogram // per stream, created on first use
-	late                            *hdr.Histogram
+	offered, results    int64
+	sent, completed, ok int64
+	errs                [16]int64
+	sat, tol            int64
+	lat                 []*hdr.Histogram // per stream, created on first use
+	late                *hdr.Histogram
 }
 
 // NewRecorder starts a record. When hlog is not nil the HdrHistogram interval
@@ -110,23 +110,45 @@ func NewRecorder(cfg Config, hlog io.Writer) *Recorder {
 		}
 	}
 	if cfg.Burst != nil {
-		r.burst, r.source = *cfg.Burst, "profile"
+		r.burst, r.source = *cfg.Burst, BurstProfile
 	} else {
-		r.burst, r.source = detectBurst(r.offeredSeries(), cfg.Window), "detected"
+		r.burst, r.source = detectBurst(r.offeredSeries(), cfg.Window)
 	}
 	if hlog != nil {
 		r.log = hdr.NewHistogramLogWriter(hlog)
 		ms := cfg.Started.UnixMilli()
-		r.log.SetBaseTime(ms)
+		// The log states its base time in whole seconds: a base with a
+		// fraction would shift every interval by it when read back.
+		base := ms - ms%1000
+		r.log.SetBaseTime(base)
 		r.logErr = firstErr(
 			r.log.OutputLogFormatVersion(),
-			r.log.OutputComment(fmt.Sprintf("[burstlab %s: %s]", cfg.Name, hlogUnitRemark)),
+			r.log.OutputComment(fmt.Sprintf("[burstlab %s: %s]", tagName(cfg.Name), hlogUnitRemark)),
 			r.log.OutputStartTime(ms),
-			r.log.OutputBaseTime(ms),
+			r.log.OutputBaseTime(base),
 			r.log.OutputLegend(),
 		)
 	}
 	return r
+}
+
+// hist returns an empty histogram, reusing one a flushed window gave back.
+func (r *Recorder) hist() *hdr.Histogram {
+	if n := len(r.free); n > 0 {
+		h := r.free[n-1]
+		r.free = r.free[:n-1]
+		return h
+	}
+	return newHist()
+}
+
+// release gives a histogram back for reuse.
+func (r *Recorder) release(h *hdr.Histogram) {
+	if h != nil {
+		h.Reset()
+		h.SetTag("")
+		r.free = append(r.free, h)
+	}
 }
 
 func firstErr(errs ...error) error {
@@ -150,39 +172,10 @@ func (r *Recorder) offeredSeries() []int64 {
 	return out
 }
 
-// detectBurst finds the burst in the offered series: the span of windows
-// offering more than twice the median of the non-empty windows.
-func detectBurst(offered []int64, window time.Duration) [2]time.Duration {
-	var nz []int64
-	for _, n := range offered {
-		if n > 0 {
-			nz = append(nz, n)
-		}
-	}
-	if len(nz) == 0 {
-		return [2]time.Duration{}
-	}
-	slices.Sort(nz)
-	med := nz[len(nz)/2]
-	first, last := -1, -1
-	for i, n := range offered {
-		if n > 2*med {
-			if first < 0 {
-				first = i
-			}
-			last = i
-		}
-	}
-	if first < 0 {
-		return [2]time.Duration{}
-	}
-	return [2]time.Duration{time.Duration(first) * window, time.Duration(last+1) * window}
-}
-
 func (r *Recorder) win(i int) *winAcc {
 	w := r.open[i]
 	if w == nil {
-		w = &winAcc{lat: make([]*hdr.Histogram, len(r.cfg.Streams)), late: newHist()}
+		w = &winAcc{lat: make([]*hdr.Histogram, len(r.cfg.Streams)), late: r.hist()}
 		for _, s := range r.cfg.Streams {
 			if i < len(s.Offered) {
 				w.offered += s.Offered[i]
@@ -220,7 +213,7 @@ func (r *Recorder) Record(res attack.Result) {
 		}
 		h := w.lat[res.Stream]
 		if h == nil {
-			h = newHist()
+			h = r.hist()
 			w.lat[res.Stream] = h
 		}
 		h.RecordValue(lat)
@@ -284,7 +277,14 @@ func (r *Recorder) flush(i int) {
 	w := r.win(i)
 	delete(r.open, i)
 	start := time.Duration(i) * r.cfg.Window
-	merged := newHist()
+	merged := r.hist()
+	defer func() {
+		r.release(merged)
+		r.release(w.late)
+		for _, h := range w.lat {
+			r.release(h)
+		}
+	}()
 	for si, h := range w.lat {
 		if h == nil {
 			continue
@@ -300,7 +300,7 @@ func (r *Recorder) flush(i int) {
 	}
 	r.total.Merge(merged)
 	r.late.Merge(w.late)
-	if start >= r.cfg.Warmup && start+r.cfg.Window <= r.burst[0] {
+	if inBaseline(start.Seconds(), r.cfg.Window.Seconds(), r.cfg.Warmup.Seconds(), r.burst[0].Seconds(), r.source) {
 		r.base.Merge(merged)
 	}
 	out := Window{
@@ -317,6 +317,8 @@ func (r *Recorder) flush(i int) {
 		MaxMs:         ms(merged.Max()),
 		LatenessP99Ms: ms(w.late.ValueAtQuantile(99)),
 		Apdex:         apdex(w.sat, w.tol, w.completed),
+		Satisfied:     w.sat,
+		Tolerating:    w.tol,
 	}
 	if w.completed > 0 {
 		out.ErrorRatio = float64(w.completed-w.ok) / float64(w.completed)
@@ -385,7 +387,9 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 		Stopped:     stopped,
 		Windows:     r.windows,
 		ScaleEvents: events,
+		Clamped:     r.Clamped,
 		Definitions: Definitions,
+		hist:        r.total,
 	}
 	rec.Generator = Generator{
 		LatenessP50Ms: ms(r.late.ValueAtQuantile(50)),
@@ -400,6 +404,7 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 			P50Ms: ms(s.hist.ValueAtQuantile(50)), P90Ms: ms(s.hist.ValueAtQuantile(90)),
 			P99Ms: ms(s.hist.ValueAtQuantile(99)), P999Ms: ms(s.hist.ValueAtQuantile(99.9)),
 			MaxMs: ms(s.hist.Max()), Apdex: apdex(s.sat, s.tol, s.completed),
+			Satisfied: s.sat, Tolerating: s.tol,
 			Errors: counts(s.errs[:]),
 		}
 		if s.completed > 0 {
@@ -413,13 +418,7 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 	sum.P999Ms = ms(r.total.ValueAtQuantile(99.9))
 	sum.MaxMs = ms(r.total.Max())
 	sum.BaselineP99Ms = ms(r.base.ValueAtQuantile(99))
-	var sat, tol int64
-	for _, s := range r.streams {
-		sat += s.sat
-		tol += s.tol
-	}
 	Analyze(rec)
-	sum.Apdex = apdex(sat, tol, sum.Completed)
 	if r.logErr != nil {
 		return rec, fmt.Errorf("writing the interval log: %w", r.logErr)
 	}

@@ -1,10 +1,14 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
 )
 
 // File names inside a record directory.
@@ -18,11 +22,11 @@ func Save(dir string, rec *Record) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(rec, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	if err := (JSON{}).Render(&buf, rec); err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(dir, RunFile), append(data, '\n'))
+	return WriteFileAtomic(filepath.Join(dir, RunFile), buf.Bytes())
 }
 
 // WriteFileAtomic writes data to a temporary file beside path and renames it
@@ -41,21 +45,62 @@ func WriteFileAtomic(path string, data []byte) error {
 		os.Remove(tmp.Name())
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
 }
 
-// Load reads DIR/run.json.
+// Load reads DIR/run.json. The record remembers DIR, so its latency
+// histogram can be rebuilt from DIR/latency.hlog (see Record.Histogram).
 func Load(dir string) (*Record, error) {
-	data, err := os.ReadFile(filepath.Join(dir, RunFile))
+	path := filepath.Join(dir, RunFile)
+	data, err := os.ReadFile(path)
 	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: not a burstlab record (no %s)", dir, RunFile)
+		}
 		return nil, err
 	}
 	var rec Record
 	if err := json.Unmarshal(data, &rec); err != nil {
-		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, RunFile), err)
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	if rec.Schema != SchemaVersion {
-		return nil, fmt.Errorf("%s: schema %d, this burstlab reads %d", filepath.Join(dir, RunFile), rec.Schema, SchemaVersion)
+		return nil, fmt.Errorf("%s: schema %d, this burstlab reads %d", path, rec.Schema, SchemaVersion)
 	}
+	if rec.WindowS <= 0 {
+		return nil, fmt.Errorf("%s: window_s: must be > 0, got %v", path, rec.WindowS)
+	}
+	rec.dirs = []string{dir}
 	return &rec, nil
+}
+
+// Histogram returns the merged latency histogram of the whole run (values in
+// microseconds). A record made by a Recorder, a merge or from vegeta results
+// has it in memory; a loaded one rebuilds it from its interval log.
+func (r *Record) Histogram() (*hdr.Histogram, error) {
+	if r.hist != nil {
+		return r.hist, nil
+	}
+	if len(r.dirs) == 0 {
+		return nil, errors.New("the record has no latency histogram: it was not loaded from a record directory")
+	}
+	h := newHist()
+	for _, dir := range r.dirs {
+		err := readIntervals(filepath.Join(dir, HlogFile), func(iv interval) error {
+			iv.hist.MergeInto(h)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	r.hist = h
+	return h, nil
 }

@@ -10,23 +10,26 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// WriteTable renders the terminal report: the headline first (did it scale,
-// how fast, how long was p99 bad), then per-stream totals.
-func WriteTable(w io.Writer, rec *Record) error {
+// Table renders the terminal report. Its first screen answers "did it
+// scale, how fast, how long was p99 bad": warnings, the verdict, then the
+// headline figures; per-stream totals follow.
+type Table struct{}
+
+// WriteTable renders rec as the terminal report.
+func WriteTable(w io.Writer, rec *Record) error { return Table{}.Render(w, rec) }
+
+// Render implements Renderer.
+func (Table) Render(w io.Writer, rec *Record) error {
 	s := rec.Summary
 	fmt.Fprintf(w, "burstlab: %s -> %s\n", rec.Name, rec.Target)
-	if rec.Generator.Saturated {
-		fmt.Fprintf(w, "WARNING: generator saturated: send lateness p99 %.1f ms > %.1f ms bound; the target saw less load than planned\n",
-			rec.Generator.LatenessP99Ms, rec.Settings.LatenessBoundMs)
+	for _, warn := range s.Warnings {
+		fmt.Fprintln(w, "WARNING: "+warn)
 	}
-	if rec.Stopped {
-		fmt.Fprintln(w, "WARNING: the run was stopped before its plan ended; figures cover what was measured")
+	for _, n := range rec.Notes {
+		fmt.Fprintln(w, "note: "+n)
 	}
-	if s.BaselineDegraded {
-		fmt.Fprintln(w, "WARNING: the baseline itself was degraded: the target was unhealthy before the burst")
-	}
-	fmt.Fprintf(w, "burst %.1fs..%.1fs (%s), baseline p99 %s, healthy when p99 <= %s and errors <= %.1f%%\n\n",
-		rec.Burst.StartS, rec.Burst.EndS, rec.Burst.Source, fmtMs(s.BaselineP99Ms), fmtMs(s.HealthyP99Ms), rec.Settings.ErrorRatio*100)
+	scaled, p99 := Verdict(rec)
+	fmt.Fprintf(w, "\n%s\n%s\n\n", scaled, p99)
 
 	head := newTable(w, tw.AlignLeft, tw.AlignRight)
 	head.Header("figure", "value")
@@ -34,20 +37,26 @@ func WriteTable(w io.Writer, rec *Record) error {
 		{"time_to_scale", fmtFigure(s.TimeToScaleS, s.TimeToScaleStatus)},
 		{"p99_recovery", fmtFigure(s.P99RecoveryS, s.P99RecoveryStatus)},
 		{"time_to_degrade", fmtFigure(s.TimeToDegradeS, "none")},
-		{"degraded_for", fmt.Sprintf("%.0fs", s.DegradedForS)},
+		{"degraded_for", fmtS(s.DegradedForS)},
 		{"peak p99", fmtMs(s.PeakP99Ms)},
+		{"peak p99.9", fmtMs(s.PeakP999Ms)},
+		{"max", fmtMs(s.MaxMs)},
 		{"baseline p99", fmtMs(s.BaselineP99Ms)},
-		{"peak error ratio", fmt.Sprintf("%.1f%%", s.PeakErrorRatio*100)},
-		{"min apdex", fmt.Sprintf("%.2f", s.MinApdex)},
+		{"healthy p99 bound", fmtBound(s.HealthyP99Ms)},
+		{"error ratio (peak)", fmt.Sprintf("%s (%s)", fmtPct(s.ErrorRatio), fmtPct(s.PeakErrorRatio))},
+		{"apdex (min)", fmt.Sprintf("%.2f (%.2f)", s.Apdex, s.MinApdex)},
 	}
-	if s.ScaleReactionS != nil || s.ScaleCompleteS != nil {
+	if s.ScaleReactionS != nil || s.ScaleCompleteS != nil || s.ReplicasPeak > 0 {
 		rows = append(rows,
 			[]string{"scale_reaction", fmtFigure(s.ScaleReactionS, "none")},
 			[]string{"scale_complete", fmtFigure(s.ScaleCompleteS, "none")},
 			[]string{"replicas", fmt.Sprintf("%d -> %d", s.ReplicasStart, s.ReplicasPeak)},
 		)
 	}
-	rows = append(rows, []string{"send lateness p99", fmtMs(rec.Generator.LatenessP99Ms)})
+	rows = append(rows,
+		[]string{"burst", fmt.Sprintf("%s..%s (%s)", fmtS(rec.Burst.StartS), fmtS(rec.Burst.EndS), rec.Burst.Source)},
+		[]string{"send lateness p99", fmtMs(rec.Generator.LatenessP99Ms)},
+	)
 	if err := head.Bulk(rows); err != nil {
 		return err
 	}
@@ -58,22 +67,33 @@ func WriteTable(w io.Writer, rec *Record) error {
 
 	st := newTable(w, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft)
 	st.Header("stream", "offered", "sent", "ok", "p50", "p99", "max", "apdex", "errors")
-	add := func(name string, offered, sent, ok int64, p50, p99, mx, apdex float64, errs Counts) error {
-		return st.Append(name, offered, sent, ok, fmtMs(p50), fmtMs(p99), fmtMs(mx), fmt.Sprintf("%.2f", apdex), fmtCounts(errs))
+	for _, r := range streamRows(rec) {
+		if err := st.Append(r.name, r.offered, r.sent, r.ok, fmtMs(r.p50), fmtMs(r.p99), fmtMs(r.max), fmt.Sprintf("%.2f", r.apdex), fmtCounts(r.errors)); err != nil {
+			return err
+		}
 	}
+	return st.Render()
+}
+
+// streamRow is one line of the per-stream totals, the whole run last.
+type streamRow struct {
+	name                 string
+	offered, sent, ok    int64
+	p50, p99, max, apdex float64
+	errors               Counts
+}
+
+func streamRows(rec *Record) []streamRow {
+	var out []streamRow
 	for _, ss := range rec.Streams {
 		name := ss.Name
 		if ss.Burst {
 			name += " (burst)"
 		}
-		if err := add(name, ss.Offered, ss.Sent, ss.OK, ss.P50Ms, ss.P99Ms, ss.MaxMs, ss.Apdex, ss.Errors); err != nil {
-			return err
-		}
+		out = append(out, streamRow{name, ss.Offered, ss.Sent, ss.OK, ss.P50Ms, ss.P99Ms, ss.MaxMs, ss.Apdex, ss.Errors})
 	}
-	if err := add("all", s.Offered, s.Sent, s.OK, s.P50Ms, s.P99Ms, s.MaxMs, s.Apdex, s.Errors); err != nil {
-		return err
-	}
-	return st.Render()
+	s := rec.Summary
+	return append(out, streamRow{"all", s.Offered, s.Sent, s.OK, s.P50Ms, s.P99Ms, s.MaxMs, s.Apdex, s.Errors})
 }
 
 func newTable(w io.Writer, align ...tw.Align) *tablewriter.Table {
@@ -83,13 +103,6 @@ func newTable(w io.Writer, align ...tw.Align) *tablewriter.Table {
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 	)
-}
-
-func fmtFigure(v *float64, status string) string {
-	if v == nil {
-		return status
-	}
-	return fmt.Sprintf("%.0fs", *v)
 }
 
 func fmtMs(v float64) string {
@@ -102,6 +115,8 @@ func fmtMs(v float64) string {
 		return fmt.Sprintf("%.1fms", v)
 	}
 }
+
+func fmtPct(r float64) string { return fmt.Sprintf("%.2f%%", r*100) }
 
 func fmtCounts(c Counts) string {
 	var parts []string
@@ -116,4 +131,5 @@ func fmtCounts(c Counts) string {
 	return strings.Join(parts, " ")
 }
 
+// classOrder lists the error classes in report order.
 var classOrder = []string{"5xx", "4xx", "429", "timeout", "refused", "reset", "dns", "tls", "other", "unsent"}

@@ -43,6 +43,8 @@ func TestEvaluate(t *testing.T) {
 	notRecovered.Summary.TimeToScaleS = nil
 	notRecovered.Summary.TimeToScaleStatus = report.StatusNotReached
 	notRecovered.Summary.TimeToDegradeS = nil
+	saturated := testRecord()
+	saturated.Generator.Saturated = true
 	noBurst := testRecord()
 	noBurst.Burst.Source = "none"
 	noBurst.Summary.TimeToDegradeS = nil
@@ -73,6 +75,7 @@ func TestEvaluate(t *testing.T) {
 		{testRecord(), "degraded_for <= 20s", false, "25s", ""},
 		{testRecord(), "generator_saturated == false", true, "false", ""},
 		{testRecord(), "generator_saturated == true", false, "false", ""},
+		{saturated, "generator_saturated == false", false, "true", "generator_saturated is true, want == false"},
 		{testRecord(), "stream.teams.p99 < 800ms", false, "950.5ms", "stream.teams.p99 is 950.5ms, want < 800ms"},
 		{testRecord(), "stream.teams.p99 < 1s", true, "0.9505s", ""},
 		{testRecord(), "stream.base.apdex > 0.9", true, "0.95", ""},

@@ -244,6 +244,11 @@ func (f Figure) Value(rec *report.Record) (Value, error) {
 	switch fv.Kind() {
 	case reflect.Bool:
 		out := Value{Bool: fv.Bool()}
+		// Records written before the analysis copied it into the summary
+		// carry the saturation flag only in their generator section.
+		if f.Stream == "" && f.f.name == "generator_saturated" {
+			out.Bool = out.Bool || rec.Generator.Saturated
+		}
 		if out.Bool {
 			out.Num = 1
 		}

@@ -1,0 +1,107 @@
+package report
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/burstlab/burstlab/attack"
+)
+
+// TestMergeShards splits the synthetic plan into three shards (every third
+// request, as --shard i/3 does), records each, and checks the merged record
+// equals the record of the whole plan: every window, stream and summary
+// figure, percentiles included.
+func TestMergeShards(t *testing.T) {
+	cfg := synthConfig()
+	all := synthResults(cfg)
+	whole := record(t, cfg, all, synthEvents(), "")
+	const n = 3
+	var dirs []string
+	for k := range n {
+		sc := cfg
+		sc.Streams = make([]StreamPlan, len(cfg.Streams))
+		var part []attack.Result
+		for si, s := range cfg.Streams {
+			sc.Streams[si] = StreamPlan{Name: s.Name, Burst: s.Burst, Offered: make([]int64, len(s.Offered))}
+		}
+		for _, r := range all {
+			if r.Seq%n == int64(k) {
+				part = append(part, r)
+				sc.Streams[r.Stream].Offered[int(r.Intended/sc.Window)]++
+			}
+		}
+		dir := filepath.Join(t.TempDir(), "shard")
+		record(t, sc, part, synthEvents(), dir)
+		dirs = append(dirs, dir)
+	}
+	merged, err := Open(dirs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if merged.Shards != n {
+		t.Errorf("shards %d, want %d", merged.Shards, n)
+	}
+	for i := range whole.Windows {
+		w, m := whole.Windows[i], merged.Windows[i]
+		m.LatenessP99Ms = w.LatenessP99Ms // not in the interval logs: the highest shard's
+		if !reflect.DeepEqual(w, m) {
+			t.Errorf("window %d:\n merged %+v\n whole  %+v", i, m, w)
+		}
+	}
+	if !reflect.DeepEqual(whole.Streams, merged.Streams) {
+		t.Errorf("streams:\n merged %+v\n whole  %+v", merged.Streams, whole.Streams)
+	}
+	ws, ms := whole.Summary, merged.Summary
+	ms.Warnings = ws.Warnings
+	if !reflect.DeepEqual(ws, ms) {
+		t.Errorf("summary:\n merged %+v\n whole  %+v", ms, ws)
+	}
+	if whole.Burst != merged.Burst {
+		t.Errorf("burst %+v, want %+v", merged.Burst, whole.Burst)
+	}
+	hw, _ := whole.Histogram()
+	hm, err := merged.Histogram()
+	if err != nil || hm.TotalCount() != hw.TotalCount() || hm.ValueAtQuantile(99.99) != hw.ValueAtQuantile(99.99) {
+		t.Errorf("merged histogram: %v", err)
+	}
+}
+
+// TestMergeRefusesOtherPlans checks records of different plans are not
+// merged, with a message naming both.
+func TestMergeRefusesOtherPlans(t *testing.T) {
+	cfg := synthConfig()
+	a := filepath.Join(t.TempDir(), "a")
+	record(t, cfg, synthResults(cfg), nil, a)
+	other := cfg
+	other.Seed = 8
+	b := filepath.Join(t.TempDir(), "b")
+	record(t, other, synthResults(other), nil, b)
+	if _, err := Open(a, b); err == nil {
+		t.Fatal("merged records of two plans")
+	} else if want := "not shards of one plan"; !contains(err.Error(), want, a, b) {
+		t.Errorf("error %q, want it to name %s, %s and say %q", err, a, b, want)
+	}
+	// A directory without run.json, and a bad run.json.
+	empty := t.TempDir()
+	if _, err := Open(empty); err == nil || !contains(err.Error(), empty, "not a burstlab record") {
+		t.Errorf("empty directory: %v", err)
+	}
+	os.WriteFile(filepath.Join(empty, RunFile), []byte("{\"schema\": 1, \"windows\": [}"), 0o644)
+	if _, err := Open(empty); err == nil || !contains(err.Error(), filepath.Join(empty, RunFile)) {
+		t.Errorf("bad run.json: %v", err)
+	}
+}
+
+func contains(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if !stringsContains(s, sub) {
+			return false
+		}
+	}
+	return true
+}
+
+func stringsContains(s, sub string) bool { return strings.Contains(s, sub) }

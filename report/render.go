@@ -1,0 +1,59 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// A Renderer writes a record in one format. Renderers read the record only.
+type Renderer interface {
+	Render(w io.Writer, rec *Record) error
+}
+
+// RendererFunc adapts a function to a Renderer.
+type RendererFunc func(w io.Writer, rec *Record) error
+
+// Render calls f.
+func (f RendererFunc) Render(w io.Writer, rec *Record) error { return f(w, rec) }
+
+// formats are the renderers `burstlab report --format` offers, by name.
+var formats = map[string]Renderer{
+	"table": Table{},
+	"json":  JSON{},
+	"csv":   CSV{},
+	"md":    Markdown{},
+	"html":  HTML{},
+	"hgrm":  Hgrm{},
+}
+
+// Formats lists the format names, sorted.
+func Formats() []string {
+	names := make([]string, 0, len(formats))
+	for n := range formats {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Format returns the renderer of the named format.
+func Format(name string) (Renderer, error) {
+	r, ok := formats[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q: want one of %s", name, strings.Join(Formats(), ", "))
+	}
+	return r, nil
+}
+
+// RenderFile renders rec into path atomically: the file appears whole or not
+// at all, and a failed render leaves an existing file untouched.
+func RenderFile(path string, r Renderer, rec *Record) error {
+	var buf bytes.Buffer
+	if err := r.Render(&buf, rec); err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, buf.Bytes())
+}

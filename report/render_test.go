@@ -1,0 +1,75 @@
+package report
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRenderGolden renders the synthetic record in every format and
+// compares each with its golden file.
+func TestRenderGolden(t *testing.T) {
+	dir := t.TempDir()
+	cfg := synthConfig()
+	record(t, cfg, synthResults(cfg), synthEvents(), dir)
+	// Re-render from disk, as `burstlab report DIR` does: the hgrm comes from
+	// the interval log.
+	rec, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range Formats() {
+		t.Run(name, func(t *testing.T) {
+			r, err := Format(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := r.Render(&buf, rec); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "synthetic."+name+".golden", buf.Bytes())
+		})
+	}
+}
+
+// TestRenderVerdict checks the first screen answers the three questions.
+func TestRenderVerdict(t *testing.T) {
+	cfg := synthConfig()
+	rec := record(t, cfg, synthResults(cfg), synthEvents(), "")
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, rec); err != nil {
+		t.Fatal(err)
+	}
+	first := strings.Join(strings.SplitN(buf.String(), "\n", 8)[:7], "\n")
+	for _, want := range []string{"Scaled: healthy again", "p99 was degraded for", "time_to_scale", "p99_recovery"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("table lacks %q", want)
+		}
+	}
+	if !strings.Contains(first, "Scaled:") {
+		t.Errorf("the verdict is not on the first lines:\n%s", first)
+	}
+}
+
+func TestFormatUnknown(t *testing.T) {
+	if _, err := Format("pdf"); err == nil || !strings.Contains(err.Error(), "table") {
+		t.Errorf("Format(pdf) = %v, want an error listing the formats", err)
+	}
+}
+
+// TestRenderFileAtomic checks a failed render leaves no file behind.
+func TestRenderFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.hgrm")
+	rec := &Record{} // no histogram: Hgrm fails
+	if err := RenderFile(path, Hgrm{}, rec); err == nil {
+		t.Fatal("want an error")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		t.Errorf("a failed render left %v", entries)
+	}
+}

@@ -1,0 +1,137 @@
+package report
+
+import (
+	"bufio"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/burstlab/burstlab/attack"
+)
+
+// VegetaNote is the note a record read from vegeta results carries.
+const VegetaNote = "read from vegeta results: windows are keyed by vegeta's send timestamp (vegeta has no intended send time) " +
+	"and latency is vegeta's own, measured from when a worker picked the request up, so it may suffer coordinated omission; " +
+	"send lateness is unknown"
+
+// ReadVegeta reads vegeta result files (gob, JSON or CSV, as `vegeta attack`
+// and `vegeta encode` write them; "-" is standard input) into one record
+// with one stream, "vegeta", so vegeta users get burstlab's analysis of runs
+// they already have. Windows are keyed by Result.Timestamp and the burst is
+// detected from the rate; the analysis settings are DefaultConfig's.
+func ReadVegeta(paths ...string) (*Record, error) {
+	var all []vegetaResult
+	var first vegeta.Result
+	for _, p := range paths {
+		rs, f, err := readVegetaFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if len(all) == 0 {
+			first = f
+		}
+		all = append(all, rs...)
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("%s: no results", strings.Join(paths, ", "))
+	}
+	slices.SortFunc(all, func(a, b vegetaResult) int { return cmp.Compare(a.at, b.at) })
+	t0 := all[0].at
+	cfg := DefaultConfig()
+	cfg.Name = first.Attack
+	if cfg.Name == "" {
+		cfg.Name = strings.TrimSuffix(filepath.Base(paths[0]), filepath.Ext(paths[0]))
+	}
+	cfg.Target = "(unknown)"
+	if u, err := url.Parse(first.URL); err == nil && u.Host != "" {
+		cfg.Target = u.Scheme + "://" + u.Host
+	}
+	cfg.Started = time.Unix(0, t0).UTC()
+	span := time.Duration(all[len(all)-1].at - t0)
+	cfg.Duration = (span/cfg.Window + 1) * cfg.Window
+	offered := make([]int64, int(cfg.Duration/cfg.Window))
+	for _, r := range all {
+		offered[int(time.Duration(r.at-t0)/cfg.Window)]++
+	}
+	cfg.Streams = []StreamPlan{{Name: "vegeta", Offered: offered}}
+	rec := NewRecorder(cfg, nil)
+	for i, r := range all {
+		at := time.Duration(r.at - t0)
+		rec.Record(attack.Result{
+			Seq: int64(i), Intended: at, Sent: at, End: at + r.latency,
+			Code: r.code, Class: r.class,
+		})
+	}
+	out, err := rec.Finish(false, nil)
+	if err != nil {
+		return nil, err
+	}
+	out.Notes = append(out.Notes, VegetaNote)
+	return out, nil
+}
+
+// vegetaResult is the part of a vegeta result the analysis needs.
+type vegetaResult struct {
+	at      int64 // Timestamp, ns since the epoch
+	latency time.Duration
+	code    uint16
+	class   attack.Class
+}
+
+func readVegetaFile(path string) ([]vegetaResult, vegeta.Result, error) {
+	var in io.Reader = os.Stdin
+	name := "standard input"
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, vegeta.Result{}, err
+		}
+		defer f.Close()
+		in, name = f, path
+	}
+	dec := vegeta.DecoderFor(bufio.NewReaderSize(in, 1<<20))
+	if dec == nil {
+		return nil, vegeta.Result{}, fmt.Errorf("%s: neither a record directory nor vegeta results (gob, JSON or CSV)", name)
+	}
+	var out []vegetaResult
+	var first vegeta.Result
+	for n := 1; ; n++ {
+		var r vegeta.Result
+		err := dec.Decode(&r)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, first, fmt.Errorf("%s: result %d: %v", name, n, err)
+		}
+		if n == 1 {
+			first = r
+		}
+		out = append(out, vegetaResult{at: r.Timestamp.UnixNano(), latency: r.Latency, code: r.Code, class: attack.Classify(r.Code, r.Error)})
+	}
+	return out, first, nil
+}
+
+// DefaultConfig is the recorder configuration for results that come with
+// no profile (vegeta results): 1 s windows, no warm-up, no SLO p99, healthy
+// within 3 x the baseline p99 and 1% errors, recovered after 3 healthy
+// windows, apdex T 100 ms, lateness bound 10 ms.
+func DefaultConfig() Config {
+	return Config{
+		Window:         time.Second,
+		Tolerance:      3,
+		HealthyWindows: 3,
+		ErrorRatio:     0.01,
+		ApdexT:         100 * time.Millisecond,
+		LatenessBound:  10 * time.Millisecond,
+	}
+}
