@@ -47,7 +47,11 @@ func evaluate(rec *report.Record, g Gate) Result {
 	x := v.Num
 	if v.Null {
 		if !v.Never {
-			r.Reason = fmt.Sprintf("%s is %s: a figure the run never reached fails its gate", g.Figure.Name, v.Status)
+			why := ""
+			if v.Status != "null" {
+				why = " (" + v.Status + ")"
+			}
+			r.Reason = fmt.Sprintf("%s is null%s, and a null figure fails its gate", g.Figure.Name, why)
 			return r
 		}
 		x = math.Inf(1)

@@ -82,13 +82,13 @@ func TestEvaluate(t *testing.T) {
 		{testRecord(), "stream.nope.p99 < 1s", false, "missing", `no stream "nope" in record "fixture" (streams: base, teams)`},
 		{testRecord(), "offered == 5000", true, "5000", ""},
 		{testRecord(), "ok != 5000", true, "4979", ""},
-		{notRecovered, "p99_recovery < 30s", false, "not recovered", "p99_recovery is not recovered: a figure the run never reached fails its gate"},
-		{notRecovered, "p99_recovery > 30s", false, "not recovered", "never reached"},
-		{notRecovered, "time_to_scale <= 45s", false, "not reached", "time_to_scale is not reached"},
+		{notRecovered, "p99_recovery < 30s", false, "not recovered", "p99_recovery is null (not recovered), and a null figure fails its gate"},
+		{notRecovered, "p99_recovery > 30s", false, "not recovered", "a null figure fails"},
+		{notRecovered, "time_to_scale <= 45s", false, "not reached", "time_to_scale is null (not reached)"},
 		{notRecovered, "time_to_degrade > 5s", true, "never degraded", ""},
 		{notRecovered, "time_to_degrade < 5s", false, "never degraded", ""},
-		{noBurst, "time_to_degrade > 5s", false, "null", "never reached"},
-		{testRecord(), "scale_reaction < 10s", false, "null", "scale_reaction is null"},
+		{noBurst, "time_to_degrade > 5s", false, "null", "a null figure fails"},
+		{testRecord(), "scale_reaction < 10s", false, "null", "scale_reaction is null, and"},
 	}
 	for _, tt := range tests {
 		g, err := Parse(tt.expr)
@@ -216,7 +216,7 @@ func TestWriteMarkdown(t *testing.T) {
 		"Record `fixture`.\n\n" +
 		"| | gate | measured | threshold | reason |\n|---|---|---|---|---|\n" +
 		"| ✅ pass | `error_ratio < 1%` | 0.42% | < 1% |  |\n" +
-		"| ❌ fail | `p99_recovery < 30s` | not recovered | < 30s | p99_recovery is not recovered: a figure the run never reached fails its gate |\n"
+		"| ❌ fail | `p99_recovery < 30s` | not recovered | < 30s | p99_recovery is null (not recovered), and a null figure fails its gate |\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
