@@ -9,7 +9,7 @@ import (
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
 	"github.com/burstlab/burstlab/attack"
-	"github.com/burstlab/burstlab/profiles"
+	"github.com/burstlab/burstlab/report"
 )
 
 // progress shows what a run is doing while it runs: elapsed of total, the
@@ -17,7 +17,7 @@ import (
 // latest results, errors. On a terminal it rewrites one line four times a
 // second; elsewhere (CI logs) it prints a plain line every five seconds.
 type progress struct {
-	pl      *profiles.Plan
+	cfg     report.Config
 	started time.Time
 	out     io.Writer
 	live    attack.Live
@@ -28,8 +28,8 @@ type progress struct {
 	hist *hdr.Histogram // latencies since the last line, in µs
 }
 
-func newProgress(pl *profiles.Plan, started time.Time, opt Options) *progress {
-	p := &progress{pl: pl, started: started, out: opt.Progress, inPlace: opt.Live, every: 5 * time.Second,
+func newProgress(cfg report.Config, started time.Time, opt Options) *progress {
+	p := &progress{cfg: cfg, started: started, out: opt.Progress, inPlace: opt.Live, every: 5 * time.Second,
 		hist: hdr.New(1, int64(time.Hour/time.Microsecond), 2)}
 	if opt.Live {
 		p.every = 250 * time.Millisecond
@@ -83,7 +83,7 @@ func (p *progress) print(now time.Time, achieved float64) {
 	p.hist.Reset()
 	p.mu.Unlock()
 	line := fmt.Sprintf("%5.1fs/%.0fs  rate %5.0f/s planned %5.0f/s  in flight %d  p99 %v  errors %d",
-		max(el.Seconds(), 0), p.pl.Profile.Duration.Seconds(), achieved, p.plannedRate(el),
+		max(el.Seconds(), 0), p.cfg.Duration.Seconds(), achieved, p.plannedRate(el),
 		p.live.Released()-p.live.Done(), p99.Round(time.Millisecond), p.live.Errors())
 	if r := p.live.Retries(); r > 0 {
 		line += fmt.Sprintf("  retries %d", r)
@@ -100,12 +100,12 @@ func (p *progress) plannedRate(el time.Duration) float64 {
 	if el < 0 {
 		return 0
 	}
-	i := int(el / p.pl.Window)
+	i := int(el / p.cfg.Window)
 	var n int64
-	for _, s := range p.pl.Streams {
+	for _, s := range p.cfg.Streams {
 		if i < len(s.Offered) {
 			n += s.Offered[i]
 		}
 	}
-	return float64(n) / p.pl.Window.Seconds()
+	return float64(n) / p.cfg.Window.Seconds()
 }

@@ -1,8 +1,8 @@
 // Package burst runs a burst test end to end: it plans a profile, starts the
 // embedded simulator when the profile targets it, drives the attack engine
 // along the plan, records every result into windows and returns the analysed
-// record. It is what `burstlab run` does; the command only parses flags and
-// prints.
+// record. It is what `burstlab run` and `burstlab attack` do; the commands
+// only parse flags and print.
 package burst
 
 import (
@@ -19,7 +19,7 @@ import (
 	"github.com/burstlab/burstlab/sim"
 )
 
-// Options are the choices of one run beside its profile.
+// Options are the choices of one run beside what it sends.
 type Options struct {
 	// Out is the record directory; "" keeps nothing on disk.
 	Out string
@@ -32,6 +32,10 @@ type Options struct {
 	// still in flight (a second Ctrl-C).
 	Abort <-chan struct{}
 }
+
+// lead is how far in the future a run's t=0 is set, so the engine can open
+// the first connections before the first request is due.
+const lead = 250 * time.Millisecond
 
 // Run carries out the profile's plan against its target. Cancelling ctx stops
 // sending; what was measured is still recorded, saved and returned.
@@ -52,12 +56,39 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 		}
 		defer s.Close()
 	}
+	started := time.Now().Add(lead)
+	j := job{
+		src:     FromPlan(pl, base),
+		cfg:     RecorderConfig(pl, base, started),
+		engine:  EngineOptions(pl),
+		started: started,
+	}
+	if s != nil {
+		j.events = func() []report.ScaleEvent { return ScaleEvents(s.Events(), started) }
+	}
+	return j.execute(ctx, opt)
+}
 
+// job is one run's wiring: what to send, how to record it.
+type job struct {
+	src     attack.Source
+	cfg     report.Config
+	engine  []attack.Option
+	started time.Time
+	events  func() []report.ScaleEvent // the target's scale timeline, if known
+}
+
+// execute sends the job's requests, records every result, and keeps the
+// record in opt.Out: the interval log is written as windows become final and
+// renamed into place at the end, run.json last, so a directory never holds
+// half a record.
+func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	var hlog *os.File
 	if opt.Out != "" {
 		if err := os.MkdirAll(opt.Out, 0o755); err != nil {
 			return nil, err
 		}
+		var err error
 		if hlog, err = os.CreateTemp(opt.Out, "."+report.HlogFile+".*"); err != nil {
 			return nil, err
 		}
@@ -68,20 +99,16 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 			}
 		}()
 	}
-
-	// A short lead lets the engine open the first connections before t=0.
-	started := time.Now().Add(250 * time.Millisecond)
-	cfg := RecorderConfig(pl, base, started)
 	var w io.Writer
 	if hlog != nil {
 		w = hlog
 	}
-	rec := report.NewRecorder(cfg, w)
-	prog := newProgress(pl, started, opt)
-	eng := attack.New(append(EngineOptions(pl), attack.WithLive(&prog.live), attack.Abort(opt.Abort))...)
+	rec := report.NewRecorder(j.cfg, w)
+	prog := newProgress(j.cfg, j.started, opt)
+	eng := attack.New(append(j.engine, attack.WithLive(&prog.live), attack.Abort(opt.Abort))...)
 
 	stopProg := prog.start()
-	stats, err := eng.Run(ctx, FromPlan(pl, base), started, func(r attack.Result) {
+	stats, err := eng.Run(ctx, j.src, j.started, func(r attack.Result) {
 		rec.Record(r)
 		prog.observe(r)
 	})
@@ -89,28 +116,28 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 	if err != nil {
 		return nil, err
 	}
-
 	var events []report.ScaleEvent
-	if s != nil {
-		events = ScaleEvents(s.Events(), started)
+	if j.events != nil {
+		events = j.events()
 	}
 	record, err := rec.Finish(stats.Stopped, events)
 	if err != nil {
 		return record, err
 	}
-	if opt.Out != "" {
-		if err := hlog.Close(); err != nil {
-			return record, err
-		}
-		if err := os.Rename(hlog.Name(), filepath.Join(opt.Out, report.HlogFile)); err != nil {
-			return record, err
-		}
-		hlog = nil
-		if err := report.Save(opt.Out, record); err != nil {
-			return record, err
-		}
+	if opt.Out == "" {
+		return record, nil
 	}
-	return record, nil
+	if err := hlog.Close(); err != nil {
+		return record, err
+	}
+	if err := os.Chmod(hlog.Name(), 0o644); err != nil {
+		return record, err
+	}
+	if err := os.Rename(hlog.Name(), filepath.Join(opt.Out, report.HlogFile)); err != nil {
+		return record, err
+	}
+	hlog = nil
+	return record, report.Save(opt.Out, record)
 }
 
 // RecorderConfig describes pl to a recorder.
@@ -137,9 +164,7 @@ func EngineOptions(pl *profiles.Plan) []attack.Option {
 	c := pl.Profile.Client
 	workers := c.Workers
 	if workers == 0 {
-		// Enough workers for the peak rate at 10 ms per request; the engine
-		// grows beyond them up to MaxWorkers when the target slows down.
-		workers = uint64(max(16, min(pl.PeakRate/100, 1000)))
+		workers = 16
 	}
 	return []attack.Option{
 		attack.Timeout(c.Timeout),

@@ -43,6 +43,12 @@ func main() {
 	os.Exit(run(os.Args))
 }
 
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
 // run is main without os.Exit, so tests can call it.
 func run(args []string) int {
 	app := &cli.App{

@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -14,13 +11,14 @@ import (
 )
 
 func runCommand() *cli.Command {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "keep the record (run.json, latency.hlog) in `DIR`"},
+	}
 	return &cli.Command{
 		Name:      "run",
 		Usage:     "run a burst profile against its target and report time-to-scale and p99 recovery",
 		ArgsUsage: "PROFILE",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "keep the record (run.json, latency.hlog) in `DIR`"},
-		},
+		Flags:     append(flags, gateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("run: want one PROFILE, got %d arguments", c.NArg())
@@ -29,35 +27,17 @@ func runCommand() *cli.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			rec, err := burst.Run(ctx, p, burst.Options{
-				Out:      c.String("out"),
-				Progress: os.Stderr,
-				Live:     isTerminal(os.Stderr),
-			})
-			if err != nil && rec == nil {
-				if profiles.IsError(err) {
-					return usageError{err}
+			// A bad gate must not waste a run: check them all first.
+			if _, err := parseGateFlags(c, p.Gates); err != nil {
+				return err
+			}
+			return runAndReport(c, func(ctx context.Context, opt burst.Options) (*report.Record, error) {
+				rec, err := burst.Run(ctx, p, opt)
+				if err != nil && profiles.IsError(err) {
+					return nil, usageError{err}
 				}
-				return err
-			}
-			if werr := report.WriteTable(os.Stdout, rec); werr != nil && err == nil {
-				err = werr
-			}
-			if err != nil {
-				return err
-			}
-			if rec.Stopped {
-				return exitError{code: exitInterrupt, msg: "interrupted: the record holds what was measured until then"}
-			}
-			return nil
+				return rec, err
+			}, p.Gates)
 		},
 	}
-}
-
-// isTerminal reports whether f is a character device (a terminal).
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
