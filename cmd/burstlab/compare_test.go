@@ -63,7 +63,7 @@ func TestCompareCLI(t *testing.T) {
 		{"json", []string{"--format", "json", base, slower5}, 0, `"figure": "p99_recovery"`, ""},
 		{"md", []string{"--format", "md", base, slower5}, 0, "| p99_recovery | 10s | 10.5s |", ""},
 		{"one record", []string{base}, 2, "", "compare: want BASE and NEW record directories, got 1 arguments"},
-		{"missing record", []string{base, filepath.Join(dir, "nope")}, 2, "", "compare: new: open " + filepath.Join(dir, "nope", "run.json")},
+		{"missing record", []string{base, filepath.Join(dir, "nope")}, 2, "", "compare: new: " + filepath.Join(dir, "nope")},
 		{"bad bound", []string{base, slower5, "--max-regression", "p99_recovry=20%"}, 2, "", "did you mean p99_recovery?"},
 		{"bad gate", []string{base, slower5, "--gate", "p99_recovery << 30s"}, 2, "", `gate "p99_recovery << 30s": col 15`},
 		{"bad format", []string{"--format", "xml", base, slower5}, 2, "", `--format "xml": want table, json or md`},

@@ -17,8 +17,9 @@ import (
 func gateRecord() *report.Record {
 	recovery := 12.0
 	return &report.Record{
-		Schema: report.SchemaVersion,
-		Name:   "checkout",
+		Schema:  report.SchemaVersion,
+		Name:    "checkout",
+		WindowS: 1,
 		Summary: report.Summary{
 			ErrorRatio:        0.002,
 			P99RecoveryS:      &recovery,
