@@ -22,6 +22,9 @@ func Open(paths ...string) (*Record, error) {
 			continue
 		}
 		fi, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no such record directory or file", p)
+		}
 		if err != nil {
 			return nil, err
 		}

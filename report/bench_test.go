@@ -1,0 +1,56 @@
+package report
+
+import (
+	"io"
+	"testing"
+)
+
+// day is a 24-hour record of 1 s windows (86,400), saved in a directory.
+func day(b *testing.B) string {
+	b.Helper()
+	rec := &Record{
+		Schema: SchemaVersion, Name: "day", Target: "http://127.0.0.1:8080", Started: started,
+		DurationS: 86400, WindowS: 1, Unit: unitName,
+		Settings:    Settings{SLOP99Ms: 100, Tolerance: 3, HealthyWindows: 3, ErrorRatio: 0.01, ApdexTMs: 100, LatenessBoundMs: 10},
+		Burst:       BurstWindow{StartS: 43200, EndS: 43800, Source: BurstProfile},
+		Streams:     []StreamSummary{{Name: "base", Offered: 86400 * 100}},
+		Definitions: Definitions,
+	}
+	rec.Summary.BaselineP99Ms = 20
+	rec.Windows = make([]Window, 86400)
+	for i := range rec.Windows {
+		p99 := 15 + float64(i%17)
+		if i >= 43200 && i < 43500 {
+			p99 = 900 + float64(i%100)
+		}
+		rec.Windows[i] = Window{StartS: float64(i), Offered: 100, Sent: 100, Completed: 100, OK: 99, Errors: Counts{"5xx": 1},
+			ErrorRatio: 0.01, P50Ms: 8, P90Ms: 12, P99Ms: p99, P999Ms: p99 + 5, MaxMs: p99 + 9, LatenessP99Ms: 0.4,
+			Apdex: 0.99, Satisfied: 99, Replicas: 2 + i/43200}
+	}
+	Analyze(rec)
+	dir := b.TempDir()
+	if err := Save(dir, rec); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// BenchmarkRerenderDay loads a 24-hour record from disk, analyses it again
+// and renders it, per format: what `burstlab report DIR --format F` does.
+func BenchmarkRerenderDay(b *testing.B) {
+	dir := day(b)
+	for _, name := range []string{"table", "json", "csv", "md", "html"} {
+		b.Run(name, func(b *testing.B) {
+			r, _ := Format(name)
+			for b.Loop() {
+				rec, err := Open(dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := r.Render(io.Discard, rec); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

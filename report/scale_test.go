@@ -1,0 +1,128 @@
+package report
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/burstlab/burstlab/attack"
+	"github.com/burstlab/burstlab/profiles"
+)
+
+// stepProfile offers 60/s throughout and 140/s more from 3 s to 9 s,
+// windows of 1 s.
+const stepProfile = `
+name: capacity-step
+seed: 1
+duration: 12s
+warmup: 1s
+target: {url: "http://127.0.0.1:1"}
+client: {timeout: 5s}
+streams:
+  - name: base
+    request: {path: /base}
+    constant: {rate: 60}
+  - name: burst
+    burst: true
+    request: {path: /burst}
+    constant: {rate: 140, start: 3s, duration: 6s}
+analysis:
+  slo_p99: 100ms
+  healthy_windows: 2
+`
+
+// TestTimeToScaleAgainstCapacityStep drives the real engine at a loopback
+// server that serves one request at a time (10 ms each: 100/s) until 5 s,
+// then eight (800/s). The burst offers 200/s from 3 s, so a backlog of
+// (200-100)/s x 2 s builds and drains at (800-200)/s after the step. The
+// reported time_to_scale must be within two windows of the step plus the
+// drain.
+func TestTimeToScaleAgainstCapacityStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 12 s run")
+	}
+	const (
+		service = 10 * time.Millisecond
+		before  = 1
+		after   = 8
+		step    = 5 * time.Second
+	)
+	sem := make(chan struct{}, after)
+	for range after - before {
+		sem <- struct{}{} // slots closed until the step
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sem <- struct{}{}
+		time.Sleep(service)
+		<-sem
+	}))
+	defer srv.Close()
+
+	p, err := profiles.Parse("capacity-step.yaml", []byte(stepProfile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := profiles.NewPlan(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(200 * time.Millisecond)
+	time.AfterFunc(time.Until(start.Add(step)), func() {
+		for range after - before {
+			<-sem
+		}
+	})
+	cfg := Config{
+		Name: p.Name, Target: srv.URL, Seed: p.Seed, Started: start, Duration: p.Duration, Window: pl.Window,
+		Warmup: p.Warmup, SLOP99: p.Analysis.SLOP99, Tolerance: p.Analysis.Tolerance, HealthyWindows: p.Analysis.HealthyWindows,
+		ErrorRatio: p.Analysis.ErrorRatio, ApdexT: p.Analysis.ApdexT, LatenessBound: p.Analysis.LatenessBound,
+		Burst: &[2]time.Duration{pl.Burst.Start, pl.Burst.End},
+	}
+	for _, s := range pl.Streams {
+		cfg.Streams = append(cfg.Streams, StreamPlan{Name: s.Name, Burst: s.Burst, Offered: s.Offered})
+	}
+	rec := NewRecorder(cfg, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := attack.New(attack.Timeout(p.Client.Timeout), attack.MaxWorkers(1000), attack.NoWarmup()).Run(ctx, planSource(pl, srv.URL), start, rec.Record); err != nil {
+		t.Fatal(err)
+	}
+	out, err := rec.Finish(false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := out.Summary
+	var table strings.Builder
+	WriteTable(&table, out)
+	if s.TimeToScaleS == nil {
+		t.Fatalf("time_to_scale %s, want a number\n%s", s.TimeToScaleStatus, table.String())
+	}
+	b0 := out.Burst.StartS
+	backlog := (200.0 - 100.0) * (step.Seconds() - b0)
+	drain := backlog / (800.0 - 200.0)
+	want := step.Seconds() - b0 + drain
+	if got := *s.TimeToScaleS; got < want-2*out.WindowS || got > want+2*out.WindowS {
+		t.Errorf("time_to_scale %.2fs, want %.2fs ± 2 windows (capacity step %.0fs after B0 + %.2fs drain)\n%s",
+			got, want, step.Seconds()-b0, drain, table.String())
+	}
+	if s.PeakP99Ms < 500 || s.BaselineP99Ms > 100 {
+		t.Errorf("peak p99 %.0f ms, baseline p99 %.0f ms: the step did not show\n%s", s.PeakP99Ms, s.BaselineP99Ms, table.String())
+	}
+	t.Logf("time_to_scale %.2fs (expected %.2fs), peak p99 %.0f ms", *s.TimeToScaleS, want, s.PeakP99Ms)
+}
+
+// planSource sends pl's arrivals to base.
+func planSource(pl *profiles.Plan, base string) attack.Source {
+	sc := pl.Schedule()
+	return attack.SourceFunc(func() (attack.Request, bool) {
+		a, ok := sc.Next()
+		if !ok {
+			return attack.Request{}, false
+		}
+		r := pl.Request(a)
+		return attack.Request{Seq: a.Seq, Stream: a.Stream, At: a.At, Method: r.Method, URL: base + r.Path, Header: r.Header, Body: r.Body}, true
+	})
+}
