@@ -136,7 +136,14 @@ func Load(path string) (*Profile, error) {
 // defaults, validates it and resolves what it refers to: environment
 // variables, body files and replay files, read relative to name's directory.
 // name is used in error messages.
-func Parse(name string, data []byte) (*Profile, error) {
+func Parse(name string, data []byte) (prof *Profile, err error) {
+	defer func() {
+		// The YAML library panics on some malformed input; a bad profile
+		// must still end in one line naming the file, never a stack trace.
+		if r := recover(); r != nil {
+			prof, err = nil, &Error{File: name, Line: 1, Col: 1, Msg: oneLine(fmt.Sprintf("cannot parse this YAML (%v)", r))}
+		}
+	}()
 	var p Profile
 	if err := yaml.UnmarshalWithOptions(data, &p, yaml.Strict()); err != nil {
 		return nil, decodeError(name, data, err)

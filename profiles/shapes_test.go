@@ -163,7 +163,6 @@ func ksExp(samples []float64) float64 {
 	return d
 }
 
-
 // TestPoissonKolmogorovSmirnov checks that Poisson arrivals, mapped through
 // Λ, have unit-exponential gaps (α = 0.01) on fixed seeds, for a constant
 // and for time-varying shapes.
