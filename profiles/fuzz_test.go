@@ -74,6 +74,17 @@ func TestExamplesValidateAndPlan(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
+	// The fix: coalescing cuts the fan-out's load, totals and peak alike.
+	retries, err1 := Load("../examples/kustomer-2019-retries.yaml")
+	fixed, err2 := Load("../examples/kustomer-2019-coalesced.yaml")
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	a, _ := NewPlan(retries)
+	b, _ := NewPlan(fixed)
+	if b.Streams[1].Total*10 > a.Streams[1].Total || b.Streams[1].PeakRate*10 > a.Streams[1].PeakRate {
+		t.Errorf("coalesced teams: %d requests, peak %v/s; uncoalesced %d, %v/s", b.Streams[1].Total, b.Streams[1].PeakRate, a.Streams[1].Total, a.Streams[1].PeakRate)
+	}
 	if len(files) < 3 || shapes < 7 {
 		t.Errorf("found %d example profiles, %d in shapes/: %v", len(files), shapes, files)
 	}

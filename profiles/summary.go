@@ -65,16 +65,12 @@ func WritePlan(w io.Writer, pl *Plan) error {
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 	)
 	t.Header("stream", "shape", "total", "peak/s")
-	for i, s := range pl.Streams {
+	for _, s := range pl.Streams {
 		name := s.Name
 		if s.Burst {
 			name += " (burst)"
 		}
-		shape := s.Shape
-		if r := p.Streams[i].Retry; r != nil {
-			shape += "; retry " + r.String()
-		}
-		if err := t.Append(name, shape, s.Total, fmt.Sprintf("%.0f", s.PeakRate)); err != nil {
+		if err := t.Append(name, s.Shape, s.Total, fmt.Sprintf("%.0f", s.PeakRate)); err != nil {
 			return err
 		}
 	}
@@ -83,6 +79,11 @@ func WritePlan(w io.Writer, pl *Plan) error {
 	}
 	if err := t.Render(); err != nil {
 		return err
+	}
+	for _, s := range pl.Streams {
+		if s.Retry != nil {
+			fmt.Fprintf(w, "%s retries %s (sent by the engine, not counted above)\n", s.Name, s.Retry)
+		}
 	}
 	all := make([]int64, len(pl.Streams[0].PerSecond))
 	width := len("all")
