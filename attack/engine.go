@@ -207,6 +207,7 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 		return Stats{}, err
 	}
 	g := newGate(minInFlight)
+	r.gate = g
 	if e.noWarm {
 		g.setLimit(int(e.maxWorkers))
 	} else {

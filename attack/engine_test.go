@@ -176,8 +176,8 @@ func TestFaults(t *testing.T) {
 		return srv.URL
 	}
 	cases := []struct {
-		name   string
-		target func() string
+		name    string
+		target  func() string
 		want    Class
 		n       int
 		timeout time.Duration

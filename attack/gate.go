@@ -1,12 +1,14 @@
 package attack
 
 import (
-	"context"
 	"sync"
 )
 
-// gate bounds the requests on the wire at once, first come first served, with
-// a limit the engine moves as the plan and the target change. A dense burst
+// gate bounds the requests in flight at once, with a limit the engine moves
+// as the plan and the target change. The pacer takes a place before it
+// releases a request to the workers, so a full gate holds the dispatch loop
+// itself: vegeta then has no reason to start more workers, and the backlog
+// leaves in order as places free up. A dense burst
 // against a fast target needs few connections, and more in flight only makes
 // two cores thrash; a stalled target needs many, as the incident's many
 // clients had. Requests waiting at the gate leave late and their lateness is
@@ -20,33 +22,33 @@ type gate struct {
 
 func newGate(limit int) *gate { return &gate{limit: max(limit, 1)} }
 
-// acquire waits for a place on the wire.
-func (g *gate) acquire(ctx context.Context) error {
+// acquire waits for a place; false when stop closed first.
+func (g *gate) acquire(stop <-chan struct{}) bool {
 	g.mu.Lock()
 	if g.inUse < g.limit && len(g.waiters) == 0 {
 		g.inUse++
 		g.mu.Unlock()
-		return nil
+		return true
 	}
 	ch := make(chan struct{})
 	g.waiters = append(g.waiters, ch)
 	g.mu.Unlock()
 	select {
 	case <-ch:
-		return nil
-	case <-ctx.Done():
+		return true
+	case <-stop:
 		g.mu.Lock()
 		for i, w := range g.waiters {
 			if w == ch {
 				g.waiters = append(g.waiters[:i], g.waiters[i+1:]...)
 				g.mu.Unlock()
-				return ctx.Err()
+				return false
 			}
 		}
 		g.mu.Unlock()
 		// The place was handed over while we gave up: give it back.
 		g.release()
-		return ctx.Err()
+		return false
 	}
 }
 

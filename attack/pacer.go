@@ -39,6 +39,8 @@ type runState struct {
 	queue    []Request // released to workers, not yet picked up
 	inflight map[int64]*flight
 	stopped  bool
+	stopCh   chan struct{} // closed on stop
+	gate     *gate
 	handed   int64
 	released *atomic.Int64 // handed, for progress displays
 
@@ -46,7 +48,7 @@ type runState struct {
 }
 
 func newRunState(src Source, start time.Time, lookahead time.Duration) *runState {
-	r := &runState{src: src, start: start, lookahead: lookahead, buckets: map[int64]int{}, inflight: map[int64]*flight{}}
+	r := &runState{src: src, start: start, lookahead: lookahead, buckets: map[int64]int{}, inflight: map[int64]*flight{}, stopCh: make(chan struct{})}
 	r.respNs.Store(int64(5 * time.Millisecond))
 	return r
 }
@@ -94,47 +96,69 @@ const idleURL = "http://burstlab.idle/"
 func (r *runState) Pace(_ time.Duration, _ uint64) (time.Duration, bool) {
 	r.fillAhead()
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.stopped {
-		return 0, true
-	}
-	fromRetries := len(r.retries) > 0 && (len(r.ahead) == 0 || r.retries[0].At < r.ahead[0].At)
-	var next Request
+	next, ok := r.peek()
 	switch {
-	case fromRetries:
-		next = r.retries[0]
-	case len(r.ahead) > 0:
-		next = r.ahead[0]
-	case r.canRetry && len(r.inflight)+len(r.queue) > 0:
+	case r.stopped:
+		r.mu.Unlock()
+		return 0, true
+	case !ok && r.canRetry && len(r.inflight)+len(r.queue) > 0:
 		// The plan is done but a request in flight may still fail and be
 		// retried: keep ticking idly.
 		r.queue = append(r.queue, Request{URL: idleURL})
+		r.mu.Unlock()
 		return maxSleep, false
-	default:
+	case !ok:
+		r.mu.Unlock()
+		return 0, true
+	case time.Until(r.start.Add(next.At)) > maxSleep:
+		r.queue = append(r.queue, Request{URL: idleURL})
+		r.mu.Unlock()
+		return maxSleep, false
+	}
+	r.mu.Unlock()
+	// Take a place in flight before releasing the request; a full gate holds
+	// the dispatch loop here.
+	if !r.gate.acquire(r.stopCh) {
 		return 0, true
 	}
-	wait := time.Until(r.start.Add(next.At))
-	if wait > maxSleep {
-		r.queue = append(r.queue, Request{URL: idleURL})
-		return maxSleep, false
-	}
-	if fromRetries {
-		heap.Pop(&r.retries)
-	} else {
-		r.ahead[0] = Request{}
-		r.ahead = r.ahead[1:]
-		b := int64(next.At / bucket)
-		if r.buckets[b]--; r.buckets[b] <= 0 {
-			delete(r.buckets, b)
-		}
-	}
+	r.mu.Lock()
+	next, _ = r.peek() // a retry may have come first meanwhile
+	r.pop(next)
 	r.queue = append(r.queue, next)
 	r.handed++
 	r.released.Add(1)
+	r.mu.Unlock()
+	wait := time.Until(r.start.Add(next.At))
 	if wait <= time.Millisecond {
 		return 0, false
 	}
 	return wait, false
+}
+
+// peek returns the earliest planned request or retry not yet released.
+// r.mu is held.
+func (r *runState) peek() (Request, bool) {
+	switch {
+	case len(r.retries) > 0 && (len(r.ahead) == 0 || r.retries[0].At < r.ahead[0].At):
+		return r.retries[0], true
+	case len(r.ahead) > 0:
+		return r.ahead[0], true
+	}
+	return Request{}, false
+}
+
+// pop removes next, which peek returned. r.mu is held.
+func (r *runState) pop(next Request) {
+	if len(r.retries) > 0 && r.retries[0].Seq == next.Seq {
+		heap.Pop(&r.retries)
+		return
+	}
+	r.ahead[0] = Request{}
+	r.ahead = r.ahead[1:]
+	b := int64(next.At / bucket)
+	if r.buckets[b]--; r.buckets[b] <= 0 {
+		delete(r.buckets, b)
+	}
 }
 
 // settle removes a finished request from the in-flight set and, when retry
@@ -145,6 +169,9 @@ func (r *runState) settle(seq int64, retry bool, at time.Duration) {
 	defer r.mu.Unlock()
 	f := r.inflight[seq]
 	delete(r.inflight, seq)
+	if f != nil && f.sent.IsZero() {
+		r.gate.release() // it never reached the wire to give its place back
+	}
 	if !retry || f == nil || r.stopped {
 		return
 	}
@@ -201,8 +228,11 @@ func (r *runState) responseTime() time.Duration { return time.Duration(r.respNs.
 
 func (r *runState) stop() {
 	r.mu.Lock()
-	r.stopped = true
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	if !r.stopped {
+		r.stopped = true
+		close(r.stopCh)
+	}
 }
 
 // errStopped ends the targeter after a stop.

@@ -9,10 +9,12 @@ import (
 	"time"
 )
 
-// wire is the RoundTripper between vegeta and the HTTP transport. It passes
-// each request through the gate, notes when the planned request really went
-// on the wire (its lateness is measured from there), and how long the target
-// took (gate exit to body closed), which sizes the connections and the gate.
+// wire is the RoundTripper between vegeta and the HTTP transport. It notes
+// when each planned request really went on the wire (its lateness is
+// measured from there) and how long the target took (wire to body closed),
+// which sizes the connections and the gate, and it gives the request's gate
+// place back once the response is read. Idle ticks are answered here and
+// never reach the network; redirects pass straight through.
 type wire struct {
 	next  http.RoundTripper
 	gate  *gate
@@ -23,15 +25,13 @@ func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Host == idleHost {
 		return &http.Response{StatusCode: http.StatusNoContent, Body: http.NoBody, Request: req}, nil
 	}
-	if err := w.gate.acquire(req.Context()); err != nil {
-		return nil, err
+	f, planned := strings.CutPrefix(req.URL.Fragment, fragment[1:])
+	seq, err := strconv.ParseInt(f, 10, 64)
+	if !planned || err != nil {
+		return w.next.RoundTrip(req)
 	}
 	sent := time.Now()
-	if f, ok := strings.CutPrefix(req.URL.Fragment, fragment[1:]); ok {
-		if seq, err := strconv.ParseInt(f, 10, 64); err == nil {
-			w.state.markSent(seq, sent)
-		}
-	}
+	w.state.markSent(seq, sent)
 	resp, err := w.next.RoundTrip(req)
 	if err != nil {
 		w.done(sent)
