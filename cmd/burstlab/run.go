@@ -8,6 +8,7 @@ import (
 	"github.com/burstlab/burstlab/burst"
 	"github.com/burstlab/burstlab/profiles"
 	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/report/gate"
 )
 
 func runCommand() *cli.Command {
@@ -28,8 +29,16 @@ func runCommand() *cli.Command {
 				return usageError{err}
 			}
 			// A bad gate must not waste a run: check them all first.
-			if _, err := parseGateFlags(c, p.Gates); err != nil {
+			gates, err := parseGateFlags(c, p.Gates)
+			if err != nil {
 				return err
+			}
+			var streams []string
+			for _, s := range p.Streams {
+				streams = append(streams, s.Name)
+			}
+			if err := gate.CheckStreams(gates, streams); err != nil {
+				return usageError{err}
 			}
 			return runAndReport(c, func(ctx context.Context, opt burst.Options) (*report.Record, error) {
 				rec, err := burst.Run(ctx, p, opt)
