@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -40,10 +41,27 @@ analysis:
 // (200-100)/s x 2 s builds and drains at (800-200)/s after the step. The
 // reported time_to_scale must be within two windows of the step plus the
 // drain.
+//
+// The timing is real: on a machine too busy to keep a 10 ms service time
+// the check can miss, so a miss is retried once before the test fails.
 func TestTimeToScaleAgainstCapacityStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a 12 s run")
 	}
+	for attempt := 1; ; attempt++ {
+		problem := capacityStep(t)
+		if problem == "" {
+			return
+		}
+		if attempt == 2 {
+			t.Fatal(problem)
+		}
+		t.Logf("attempt %d: %s\nretrying once", attempt, problem)
+	}
+}
+
+// capacityStep runs the test once and says what was wrong, or "".
+func capacityStep(t *testing.T) string {
 	const (
 		service = 10 * time.Millisecond
 		before  = 1
@@ -97,21 +115,26 @@ func TestTimeToScaleAgainstCapacityStep(t *testing.T) {
 	s := out.Summary
 	var table strings.Builder
 	WriteTable(&table, out)
+	table.WriteString("\nwindow p99 ms / lateness p99 ms:")
+	for _, w := range out.Windows {
+		fmt.Fprintf(&table, " %.0f/%.0f", w.P99Ms, w.LatenessP99Ms)
+	}
 	if s.TimeToScaleS == nil {
-		t.Fatalf("time_to_scale %s, want a number\n%s", s.TimeToScaleStatus, table.String())
+		return fmt.Sprintf("time_to_scale %s, want a number\n%s", s.TimeToScaleStatus, table.String())
 	}
 	b0 := out.Burst.StartS
 	backlog := (200.0 - 100.0) * (step.Seconds() - b0)
 	drain := backlog / (800.0 - 200.0)
 	want := step.Seconds() - b0 + drain
+	if s.PeakP99Ms < 500 || s.BaselineP99Ms > 100 {
+		return fmt.Sprintf("peak p99 %.0f ms, baseline p99 %.0f ms: the step did not show\n%s", s.PeakP99Ms, s.BaselineP99Ms, table.String())
+	}
 	if got := *s.TimeToScaleS; got < want-2*out.WindowS || got > want+2*out.WindowS {
-		t.Errorf("time_to_scale %.2fs, want %.2fs ± 2 windows (capacity step %.0fs after B0 + %.2fs drain)\n%s",
+		return fmt.Sprintf("time_to_scale %.2fs, want %.2fs ± 2 windows (capacity step %.0fs after B0 + %.2fs drain)\n%s",
 			got, want, step.Seconds()-b0, drain, table.String())
 	}
-	if s.PeakP99Ms < 500 || s.BaselineP99Ms > 100 {
-		t.Errorf("peak p99 %.0f ms, baseline p99 %.0f ms: the step did not show\n%s", s.PeakP99Ms, s.BaselineP99Ms, table.String())
-	}
-	t.Logf("time_to_scale %.2fs (expected %.2fs), peak p99 %.0f ms", *s.TimeToScaleS, want, s.PeakP99Ms)
+	t.Logf("time_to_scale %.2fs (expected %.2fs), peak p99 %.0f ms\n%s", *s.TimeToScaleS, want, s.PeakP99Ms, table.String())
+	return ""
 }
 
 // planSource sends pl's arrivals to base.
