@@ -26,6 +26,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -347,19 +348,25 @@ const minInFlight = 32
 // taken to be short of CPU: more requests in flight would only add lateness.
 const busyCPU = 0.75
 
-// warmer sizes the run every 20 ms. The gate opens wider (doubling) while
-// requests wait at it and the process has CPU to spare: the target is slow
-// and an open model must keep sending, as the incident's many clients did.
-// It does not open while the CPU is busy: then the requests wait for the
-// generator, not the target, and more in flight would only thrash. Ahead of
-// the plan it keeps connections dialed for the coming peak rate times the
-// observed response time, so bursts find them open.
+// warmer sizes the run every 20 ms. The gate's limit follows Little's law:
+// the peak planned rate of the lookahead window times the target's observed
+// response time, doubled for headroom (at least minInFlight, at most
+// maxWorkers). It grows toward that only while the process has CPU to spare:
+// when the CPU is busy, requests wait for the generator, not the target, and
+// more in flight would only thrash. A target that stalls answers nothing, so
+// its response time shows late: when requests wait at the gate, the CPU is
+// idle and not one request completed for 100 ms, the limit doubles, as an open model must keep
+// sending (the incident's many clients did). Ahead of the plan the warmer
+// keeps as many connections dialed as the limit, so bursts find them open.
 func warmer(ctx context.Context, pool *warmPool, g *gate, r *runState, maxWorkers uint64) {
 	const tick = 20 * time.Millisecond
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	cores := float64(runtime.GOMAXPROCS(0))
 	lastCPU, lastAt := processCPU(), time.Now()
+	lastDone := r.completed.Load()
+	stalledTicks := 0
+	busyAvg := 0.0
 	var gc gcHold
 	defer gc.release()
 	for {
@@ -368,27 +375,56 @@ func warmer(ctx context.Context, pool *warmPool, g *gate, r *runState, maxWorker
 			return
 		case <-t.C:
 		}
-		gc.set(r.upcomingRate() >= denseRate)
+		rate := r.upcomingRate()
+		gc.set(rate >= denseRate)
 		cpu, now := processCPU(), time.Now()
-		busy := float64(cpu-lastCPU) / float64(now.Sub(lastAt)) / cores
+		span := now.Sub(lastAt)
+		// The CPU share is smoothed over about five ticks; a tick that came
+		// late (the warmer itself starved) counts as busy.
+		busyNow := float64(cpu-lastCPU) / float64(span) / cores
+		if span > 2*tick {
+			busyNow = 1
+		}
+		busyAvg += (busyNow - busyAvg) * 0.3
+		busy := busyAvg >= busyCPU
 		lastCPU, lastAt = cpu, now
+		done := r.completed.Load()
+		if done == lastDone {
+			stalledTicks++
+		} else {
+			stalledTicks = 0
+		}
+		// Behind schedule, the planned rate says nothing about what the
+		// target can take: size from what it completes instead.
+		if r.behind() {
+			rate = float64(done-lastDone) / span.Seconds()
+		}
+		lastDone = done
 
+		target := min(max(int(rate*r.responseTime().Seconds()*2), minInFlight), int(maxWorkers))
 		limit, inUse, waiting := g.state()
 		switch {
-		case waiting > 0 && busy < busyCPU:
-			limit = min(limit*2, int(maxWorkers))
-		case waiting == 0 && inUse < limit/2:
-			limit = max(limit*9/10, minInFlight)
+		case waiting > 0 && !busy && stalledTicks >= 5:
+			limit = max(limit*2, target)
+		case !busy && limit < target:
+			limit = target
+		case limit > target && inUse < limit/2:
+			limit = max(limit*9/10, target)
+		}
+		limit = min(limit, int(maxWorkers))
+		if pool != nil {
+			pool.refresh()
+			// Open the connections before the gate lets the requests that
+			// need them through, so none is dialed on demand.
+			if short := limit - int(pool.live.Load()); short > 0 && !busy {
+				pool.fill(ctx, min(short, 256))
+			}
 		}
 		g.setLimit(limit)
-		if pool == nil {
-			continue
-		}
-		pool.refresh()
-		ahead := int(r.upcomingRate()*r.responseTime().Seconds()*1.5) + minInFlight
-		want := min(max(limit, ahead), int(maxWorkers))
-		if short := want - int(pool.live.Load()); short > 0 && busy < busyCPU {
-			pool.fill(ctx, min(short, 256))
+		if debugWarmer {
+			println("warmer", time.Since(r.start).Milliseconds(), "busy", busy, "rate", int(rate), "resp", r.responseTime().Microseconds(), "target", target, "limit", limit, "inUse", inUse, "waiting", waiting)
 		}
 	}
 }
+
+var debugWarmer = os.Getenv("BURSTLAB_DEBUG_WARMER") != ""

@@ -44,12 +44,13 @@ type runState struct {
 	handed   int64
 	released *atomic.Int64 // handed, for progress displays
 
-	respNs atomic.Int64 // smoothed response time, for sizing connections
+	respNs    atomic.Int64 // smoothed response time, for sizing connections
+	completed atomic.Int64 // responses seen on the wire
 }
 
 func newRunState(src Source, start time.Time, lookahead time.Duration) *runState {
 	r := &runState{src: src, start: start, lookahead: lookahead, buckets: map[int64]int{}, inflight: map[int64]*flight{}, stopCh: make(chan struct{})}
-	r.respNs.Store(int64(5 * time.Millisecond))
+	r.respNs.Store(int64(time.Millisecond))
 	return r
 }
 
@@ -200,6 +201,15 @@ func (h *retryHeap) Pop() any {
 // Rate implements vegeta.Pacer: the planned rate of the coming window.
 func (r *runState) Rate(time.Duration) float64 { return r.upcomingRate() }
 
+// behind reports whether the next planned request is overdue by more than
+// 5 ms: the run is behind its schedule.
+func (r *runState) behind() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	next, ok := r.peek()
+	return ok && time.Since(r.start)-next.At > 5*time.Millisecond
+}
+
 // upcomingRate is the highest planned rate, per second, of any 100 ms bucket
 // in the lookahead window.
 func (r *runState) upcomingRate() float64 {
@@ -215,6 +225,7 @@ func (r *runState) upcomingRate() float64 {
 // observe folds a response time into the smoothed estimate: quick to rise,
 // slow to fall, so connections are sized for a target that slows down.
 func (r *runState) observe(d time.Duration) {
+	r.completed.Add(1)
 	old := r.respNs.Load()
 	v := int64(d)
 	if v > old {
