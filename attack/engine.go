@@ -39,7 +39,9 @@ type Request struct {
 	Seq     int64         // unique within the run
 	Stream  int           // the stream it belongs to
 	Attempt int           // 0 for the first try
+	Key     int64         // the source's own id of the request; its retries keep it
 	At      time.Duration // intended send time, from the start of the run
+	Planned time.Duration // the first attempt's intended time; set by the engine
 	Method  string
 	URL     string
 	Header  http.Header
@@ -235,7 +237,7 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 			sent = res.Timestamp // never reached the wire
 		}
 		rr := Result{
-			Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Intended: req.At,
+			Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key, Intended: req.At, Planned: req.Planned,
 			Sent:    sent.Sub(start),
 			End:     res.Timestamp.Add(res.Latency).Sub(start),
 			Code:    res.Code,
@@ -251,6 +253,7 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 			after, again = e.retry(rr)
 		}
 		r.settle(req.Seq, again, rr.End+after)
+		rr.Retried = again
 		if again {
 			e.live.retries.Add(1)
 			stats.Retries++
@@ -298,13 +301,13 @@ loop:
 	// sent and never answered as a timeout: no planned request goes missing.
 	queued, inflight := r.leftovers()
 	for _, req := range queued {
-		out(Result{Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Intended: req.At, Sent: -1, End: -1, Class: Unsent, Error: "not sent: run stopped"})
+		out(Result{Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key, Intended: req.At, Planned: req.Planned, Sent: -1, End: -1, Class: Unsent, Error: "not sent: run stopped"})
 		stats.Unsent++
 	}
 	now := time.Since(start)
 	for _, f := range inflight {
 		req := f.req
-		out(Result{Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Intended: req.At, Sent: -1, End: now, Class: TimedOut, Error: "no answer before the run stopped"})
+		out(Result{Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key, Intended: req.At, Planned: req.Planned, Sent: -1, End: now, Class: TimedOut, Error: "no answer before the run stopped"})
 		stats.Sent++
 	}
 	if stats.Stopped {

@@ -65,6 +65,7 @@ func (r *runState) fillAhead() {
 			r.done = true
 			break
 		}
+		req.Planned = req.At
 		r.ahead = append(r.ahead, req)
 		r.buckets[int64(req.At/bucket)]++
 	}

@@ -11,7 +11,10 @@ type Result struct {
 	Seq      int64         // the planned request's sequence number
 	Stream   int           // the planned request's stream
 	Attempt  int           // 0 for the first try, n for the n-th retry
+	Key      int64         // the planned request's Key (the source's own id)
 	Intended time.Duration // when the plan meant it to leave
+	Planned  time.Duration // when the plan meant the first attempt to leave (Intended for attempt 0)
+	Retried  bool          // a failure that the engine tries again
 	Sent     time.Duration // when a worker picked it up (Sent-Intended is lateness)
 	End      time.Duration // when the response was read to the end, or the request failed
 	Code     uint16        // HTTP status, 0 when no response came

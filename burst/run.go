@@ -159,18 +159,66 @@ func RecorderConfig(pl *profiles.Plan, target string, started time.Time) report.
 	return cfg
 }
 
-// EngineOptions turns the profile's client settings into engine options.
+// EngineOptions turns the profile's client settings and its streams' retry
+// policies into engine options.
 func EngineOptions(pl *profiles.Plan) []attack.Option {
 	c := pl.Profile.Client
 	workers := c.Workers
 	if workers == 0 {
 		workers = 16
 	}
-	return []attack.Option{
-		attack.Timeout(c.Timeout),
+	opts := []attack.Option{
+		attack.WithClient(ClientOf(c)),
 		attack.Workers(min(workers, c.MaxWorkers)),
 		attack.MaxWorkers(c.MaxWorkers),
 		attack.MaxBody(c.MaxBody),
+	}
+	if f := retries(pl); f != nil {
+		opts = append(opts, attack.Retries(f))
+	}
+	return opts
+}
+
+// retries returns the engine's retry decision for the plan's streams, nil
+// when no stream retries. Attempts count from 1 in profiles and from 0 in
+// the engine; the jitter is drawn from the plan's seed, so it repeats.
+func retries(pl *profiles.Plan) attack.RetryFunc {
+	any := false
+	for _, s := range pl.Streams {
+		any = any || s.Retry != nil
+	}
+	if !any {
+		return nil
+	}
+	return func(r attack.Result) (time.Duration, bool) {
+		p := pl.Streams[r.Stream].Retry
+		attempt := r.Attempt + 1
+		if !p.Retries(r.Class.String(), attempt) {
+			return 0, false
+		}
+		a := profiles.Arrival{Stream: r.Stream, StreamSeq: r.Key}
+		return p.Delay(attempt+1, pl.RetryRand(a, attempt+1)), true
+	}
+}
+
+// ClientOf turns a profile's client block into the engine's client settings.
+func ClientOf(c profiles.Client) attack.Client {
+	return attack.Client{
+		Timeout:        c.Timeout,
+		NoKeepAlive:    c.KeepAlive != nil && !*c.KeepAlive,
+		Connections:    c.Connections,
+		MaxConnections: c.MaxConnections,
+		HTTP2:          c.HTTP2,
+		H2C:            c.H2C,
+		Insecure:       c.Insecure,
+		RootCAs:        c.RootCAs,
+		Cert:           c.Cert,
+		Key:            c.Key,
+		Redirects:      c.Redirects,
+		LocalAddr:      c.LocalAddr,
+		DNSTTL:         c.DNSTTL,
+		ProxyHeader:    c.ProxyHeader,
+		UnixSocket:     c.UnixSocket,
 	}
 }
 

@@ -21,6 +21,7 @@ func FromPlan(pl *profiles.Plan, base string) attack.Source {
 		return attack.Request{
 			Seq:    a.Seq,
 			Stream: a.Stream,
+			Key:    a.StreamSeq,
 			At:     a.At,
 			Method: r.Method,
 			URL:    base + r.Path,

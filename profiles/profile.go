@@ -65,10 +65,24 @@ type Target struct {
 
 // Client holds the attack engine's HTTP client settings.
 type Client struct {
-	Timeout    time.Duration `yaml:"timeout"`     // per request, default 30s
-	Workers    uint64        `yaml:"workers"`     // workers ready at start, default sized from the plan
-	MaxWorkers uint64        `yaml:"max_workers"` // cap on concurrent requests, default 10000
-	MaxBody    int64         `yaml:"max_body"`    // bytes of each response body read, default 1 MiB
+	Timeout        time.Duration       `yaml:"timeout"`         // per request, body included; default 30s
+	Workers        uint64              `yaml:"workers"`         // workers ready at start, default 16
+	MaxWorkers     uint64              `yaml:"max_workers"`     // cap on requests in flight, default 10000
+	MaxBody        int64               `yaml:"max_body"`        // bytes of each response body kept, default 1 MiB
+	KeepAlive      *bool               `yaml:"keepalive"`       // reuse connections, default true
+	Connections    int                 `yaml:"connections"`     // idle connections kept per host, default 10000
+	MaxConnections int                 `yaml:"max_connections"` // open connections per host, 0: unlimited
+	HTTP2          *bool               `yaml:"http2"`           // negotiate HTTP/2 over TLS, default true
+	H2C            bool                `yaml:"h2c"`             // HTTP/2 without TLS
+	Insecure       bool                `yaml:"insecure"`        // skip TLS certificate verification
+	RootCAs        []string            `yaml:"root_cas"`        // PEM files of CAs to trust instead of the system's
+	Cert           string              `yaml:"cert"`            // PEM file of a TLS client certificate
+	Key            string              `yaml:"key"`             // PEM file of its key
+	Redirects      int                 `yaml:"redirects"`       // redirects to follow, -1: none; default 10
+	LocalAddr      string              `yaml:"local_addr"`      // local IP address to send from
+	DNSTTL         time.Duration       `yaml:"dns_ttl"`         // cache DNS answers this long, 0: no cache
+	ProxyHeader    map[string][]string `yaml:"proxy_header"`    // headers of CONNECT requests to a proxy
+	UnixSocket     string              `yaml:"unix_socket"`     // send over this unix socket instead of TCP
 }
 
 // Analysis holds the settings that judge windows healthy or degraded.

@@ -3,6 +3,7 @@ package profiles
 import (
 	"fmt"
 	"math"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -117,6 +118,18 @@ func (p *Profile) problems() []problem {
 	}
 	if p.Client.Workers > p.Client.MaxWorkers {
 		add("$.client.workers", "must be <= max_workers (%d), got %d", p.Client.MaxWorkers, p.Client.Workers)
+	}
+	if c := p.Client; c.Redirects < -1 {
+		add("$.client.redirects", "must be >= -1 (-1 follows none), got %d", c.Redirects)
+	}
+	if c := p.Client; c.LocalAddr != "" && net.ParseIP(c.LocalAddr) == nil {
+		add("$.client.local_addr", "must be an IP address, got %q", c.LocalAddr)
+	}
+	if c := p.Client; (c.Cert == "") != (c.Key == "") {
+		add("$.client.cert", "cert and key go together: both or neither")
+	}
+	if c := p.Client; c.MaxBody < -1 || c.Connections < 0 || c.MaxConnections < 0 || c.DNSTTL < 0 {
+		add("$.client", "max_body, connections, max_connections and dns_ttl must not be negative")
 	}
 	a := p.Analysis
 	if a.Window < time.Millisecond {

@@ -186,9 +186,16 @@ func (r *Recorder) win(i int) *winAcc {
 	return w
 }
 
-// Record folds one result in.
+// Record folds one result in. A retry belongs to the window of the planned
+// request it retries (its latency still counts from its own intended time),
+// and a window is final once each of its planned requests has an outcome
+// that will not be retried.
 func (r *Recorder) Record(res attack.Result) {
-	i := int(res.Intended / r.cfg.Window)
+	at := res.Intended
+	if res.Attempt > 0 {
+		at = res.Planned
+	}
+	i := int(at / r.cfg.Window)
 	if i < 0 || i >= len(r.windows) || i < r.next || res.Stream < 0 || res.Stream >= len(r.streams) {
 		return
 	}
@@ -196,7 +203,8 @@ func (r *Recorder) Record(res attack.Result) {
 	s := &r.streams[res.Stream]
 	if res.Attempt > 0 {
 		s.retries++
-	} else {
+	}
+	if !res.Retried {
 		w.results++
 	}
 	if res.Class != attack.Unsent {
