@@ -17,13 +17,16 @@ func reportCommand() *cli.Command {
 		Description: "A RECORD is a directory written by -o; several directories are shards of one plan and are merged\n" +
 			"exactly (histograms from their interval logs). Vegeta result files (gob, JSON or CSV; - for stdin)\n" +
 			"get the same burst analysis, with vegeta's own latency. Exit 2 on bad flags or unreadable records.",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "table", Usage: "`FORMAT`: table, json, csv (per-window series), md, html (self-contained, with charts) or hgrm (percentile distribution)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the report to `FILE` (whole or not at all) instead of stdout"},
-		},
+		}, gateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usagef("report: want one or more RECORDs (record directories or vegeta result files)")
+			}
+			if _, err := parseGateFlags(c, nil); err != nil {
+				return err
 			}
 			r, err := report.Format(c.String("format"))
 			if err != nil {
@@ -49,10 +52,8 @@ func reportCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			// Gates judge the record last, after it is rendered: with
-			// gateFlags() appended to Flags, this becomes
-			// `return applyGates(c, rec, nil)`.
-			return nil
+			// Gates judge the record last, after it is rendered.
+			return applyGates(c, rec, nil)
 		},
 	}
 }
