@@ -20,32 +20,15 @@ type AttackSpec struct {
 	Rate     float64 // requests per second
 	Duration time.Duration
 	Engine   []attack.Option
-	Analysis report.Config // analysis settings only (SLO p99, tolerance, ...); zero values take defaults
+	SLOP99   time.Duration // a window is healthy with p99 under it (or under the baseline's times the tolerance)
 }
 
 // Attack runs spec and returns its record.
 func Attack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, error) {
 	n := int64(math.Floor(spec.Rate * spec.Duration.Seconds()))
 	at := func(k int64) time.Duration { return time.Duration(float64(k) / spec.Rate * float64(time.Second)) }
-	cfg := spec.Analysis
-	if cfg.Window == 0 {
-		cfg.Window = time.Second
-	}
-	if cfg.Tolerance == 0 {
-		cfg.Tolerance = 3
-	}
-	if cfg.HealthyWindows == 0 {
-		cfg.HealthyWindows = 3
-	}
-	if cfg.ErrorRatio == 0 {
-		cfg.ErrorRatio = 0.01
-	}
-	if cfg.ApdexT == 0 {
-		cfg.ApdexT = 100 * time.Millisecond
-	}
-	if cfg.LatenessBound == 0 {
-		cfg.LatenessBound = 10 * time.Millisecond
-	}
+	cfg := report.DefaultConfig()
+	cfg.SLOP99 = spec.SLOP99
 	offered := make([]int64, int((spec.Duration+cfg.Window-1)/cfg.Window))
 	for k := int64(0); k < n; k++ {
 		offered[int(at(k)/cfg.Window)]++

@@ -73,8 +73,8 @@ func attackCommand() *cli.Command {
 			}
 			spec := burst.AttackSpec{
 				Name: c.String("name"), Targets: tgts, Rate: rate, Duration: c.Duration("duration"),
-				Engine:   append(eng, attack.WithClient(client)),
-				Analysis: report.Config{SLOP99: c.Duration("slo-p99")},
+				Engine: append(eng, attack.WithClient(client)),
+				SLOP99: c.Duration("slo-p99"),
 			}
 			return runAndReport(c, func(ctx context.Context, opt burst.Options) (*report.Record, error) {
 				return burst.Attack(ctx, spec, opt)
