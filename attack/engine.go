@@ -382,14 +382,15 @@ func warmer(ctx context.Context, pool *warmPool, g *gate, r *runState, maxWorker
 		gc.set(rate >= denseRate)
 		cpu, now := processCPU(), time.Now()
 		span := now.Sub(lastAt)
-		// The CPU share is smoothed over about five ticks; a tick that came
-		// late (the warmer itself starved) counts as busy.
+		// The CPU counts as busy as soon as one tick is, and as idle again only
+		// once the smoothed share (about five ticks) is; a tick that came late
+		// (the warmer itself starved) counts as busy.
 		busyNow := float64(cpu-lastCPU) / float64(span) / cores
 		if span > 2*tick {
 			busyNow = 1
 		}
 		busyAvg += (busyNow - busyAvg) * 0.3
-		busy := busyAvg >= busyCPU
+		busy := busyNow >= busyCPU || busyAvg >= busyCPU
 		lastCPU, lastAt = cpu, now
 		done := r.completed.Load()
 		if done == lastDone {
