@@ -119,7 +119,7 @@ type Option func(*Engine)
 // Timeout bounds each request, body included. Default 30s.
 func Timeout(d time.Duration) Option { return func(e *Engine) { e.timeout = d } }
 
-// Workers is the number of workers started before the first request. Default 16.
+// Workers is the number of workers started before the first request. Default 64.
 func Workers(n uint64) Option { return func(e *Engine) { e.workers = n } }
 
 // MaxWorkers caps concurrent requests. When every worker is busy the request
@@ -152,7 +152,7 @@ func VegetaOptions(opts ...func(*vegeta.Attacker)) Option {
 
 // New returns an Engine with the given options.
 func New(opts ...Option) *Engine {
-	e := &Engine{timeout: 30 * time.Second, workers: 16, maxWorkers: 10000, maxBody: 1 << 20, lookahead: 1500 * time.Millisecond}
+	e := &Engine{timeout: 30 * time.Second, workers: 64, maxWorkers: 10000, maxBody: 1 << 20, lookahead: 1500 * time.Millisecond}
 	for _, o := range opts {
 		o(e)
 	}

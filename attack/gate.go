@@ -8,78 +8,77 @@ import (
 // as the plan and the target change. The pacer takes a place before it
 // releases a request to the workers, so a full gate holds the dispatch loop
 // itself: vegeta then has no reason to start more workers, and the backlog
-// leaves in order as places free up. A dense burst
-// against a fast target needs few connections, and more in flight only makes
-// two cores thrash; a stalled target needs many, as the incident's many
-// clients had. Requests waiting at the gate leave late and their lateness is
-// recorded.
+// leaves in order as places free up. A dense burst against a fast target
+// needs few places, and more in flight only makes two cores thrash; a
+// stalled target needs many, as the incident's many clients had.
+//
+// Only the pacer waits at the gate (vegeta's dispatch loop is one
+// goroutine), so one reusable signal serves as its wake-up.
 type gate struct {
 	mu      sync.Mutex
 	limit   int
 	inUse   int
-	waiters []chan struct{}
+	waiting bool
+	signal  chan struct{}
 }
 
-func newGate(limit int) *gate { return &gate{limit: max(limit, 1)} }
+func newGate(limit int) *gate { return &gate{limit: max(limit, 1), signal: make(chan struct{}, 1)} }
 
 // acquire waits for a place; false when stop closed first.
 func (g *gate) acquire(stop <-chan struct{}) bool {
-	g.mu.Lock()
-	if g.inUse < g.limit && len(g.waiters) == 0 {
-		g.inUse++
-		g.mu.Unlock()
-		return true
-	}
-	ch := make(chan struct{})
-	g.waiters = append(g.waiters, ch)
-	g.mu.Unlock()
-	select {
-	case <-ch:
-		return true
-	case <-stop:
+	for {
 		g.mu.Lock()
-		for i, w := range g.waiters {
-			if w == ch {
-				g.waiters = append(g.waiters[:i], g.waiters[i+1:]...)
-				g.mu.Unlock()
-				return false
-			}
+		if g.inUse < g.limit {
+			g.inUse++
+			g.waiting = false
+			g.mu.Unlock()
+			return true
 		}
+		g.waiting = true
 		g.mu.Unlock()
-		// The place was handed over while we gave up: give it back.
-		g.release()
-		return false
+		select {
+		case <-g.signal:
+		case <-stop:
+			g.mu.Lock()
+			g.waiting = false
+			g.mu.Unlock()
+			return false
+		}
 	}
 }
 
-// release gives a place back, to the longest waiter if the limit allows.
+// release gives a place back.
 func (g *gate) release() {
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	g.inUse--
 	g.wake()
+	g.mu.Unlock()
 }
 
-// setLimit moves the limit; a higher one lets waiters through at once.
+// setLimit moves the limit; a higher one lets the waiter through at once.
 func (g *gate) setLimit(n int) {
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	g.limit = max(n, 1)
 	g.wake()
+	g.mu.Unlock()
 }
 
+// wake signals the waiter when a place is free. g.mu is held.
 func (g *gate) wake() {
-	for g.inUse < g.limit && len(g.waiters) > 0 {
-		close(g.waiters[0])
-		g.waiters[0] = nil
-		g.waiters = g.waiters[1:]
-		g.inUse++
+	if g.waiting && g.inUse < g.limit {
+		select {
+		case g.signal <- struct{}{}:
+		default:
+		}
 	}
 }
 
-// state returns the limit, the places in use and the waiters.
+// state returns the limit, the places in use and whether the pacer waits.
 func (g *gate) state() (limit, inUse, waiting int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.limit, g.inUse, len(g.waiters)
+	if g.waiting {
+		waiting = 1
+	}
+	return g.limit, g.inUse, waiting
 }

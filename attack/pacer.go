@@ -37,6 +37,10 @@ type runState struct {
 	canRetry bool      // a failure may still schedule a retry
 	buckets  map[int64]int
 	queue    []Request // released to workers, not yet picked up
+
+	// The in-flight set has its own lock: the workers and the result loop
+	// touch it for every request, apart from the pacer's plan.
+	flightMu sync.Mutex
 	inflight map[int64]*flight
 	stopped  bool
 	stopCh   chan struct{} // closed on stop
@@ -103,7 +107,7 @@ func (r *runState) Pace(_ time.Duration, _ uint64) (time.Duration, bool) {
 	case r.stopped:
 		r.mu.Unlock()
 		return 0, true
-	case !ok && r.canRetry && len(r.inflight)+len(r.queue) > 0:
+	case !ok && r.canRetry && r.inFlight()+len(r.queue) > 0:
 		// The plan is done but a request in flight may still fail and be
 		// retried: keep ticking idly.
 		r.queue = append(r.queue, Request{URL: idleURL})
@@ -169,8 +173,10 @@ func (r *runState) pop(next Request) {
 func (r *runState) settle(seq int64, retry bool, at time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.flightMu.Lock()
 	f := r.inflight[seq]
 	delete(r.inflight, seq)
+	r.flightMu.Unlock()
 	if f != nil && f.sent.IsZero() {
 		r.gate.release() // it never reached the wire to give its place back
 	}
@@ -268,7 +274,11 @@ func (r *runState) targeter(t *vegeta.Target) error {
 		t.Method, t.URL = http.MethodGet, idleURL
 		return nil
 	}
+	// Into the in-flight set before the plan's lock is let go, so the pacer
+	// never sees the request in neither place.
+	r.flightMu.Lock()
 	r.inflight[req.Seq] = &flight{req: req}
+	r.flightMu.Unlock()
 	r.mu.Unlock()
 	t.Method = req.Method
 	t.URL = req.URL + fragment + strconv.FormatInt(req.Seq, 10)
@@ -285,11 +295,11 @@ type flight struct {
 
 // markSent notes when planned request seq went on the wire.
 func (r *runState) markSent(seq int64, at time.Time) {
-	r.mu.Lock()
+	r.flightMu.Lock()
 	if f := r.inflight[seq]; f != nil && f.sent.IsZero() {
 		f.sent = at
 	}
-	r.mu.Unlock()
+	r.flightMu.Unlock()
 }
 
 // claim finds the planned request a result belongs to; settle removes it.
@@ -302,17 +312,21 @@ func (r *runState) claim(url string) (*flight, bool) {
 	if err != nil {
 		return nil, false
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.flightMu.Lock()
+	defer r.flightMu.Unlock()
 	f, ok := r.inflight[seq]
 	return f, ok
 }
 
 // outstanding is the number of planned requests taken by a worker and not
 // yet answered.
-func (r *runState) outstanding() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+func (r *runState) outstanding() int { return r.inFlight() }
+
+// inFlight is the size of the in-flight set. Lock order: r.mu, then
+// r.flightMu.
+func (r *runState) inFlight() int {
+	r.flightMu.Lock()
+	defer r.flightMu.Unlock()
 	return len(r.inflight)
 }
 
@@ -327,6 +341,8 @@ func (r *runState) leftovers() (queued []Request, inflight []*flight) {
 		}
 	}
 	r.queue = nil
+	r.flightMu.Lock()
+	defer r.flightMu.Unlock()
 	for _, f := range r.inflight {
 		inflight = append(inflight, f)
 	}

@@ -165,7 +165,7 @@ func EngineOptions(pl *profiles.Plan) []attack.Option {
 	c := pl.Profile.Client
 	workers := c.Workers
 	if workers == 0 {
-		workers = 16
+		workers = 64
 	}
 	opts := []attack.Option{
 		attack.WithClient(ClientOf(c)),

@@ -66,7 +66,7 @@ type Target struct {
 // Client holds the attack engine's HTTP client settings.
 type Client struct {
 	Timeout        time.Duration       `yaml:"timeout"`         // per request, body included; default 30s
-	Workers        uint64              `yaml:"workers"`         // workers ready at start, default 16
+	Workers        uint64              `yaml:"workers"`         // workers ready at start, default 64
 	MaxWorkers     uint64              `yaml:"max_workers"`     // cap on requests in flight, default 10000
 	MaxBody        int64               `yaml:"max_body"`        // bytes of each response body kept, default 1 MiB
 	KeepAlive      *bool               `yaml:"keepalive"`       // reuse connections, default true

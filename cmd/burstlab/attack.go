@@ -128,7 +128,7 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 func clientFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.DurationFlag{Name: "timeout", Value: 30 * time.Second, Usage: "per request, body included"},
-		&cli.Uint64Flag{Name: "workers", Value: 16, Usage: "workers ready at start"},
+		&cli.Uint64Flag{Name: "workers", Value: 64, Usage: "workers ready at start"},
 		&cli.Uint64Flag{Name: "max-workers", Value: 10000, Usage: "cap on requests in flight; a request over it leaves late, and its lateness is counted"},
 		&cli.IntFlag{Name: "connections", Value: 10000, Usage: "idle connections kept per host"},
 		&cli.IntFlag{Name: "max-connections", Usage: "open connections per host (0: unlimited)"},
