@@ -31,7 +31,7 @@ func (Table) Render(w io.Writer, rec *Record) error {
 	scaled, p99 := Verdict(rec)
 	fmt.Fprintf(w, "\n%s\n%s\n\n", scaled, p99)
 
-	head := newTable(w, tw.AlignLeft, tw.AlignRight)
+	head := NewTable(w, tw.AlignLeft, tw.AlignRight)
 	head.Header("figure", "value")
 	rows := [][]string{
 		{"time_to_scale", fmtFigure(s.TimeToScaleS, s.TimeToScaleStatus)},
@@ -65,7 +65,7 @@ func (Table) Render(w io.Writer, rec *Record) error {
 	}
 	fmt.Fprintln(w)
 
-	st := newTable(w, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft)
+	st := NewTable(w, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft)
 	st.Header("stream", "offered", "sent", "ok", "p50", "p99", "max", "apdex", "errors")
 	for _, r := range streamRows(rec) {
 		if err := st.Append(r.name, r.offered, r.sent, r.ok, fmtMs(r.p50), fmtMs(r.p99), fmtMs(r.max), fmt.Sprintf("%.2f", r.apdex), fmtCounts(r.errors)); err != nil {
@@ -96,7 +96,9 @@ func streamRows(rec *Record) []streamRow {
 	return append(out, streamRow{"all", s.Offered, s.Sent, s.OK, s.P50Ms, s.P99Ms, s.MaxMs, s.Apdex, s.Errors})
 }
 
-func newTable(w io.Writer, align ...tw.Align) *tablewriter.Table {
+// NewTable returns burstlab's terminal table: ASCII borders, headers as
+// written, one alignment per column.
+func NewTable(w io.Writer, align ...tw.Align) *tablewriter.Table {
 	return tablewriter.NewTable(w,
 		tablewriter.WithConfig(tablewriter.NewConfigBuilder().Row().Alignment().WithPerColumn(align).Build().Build()),
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),

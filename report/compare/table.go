@@ -7,10 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"github.com/burstlab/burstlab/report"
 	"github.com/burstlab/burstlab/report/gate"
 )
 
@@ -22,7 +21,7 @@ func WriteTable(w io.Writer, c *Comparison) error {
 		fmt.Fprintln(w, "NOTE: "+n)
 	}
 	fmt.Fprintln(w)
-	t := newTable(w, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft)
+	t := report.NewTable(w, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft)
 	t.Header("figure", "base", "new", "delta", "delta %", "change")
 	for _, r := range c.Rows {
 		if err := t.Append(r.Figure, r.BaseText, r.NewText, deltaText(r), pctText(r), r.Change); err != nil {
@@ -36,7 +35,7 @@ func WriteTable(w io.Writer, c *Comparison) error {
 		return nil
 	}
 	fmt.Fprintln(w)
-	ct := newTable(w, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignLeft)
+	ct := report.NewTable(w, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignLeft)
 	ct.Header("", "check", "measured", "threshold")
 	for _, r := range c.Checks {
 		if err := ct.Append(passText(r), r.Expr, r.Measured, r.Threshold); err != nil {
@@ -44,15 +43,6 @@ func WriteTable(w io.Writer, c *Comparison) error {
 		}
 	}
 	return ct.Render()
-}
-
-func newTable(w io.Writer, align ...tw.Align) *tablewriter.Table {
-	return tablewriter.NewTable(w,
-		tablewriter.WithConfig(tablewriter.NewConfigBuilder().Row().Alignment().WithPerColumn(align).Build().Build()),
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-	)
 }
 
 func describeRun(r Run) string {
