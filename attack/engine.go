@@ -185,12 +185,13 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 	if start.IsZero() {
 		start = time.Now()
 	}
-	if e.live == nil {
-		e.live = &Live{}
+	live := e.live
+	if live == nil {
+		live = &Live{}
 	}
 	r := newRunState(src, start, e.lookahead)
 	r.canRetry = e.retry != nil
-	r.released = &e.live.released
+	r.released = &live.released
 	r.fillAhead()
 
 	runCtx, cancel := context.WithCancel(ctx)
@@ -230,7 +231,7 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 	finish := func(res *vegeta.Result) {
 		f, ok := r.claim(res.URL)
 		if !ok {
-			return // a tick after stop: no planned request went out
+			return // an idle tick, or a tick after stop: no planned request went out
 		}
 		req, sent := f.req, f.sent
 		if sent.IsZero() {
@@ -255,14 +256,14 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 		r.settle(req.Seq, again, rr.End+after)
 		rr.Retried = again
 		if again {
-			e.live.retries.Add(1)
+			live.retries.Add(1)
 			stats.Retries++
 		}
 		last = max(last, rr.End)
 		stats.Sent++
-		e.live.done.Add(1)
+		live.done.Add(1)
 		if rr.Class != OK {
-			e.live.errors.Add(1)
+			live.errors.Add(1)
 		}
 		out(rr)
 	}
@@ -306,8 +307,11 @@ loop:
 	}
 	now := time.Since(start)
 	for _, f := range inflight {
-		req := f.req
-		out(Result{Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key, Intended: req.At, Planned: req.Planned, Sent: -1, End: now, Class: TimedOut, Error: "no answer before the run stopped"})
+		req, sent := f.req, time.Duration(-1)
+		if !f.sent.IsZero() {
+			sent = f.sent.Sub(start)
+		}
+		out(Result{Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key, Intended: req.At, Planned: req.Planned, Sent: sent, End: now, Class: TimedOut, Error: "no answer before the run stopped"})
 		stats.Sent++
 	}
 	if stats.Stopped {
