@@ -31,6 +31,11 @@ type Options struct {
 	// Abort, when closed after ctx is cancelled, ends the wait for requests
 	// still in flight (a second Ctrl-C).
 	Abort <-chan struct{}
+	// Shard, for run, sends one interleaved share of the plan (zero: all).
+	Shard profiles.Shard
+	// StartAt is the plan's t=0 on the wall clock (zero: now plus a short
+	// lead); the shards of one plan on several machines share it.
+	StartAt time.Time
 }
 
 // lead is how far in the future a run's t=0 is set, so the engine can open
@@ -40,9 +45,16 @@ const lead = 250 * time.Millisecond
 // Run carries out the profile's plan against its target. Cancelling ctx stops
 // sending; what was measured is still recorded, saved and returned.
 func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record, error) {
-	pl, err := profiles.NewPlan(p)
+	pl, err := profiles.NewShardPlan(p, opt.Shard)
 	if err != nil {
 		return nil, err
+	}
+	started := time.Now().Add(lead)
+	if !opt.StartAt.IsZero() {
+		if opt.StartAt.Before(time.Now()) {
+			return nil, fmt.Errorf("start time %s has passed", opt.StartAt.Format(time.RFC3339))
+		}
+		started = opt.StartAt
 	}
 	base := p.Target.URL
 	var s *sim.Sim
@@ -56,7 +68,6 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 		}
 		defer s.Close()
 	}
-	started := time.Now().Add(lead)
 	j := job{
 		src:     FromPlan(pl, base),
 		cfg:     RecorderConfig(pl, base, started),

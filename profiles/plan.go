@@ -20,8 +20,31 @@ type Plan struct {
 	Burst    Burst         // the burst window
 	PeakRate float64       // the highest offered count of any 1 s window, per second
 	PeakAt   time.Duration // the start of the first second with PeakRate
+	Shard    Shard         // the share of the plan this process sends
 
 	c *compiled
+}
+
+// Shard is one of Count interleaved shares of a plan: the arrivals whose
+// sequence number modulo Count is Index. Shards of one plan, run on several
+// machines from one start time, add up to the whole plan exactly. The zero
+// Shard is the whole plan.
+type Shard struct {
+	Index, Count int
+}
+
+// whole reports whether s is the whole plan.
+func (s Shard) whole() bool { return s.Count <= 1 }
+
+// has reports whether arrival seq belongs to the shard.
+func (s Shard) has(seq int64) bool { return s.whole() || seq%int64(s.Count) == int64(s.Index) }
+
+// String writes the shard as i/n.
+func (s Shard) String() string {
+	if s.whole() {
+		return "0/1"
+	}
+	return fmt.Sprintf("%d/%d", s.Index, s.Count)
 }
 
 // StreamPlan is one stream's share of the plan.
@@ -69,7 +92,15 @@ const maxPlanned = 2e9
 
 // NewPlan plans p: it walks the schedule once to count totals and offered
 // rates (constant memory), and refuses a plan above p.MaxRate.
-func NewPlan(p *Profile) (*Plan, error) {
+func NewPlan(p *Profile) (*Plan, error) { return NewShardPlan(p, Shard{}) }
+
+// NewShardPlan plans one shard of p: totals, offered counts and the peak
+// rate are the shard's; the burst window is the whole plan's, so that every
+// shard and their merge judge the same window.
+func NewShardPlan(p *Profile, shard Shard) (*Plan, error) {
+	if !shard.whole() && (shard.Index < 0 || shard.Index >= shard.Count) {
+		return nil, fmt.Errorf("shard %d/%d: want 0 <= i < n", shard.Index, shard.Count)
+	}
 	c := p.c
 	if c == nil {
 		// A profile built in code or a Redacted copy: resolve it now.
@@ -81,7 +112,7 @@ func NewPlan(p *Profile) (*Plan, error) {
 			return nil, p.errorAt(probs[0])
 		}
 	}
-	pl := &Plan{Profile: p, Window: p.Analysis.Window, c: c}
+	pl := &Plan{Profile: p, Window: p.Analysis.Window, Shard: shard, c: c}
 	nwin := int((p.Duration + pl.Window - 1) / pl.Window)
 	nsec := int((p.Duration + time.Second - 1) / time.Second)
 	expected := 0.0
@@ -97,19 +128,13 @@ func NewPlan(p *Profile) (*Plan, error) {
 	}
 	perSecond := make([]int64, nsec)
 	first := true
-	sc := pl.Schedule()
+	sc := pl.schedule(Shard{})
 	for {
 		a, ok := sc.Next()
 		if !ok {
 			break
 		}
 		sp := &pl.Streams[a.Stream]
-		sp.Total++
-		sp.Offered[int(a.At/pl.Window)]++
-		sec := int(a.At / time.Second)
-		sp.PerSecond[sec]++
-		perSecond[sec]++
-		pl.Total++
 		if sp.Burst {
 			if first {
 				pl.Burst.Start = a.At
@@ -117,6 +142,15 @@ func NewPlan(p *Profile) (*Plan, error) {
 			}
 			pl.Burst.End = a.At
 		}
+		if !shard.has(a.Seq) {
+			continue
+		}
+		sp.Total++
+		sp.Offered[int(a.At/pl.Window)]++
+		sec := int(a.At / time.Second)
+		sp.PerSecond[sec]++
+		perSecond[sec]++
+		pl.Total++
 	}
 	for i, n := range perSecond {
 		if float64(n) > pl.PeakRate {
@@ -186,15 +220,19 @@ func (pl *Plan) RetryRand(a Arrival, attempt int) float64 {
 // Schedule yields a plan's arrivals in time order (ties by stream index).
 // Each call to Plan.Schedule starts a fresh, identical sequence.
 type Schedule struct {
-	h   genHeap
-	seq int64
-	end time.Duration
+	h     genHeap
+	seq   int64
+	end   time.Duration
+	shard Shard
 }
 
-// Schedule starts the plan's arrival sequence from the beginning.
-func (pl *Plan) Schedule() *Schedule {
+// Schedule starts the plan's arrival sequence (its shard's) from the
+// beginning. Arrivals keep their sequence numbers in the whole plan.
+func (pl *Plan) Schedule() *Schedule { return pl.schedule(pl.Shard) }
+
+func (pl *Plan) schedule(shard Shard) *Schedule {
 	p := pl.Profile
-	sc := &Schedule{end: p.Duration}
+	sc := &Schedule{end: p.Duration, shard: shard}
 	for i := range p.Streams {
 		s := &p.Streams[i]
 		var g gen
@@ -229,6 +267,9 @@ func (sc *Schedule) Next() (Arrival, bool) {
 		}
 		a.Seq = sc.seq
 		sc.seq++
+		if !sc.shard.has(a.Seq) {
+			continue
+		}
 		return a, true
 	}
 	return Arrival{}, false
@@ -262,4 +303,13 @@ func (h *genHeap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
+}
+
+// ParseShard reads a shard written as i/n (0 <= i < n).
+func ParseShard(s string) (Shard, error) {
+	var sh Shard
+	if n, err := fmt.Sscanf(s, "%d/%d", &sh.Index, &sh.Count); n != 2 || err != nil || sh.Count < 1 || sh.Index < 0 || sh.Index >= sh.Count {
+		return Shard{}, fmt.Errorf("shard %q: want i/n with 0 <= i < n, like 0/4", s)
+	}
+	return sh, nil
 }

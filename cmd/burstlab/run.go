@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -14,6 +15,8 @@ import (
 func runCommand() *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "keep the record (run.json, latency.hlog) in `DIR`"},
+		&cli.StringFlag{Name: "shard", Usage: "send shard `i/n` of the plan: every n-th planned request from the i-th (merge the records with burstlab report)"},
+		&cli.TimestampFlag{Name: "start-at", Layout: time.RFC3339, Usage: "start the plan at this RFC 3339 `TIME`, so shards on several machines share t=0"},
 	}
 	return &cli.Command{
 		Name:      "run",
@@ -28,6 +31,18 @@ func runCommand() *cli.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			var shard profiles.Shard
+			if v := c.String("shard"); v != "" {
+				if shard, err = profiles.ParseShard(v); err != nil {
+					return usageError{err}
+				}
+			}
+			var startAt time.Time
+			if t := c.Timestamp("start-at"); t != nil {
+				if startAt = *t; startAt.Before(time.Now()) {
+					return usagef("run: --start-at %s has passed", startAt.Format(time.RFC3339))
+				}
+			}
 			// A bad gate must not waste a run: check them all first.
 			gates, err := parseGateFlags(c, p.Gates)
 			if err != nil {
@@ -41,6 +56,7 @@ func runCommand() *cli.Command {
 				return usageError{err}
 			}
 			return runAndReport(c, func(ctx context.Context, opt burst.Options) (*report.Record, error) {
+				opt.Shard, opt.StartAt = shard, startAt
 				rec, err := burst.Run(ctx, p, opt)
 				if err != nil && profiles.IsError(err) {
 					return nil, usageError{err}
