@@ -397,7 +397,10 @@ func warmer(ctx context.Context, pool *warmPool, g *gate, r *runState, maxWorker
 		busy := busyNow >= busyCPU || busyAvg >= busyCPU
 		lastCPU, lastAt = cpu, now
 		done := r.completed.Load()
-		if done == lastDone {
+		limit, inUse, waiting := g.state()
+		// A stall is requests on the wire and none completing; an idle
+		// stretch of the plan is not one.
+		if done == lastDone && inUse > 0 {
 			stalledTicks++
 		} else {
 			stalledTicks = 0
@@ -410,7 +413,6 @@ func warmer(ctx context.Context, pool *warmPool, g *gate, r *runState, maxWorker
 		lastDone = done
 
 		target := min(max(int(rate*r.responseTime().Seconds()*2), minInFlight), int(maxWorkers))
-		limit, inUse, waiting := g.state()
 		switch {
 		case waiting > 0 && !busy && stalledTicks >= 5:
 			limit = max(limit*2, target)
