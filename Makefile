@@ -15,11 +15,11 @@ demo: build
 	$(BIN) run examples/kustomer-2019.yaml -o out/demo
 
 test:
+	# Timing fidelity first, while the machine is fresh, and without the race
+	# detector, which slows every request several times over.
+	$(GO) test -count=1 -run 'Fidelity' ./attack/
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
-	# Timing fidelity is measured without the race detector, which slows
-	# every request several times over.
-	$(GO) test -count=1 -run 'Fidelity' ./attack/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS)
