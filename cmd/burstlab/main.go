@@ -43,14 +43,8 @@ func main() {
 	os.Exit(run(os.Args))
 }
 
-// isTerminal reports whether f is a character device (a terminal).
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// run is main without os.Exit, so tests can call it.
-func run(args []string) int {
+// newApp builds the command-line application.
+func newApp() *cli.App {
 	app := &cli.App{
 		Name:                      "burstlab",
 		Usage:                     "reproduce API traffic bursts and measure time-to-scale and p99 recovery",
@@ -60,6 +54,18 @@ func run(args []string) int {
 		Commands:                  commands(),
 	}
 	app.Setup()
+	return app
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// run is main without os.Exit, so tests can call it.
+func run(args []string) int {
+	app := newApp()
 	err := app.Run(reorderFlags(app, args))
 	if err == nil {
 		return exitOK
