@@ -31,17 +31,17 @@ type runState struct {
 	done      bool // the source is exhausted (dispatch goroutine only)
 
 	mu       sync.Mutex
-	ahead    []Request // read from the source, not yet due
-	retries  retryHeap // retries scheduled at run time, not yet due
-	retrySeq int64     // retries are numbered -1, -2, ...
-	canRetry bool      // a failure may still schedule a retry
+	ahead    deque[Request] // read from the source, not yet due
+	retries  retryHeap      // retries scheduled at run time, not yet due
+	retrySeq int64          // retries are numbered -1, -2, ...
+	canRetry bool           // a failure may still schedule a retry
 	buckets  map[int64]int
-	queue    []Request // released to workers, not yet picked up
+	queue    deque[Request] // released to workers, not yet picked up
 
 	// The in-flight set has its own lock: the workers and the result loop
 	// touch it for every request, apart from the pacer's plan.
 	flightMu sync.Mutex
-	inflight map[int64]*flight
+	inflight map[int64]flight
 	stopped  bool
 	stopCh   chan struct{} // closed on stop
 	gate     *gate
@@ -53,7 +53,7 @@ type runState struct {
 }
 
 func newRunState(src Source, start time.Time, lookahead time.Duration) *runState {
-	r := &runState{src: src, start: start, lookahead: lookahead, buckets: map[int64]int{}, inflight: map[int64]*flight{}, stopCh: make(chan struct{})}
+	r := &runState{src: src, start: start, lookahead: lookahead, buckets: map[int64]int{}, inflight: map[int64]flight{}, stopCh: make(chan struct{})}
 	r.respNs.Store(int64(time.Millisecond))
 	return r
 }
@@ -63,14 +63,14 @@ func (r *runState) fillAhead() {
 	horizon := time.Since(r.start) + r.lookahead
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for !r.done && len(r.ahead) < maxAhead && (len(r.ahead) == 0 || r.ahead[len(r.ahead)-1].At < horizon) {
+	for !r.done && r.ahead.len() < maxAhead && (r.ahead.len() == 0 || r.ahead.back().At < horizon) {
 		req, ok := r.src.Next()
 		if !ok {
 			r.done = true
 			break
 		}
 		req.Planned = req.At
-		r.ahead = append(r.ahead, req)
+		r.ahead.push(req)
 		r.buckets[int64(req.At/bucket)]++
 	}
 }
@@ -79,10 +79,10 @@ func (r *runState) fillAhead() {
 func (r *runState) firstURL() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.ahead) == 0 {
+	if r.ahead.len() == 0 {
 		return ""
 	}
-	return r.ahead[0].URL
+	return r.ahead.front().URL
 }
 
 // maxSleep bounds one pacer sleep. Longer gaps are filled with idle ticks
@@ -107,17 +107,17 @@ func (r *runState) Pace(_ time.Duration, _ uint64) (time.Duration, bool) {
 	case r.stopped:
 		r.mu.Unlock()
 		return 0, true
-	case !ok && r.canRetry && r.inFlight()+len(r.queue) > 0:
+	case !ok && r.canRetry && r.inFlight()+r.queue.len() > 0:
 		// The plan is done but a request in flight may still fail and be
 		// retried: keep ticking idly.
-		r.queue = append(r.queue, Request{URL: idleURL})
+		r.queue.push(Request{URL: idleURL})
 		r.mu.Unlock()
 		return maxSleep, false
 	case !ok:
 		r.mu.Unlock()
 		return 0, true
 	case time.Until(r.start.Add(next.At)) > maxSleep:
-		r.queue = append(r.queue, Request{URL: idleURL})
+		r.queue.push(Request{URL: idleURL})
 		r.mu.Unlock()
 		return maxSleep, false
 	}
@@ -130,7 +130,7 @@ func (r *runState) Pace(_ time.Duration, _ uint64) (time.Duration, bool) {
 	r.mu.Lock()
 	next, _ = r.peek() // a retry may have come first meanwhile
 	r.pop(next)
-	r.queue = append(r.queue, next)
+	r.queue.push(next)
 	r.handed++
 	r.released.Add(1)
 	r.mu.Unlock()
@@ -145,10 +145,10 @@ func (r *runState) Pace(_ time.Duration, _ uint64) (time.Duration, bool) {
 // r.mu is held.
 func (r *runState) peek() (Request, bool) {
 	switch {
-	case len(r.retries) > 0 && (len(r.ahead) == 0 || r.retries[0].At < r.ahead[0].At):
+	case len(r.retries) > 0 && (r.ahead.len() == 0 || r.retries[0].At < r.ahead.front().At):
 		return r.retries[0], true
-	case len(r.ahead) > 0:
-		return r.ahead[0], true
+	case r.ahead.len() > 0:
+		return r.ahead.front(), true
 	}
 	return Request{}, false
 }
@@ -159,8 +159,7 @@ func (r *runState) pop(next Request) {
 		heap.Pop(&r.retries)
 		return
 	}
-	r.ahead[0] = Request{}
-	r.ahead = r.ahead[1:]
+	r.ahead.pop()
 	b := int64(next.At / bucket)
 	if r.buckets[b]--; r.buckets[b] <= 0 {
 		delete(r.buckets, b)
@@ -174,13 +173,13 @@ func (r *runState) settle(seq int64, retry bool, at time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.flightMu.Lock()
-	f := r.inflight[seq]
+	f, ok := r.inflight[seq]
 	delete(r.inflight, seq)
 	r.flightMu.Unlock()
-	if f != nil && f.sent.IsZero() {
+	if ok && f.sent.IsZero() {
 		r.gate.release() // it never reached the wire to give its place back
 	}
-	if !retry || f == nil || r.stopped {
+	if !retry || !ok || r.stopped {
 		return
 	}
 	req := f.req
@@ -262,13 +261,11 @@ const fragment = "#burstlab="
 
 func (r *runState) targeter(t *vegeta.Target) error {
 	r.mu.Lock()
-	if r.stopped || len(r.queue) == 0 {
+	if r.stopped || r.queue.len() == 0 {
 		r.mu.Unlock()
 		return errStopped
 	}
-	req := r.queue[0]
-	r.queue[0] = Request{}
-	r.queue = r.queue[1:]
+	req := r.queue.pop()
 	if req.URL == idleURL {
 		r.mu.Unlock()
 		t.Method, t.URL = http.MethodGet, idleURL
@@ -277,7 +274,7 @@ func (r *runState) targeter(t *vegeta.Target) error {
 	// Into the in-flight set before the plan's lock is let go, so the pacer
 	// never sees the request in neither place.
 	r.flightMu.Lock()
-	r.inflight[req.Seq] = &flight{req: req}
+	r.inflight[req.Seq] = flight{req: req}
 	r.flightMu.Unlock()
 	r.mu.Unlock()
 	t.Method = req.Method
@@ -296,21 +293,22 @@ type flight struct {
 // markSent notes when planned request seq went on the wire.
 func (r *runState) markSent(seq int64, at time.Time) {
 	r.flightMu.Lock()
-	if f := r.inflight[seq]; f != nil && f.sent.IsZero() {
+	if f, ok := r.inflight[seq]; ok && f.sent.IsZero() {
 		f.sent = at
+		r.inflight[seq] = f
 	}
 	r.flightMu.Unlock()
 }
 
 // claim finds the planned request a result belongs to; settle removes it.
-func (r *runState) claim(url string) (*flight, bool) {
+func (r *runState) claim(url string) (flight, bool) {
 	i := strings.LastIndex(url, fragment)
 	if i < 0 {
-		return nil, false
+		return flight{}, false
 	}
 	seq, err := strconv.ParseInt(url[i+len(fragment):], 10, 64)
 	if err != nil {
-		return nil, false
+		return flight{}, false
 	}
 	r.flightMu.Lock()
 	defer r.flightMu.Unlock()
@@ -332,20 +330,19 @@ func (r *runState) inFlight() int {
 
 // leftovers returns the requests released but never picked up, and those
 // sent but never answered, emptying both sets.
-func (r *runState) leftovers() (queued []Request, inflight []*flight) {
+func (r *runState) leftovers() (queued []Request, inflight []flight) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, q := range r.queue {
+	for _, q := range r.queue.drain() {
 		if q.URL != idleURL {
 			queued = append(queued, q)
 		}
 	}
-	r.queue = nil
 	r.flightMu.Lock()
 	defer r.flightMu.Unlock()
 	for _, f := range r.inflight {
 		inflight = append(inflight, f)
 	}
-	r.inflight = map[int64]*flight{}
+	r.inflight = map[int64]flight{}
 	return queued, inflight
 }
