@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -130,4 +131,16 @@ func writeJSON(w http.ResponseWriter, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+// String says what happened in one line, for logs.
+func (e Event) String() string {
+	at := e.At.Format(time.TimeOnly + ".000")
+	switch e.Kind {
+	case "decision":
+		return fmt.Sprintf("%s scale %d -> %d (metric %.2f), %d ready", at, e.From, e.Desired, e.Metric, e.Replicas)
+	case "ready", "removed":
+		return fmt.Sprintf("%s replica %d %s, %d ready of %d desired", at, e.Replica, e.Kind, e.Replicas, e.Desired)
+	}
+	return fmt.Sprintf("%s %s, %d ready", at, e.Kind, e.Replicas)
 }

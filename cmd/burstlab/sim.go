@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -44,7 +43,7 @@ func simCommand() *cli.Command {
 			if err != nil {
 				return usagef("sim: %v", err)
 			}
-			s.OnEvent(func(e sim.Event) { fmt.Fprintln(os.Stderr, "burstlab sim: "+describeEvent(e)) })
+			s.OnEvent(func(e sim.Event) { fmt.Fprintln(os.Stderr, "burstlab sim: "+e.String()) })
 			addr := c.String("addr")
 			if _, _, err := net.SplitHostPort(addr); err != nil {
 				return usagef("sim: --addr %q: %v", addr, err)
@@ -128,15 +127,4 @@ func target(a sim.Autoscale) float64 {
 		return a.TargetRPS
 	}
 	return a.TargetUtilization
-}
-
-func describeEvent(e sim.Event) string {
-	at := e.At.Format(time.TimeOnly + ".000")
-	switch e.Kind {
-	case "decision":
-		return fmt.Sprintf("%s scale %d -> %d (metric %.2f), %d ready", at, e.From, e.Desired, e.Metric, e.Replicas)
-	case "ready", "removed":
-		return fmt.Sprintf("%s replica %d %s, %d ready of %d desired", at, e.Replica, e.Kind, e.Replicas, e.Desired)
-	}
-	return fmt.Sprintf("%s %s, %d ready", at, e.Kind, e.Replicas)
 }
