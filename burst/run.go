@@ -74,8 +74,14 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 		engine:  EngineOptions(pl),
 		started: started,
 	}
-	if s != nil {
+	switch sg := p.Target.ScaleSignal; {
+	case s != nil:
+		// The simulator's own timeline is the ground truth.
 		j.events = func() []report.ScaleEvent { return ScaleEvents(s.Events(), started) }
+	case sg != nil:
+		stop := startSignal(*sg, started, opt.Progress)
+		j.events = stop
+		defer stop()
 	}
 	return j.execute(ctx, opt)
 }

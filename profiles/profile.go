@@ -59,8 +59,21 @@ type Profile struct {
 
 // Target says where requests go: a base URL, or the embedded simulator.
 type Target struct {
-	URL string      `yaml:"url"`
-	Sim *sim.Config `yaml:"sim"`
+	URL         string       `yaml:"url"`
+	Sim         *sim.Config  `yaml:"sim"`
+	ScaleSignal *ScaleSignal `yaml:"scale_signal"` // the target's replica count, sampled beside the attack
+}
+
+// ScaleSignal says where to read the target's replica count while a run goes
+// on: a URL answering a number or Prometheus text (then Metric names the
+// series, optionally with labels: `up{job="api"}`), or a shell command that
+// prints a number. The samples land in the record's scale timeline, from
+// which scale_reaction and scale_complete are measured.
+type ScaleSignal struct {
+	URL     string        `yaml:"url"`
+	Metric  string        `yaml:"metric"`
+	Command string        `yaml:"command"`
+	Every   time.Duration `yaml:"every"` // default 1s
 }
 
 // Client holds the attack engine's HTTP client settings.
@@ -229,6 +242,9 @@ func (p *Profile) resolve(name string) string {
 }
 
 func (p *Profile) applyDefaults() {
+	if sg := p.Target.ScaleSignal; sg != nil && sg.Every == 0 {
+		sg.Every = time.Second
+	}
 	if p.Seed == 0 {
 		p.Seed = 1
 	}

@@ -113,6 +113,21 @@ func (p *Profile) problems() []problem {
 			add("$.target.sim", "%v", err)
 		}
 	}
+	if sg := p.Target.ScaleSignal; sg != nil {
+		switch {
+		case (sg.URL == "") == (sg.Command == ""):
+			add("$.target.scale_signal", "needs url or command, not both")
+		case sg.URL != "":
+			if u, err := url.Parse(sg.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				add("$.target.scale_signal.url", "must be an http(s) URL, got %q", sg.URL)
+			}
+		case sg.Metric != "":
+			add("$.target.scale_signal.metric", "goes with url, not command")
+		}
+		if sg.Every < 100*time.Millisecond {
+			add("$.target.scale_signal.every", "must be >= 100ms, got %v", sg.Every)
+		}
+	}
 	if p.Client.Timeout < 0 {
 		add("$.client.timeout", "must be > 0, got %v", p.Client.Timeout)
 	}

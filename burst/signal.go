@@ -1,0 +1,199 @@
+package burst
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/burstlab/burstlab/profiles"
+	"github.com/burstlab/burstlab/report"
+)
+
+// signal samples the target's replica count beside a run (the profile's
+// target.scale_signal) and keeps each change as a scale event, so a real
+// target gets the scale figures the simulator's ground truth gives.
+type signal struct {
+	cfg     profiles.ScaleSignal
+	started time.Time
+	client  *http.Client
+	warn    io.Writer
+
+	mu     sync.Mutex
+	events []report.ScaleEvent
+	last   int
+	failed bool
+}
+
+// startSignal samples until the returned stop is called, which returns the
+// samples that changed the count.
+func startSignal(cfg profiles.ScaleSignal, started time.Time, warn io.Writer) (stop func() []report.ScaleEvent) {
+	s := &signal{cfg: cfg, started: started, client: &http.Client{Timeout: 2 * time.Second}, warn: warn, last: -1}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(cfg.Every)
+		defer t.Stop()
+		for {
+			s.sample(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() []report.ScaleEvent {
+		cancel()
+		<-done
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.events
+	}
+}
+
+func (s *signal) sample(ctx context.Context) {
+	at := time.Since(s.started)
+	v, err := s.read(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		if !s.failed && ctx.Err() == nil && s.warn != nil {
+			fmt.Fprintf(s.warn, "burstlab: scale signal: %v (further failures are not shown)\n", err)
+		}
+		s.failed = true
+		return
+	}
+	n := int(math.Round(v))
+	if n == s.last {
+		return
+	}
+	s.last = n
+	s.events = append(s.events, report.ScaleEvent{AtS: max(at.Seconds(), 0), Kind: "sample", Replicas: n})
+}
+
+// read takes one sample, bounded in time and size.
+func (s *signal) read(ctx context.Context) (float64, error) {
+	ctx, cancel := context.WithTimeout(ctx, max(s.cfg.Every, 2*time.Second))
+	defer cancel()
+	var body []byte
+	if s.cfg.Command != "" {
+		out, err := exec.CommandContext(ctx, "sh", "-c", s.cfg.Command).Output()
+		if err != nil {
+			return 0, fmt.Errorf("command: %v", err)
+		}
+		body = out
+	} else {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.cfg.URL, nil)
+		if err != nil {
+			return 0, err
+		}
+		resp, err := s.client.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return 0, fmt.Errorf("%s: %s", s.cfg.URL, resp.Status)
+		}
+		if body, err = io.ReadAll(io.LimitReader(resp.Body, 4<<20)); err != nil {
+			return 0, err
+		}
+		if s.cfg.Metric != "" {
+			return promValue(body, s.cfg.Metric)
+		}
+	}
+	f := strings.Fields(string(body))
+	if len(f) == 0 {
+		return 0, fmt.Errorf("no number in the answer")
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return 0, fmt.Errorf("not a number: %q", f[0])
+	}
+	return v, nil
+}
+
+// promValue sums the samples of metric in Prometheus text exposition;
+// metric may carry label matchers, `name{k="v"}`, that every sample summed
+// must have.
+func promValue(body []byte, metric string) (float64, error) {
+	name, want, err := parseSelector(metric)
+	if err != nil {
+		return 0, err
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(bytes.NewReader(body))
+	if err != nil {
+		return 0, fmt.Errorf("reading metrics: %v", err)
+	}
+	fam, ok := fams[name]
+	if !ok {
+		return 0, fmt.Errorf("no metric %s", name)
+	}
+	sum, found := 0.0, false
+	for _, m := range fam.GetMetric() {
+		labels := map[string]string{}
+		for _, l := range m.GetLabel() {
+			labels[l.GetName()] = l.GetValue()
+		}
+		match := true
+		for k, v := range want {
+			match = match && labels[k] == v
+		}
+		if !match {
+			continue
+		}
+		switch {
+		case m.Gauge != nil:
+			sum += m.GetGauge().GetValue()
+		case m.Counter != nil:
+			sum += m.GetCounter().GetValue()
+		case m.Untyped != nil:
+			sum += m.GetUntyped().GetValue()
+		default:
+			continue
+		}
+		found = true
+	}
+	if !found {
+		return 0, fmt.Errorf("no sample of %s", metric)
+	}
+	return sum, nil
+}
+
+// parseSelector splits `name{k="v",...}` into the name and its labels.
+func parseSelector(s string) (string, map[string]string, error) {
+	name, rest, ok := strings.Cut(s, "{")
+	labels := map[string]string{}
+	if !ok {
+		return strings.TrimSpace(s), labels, nil
+	}
+	rest, ok = strings.CutSuffix(strings.TrimSpace(rest), "}")
+	if !ok {
+		return "", nil, fmt.Errorf("metric %q: unclosed {", s)
+	}
+	for _, kv := range strings.Split(rest, ",") {
+		if strings.TrimSpace(kv) == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(kv, "=")
+		uq, err := strconv.Unquote(strings.TrimSpace(v))
+		if !ok || err != nil {
+			return "", nil, fmt.Errorf("metric %q: want name{label=\"value\"}", s)
+		}
+		labels[strings.TrimSpace(k)] = uq
+	}
+	return strings.TrimSpace(name), labels, nil
+}
