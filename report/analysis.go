@@ -127,8 +127,14 @@ func Analyze(rec *Record) {
 				s.TimeToScaleStatus = StatusNotReached
 			}
 		}
+		// A burst that lasts to the end of the run leaves fewer than K
+		// windows after it: if they are all healthy, it is healthy at B1.
+		tailHealthy := last < n && n-last < k
+		for i := max(last, 0); tailHealthy && i < n; i++ {
+			tailHealthy = healthy[i] && known[i]
+		}
 		switch i := runAt(last); {
-		case i == last:
+		case i == last || tailHealthy:
 			s.P99RecoveryS, s.P99RecoveryStatus = ptr(0), StatusHealthyAtEnd
 		case i >= 0:
 			s.P99RecoveryS, s.P99RecoveryStatus = ptr(math.Max(0, start(i)-b1)), StatusRecovered

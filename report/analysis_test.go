@@ -53,6 +53,13 @@ func TestAnalyze(t *testing.T) {
 	}{
 		{"no degradation", fill(30, 12),
 			want{nil, f(0), f(0), StatusNoDegradation, StatusHealthyAtEnd, 0, false}},
+		// The burst (to 19.5 s) lasts to the end of the run: one window after
+		// it, fewer than K, and healthy, so healthy at B1, not "not recovered".
+		{"burst to the end of the run", fill(20, 12),
+			want{nil, f(0), f(0), StatusNoDegradation, StatusHealthyAtEnd, 0, false}},
+		// The same, but degraded in the last window: not recovered.
+		{"degraded at the end of the run", join(fill(19, 12), fill(1, 900)),
+			want{f(9), nil, nil, StatusNotReached, StatusNotRecovered, 1, false}},
 		// Degraded 11..14, healthy from 15: scaled 5 s after B0, healthy at B1.
 		{"scaled during the burst", join(fill(11, 12), fill(4, 900), fill(15, 12)),
 			want{f(1), f(5), f(0), StatusReached, StatusHealthyAtEnd, 4, false}},
