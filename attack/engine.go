@@ -26,7 +26,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -431,10 +430,5 @@ func warmer(ctx context.Context, pool *warmPool, g *gate, r *runState, maxWorker
 			}
 		}
 		g.setLimit(limit)
-		if debugWarmer {
-			println("warmer", time.Since(r.start).Milliseconds(), "busy", busy, "rate", int(rate), "resp", r.responseTime().Microseconds(), "target", target, "limit", limit, "inUse", inUse, "waiting", waiting)
-		}
 	}
 }
-
-var debugWarmer = os.Getenv("BURSTLAB_DEBUG_WARMER") != ""
