@@ -157,7 +157,7 @@ func (e *Engine) attacker(rt http.RoundTripper) *vegeta.Attacker {
 		vegeta.MaxBody(e.maxBody),
 		vegeta.Redirects(orDefault(e.client.Redirects, vegeta.DefaultRedirects)),
 	}
-	return vegeta.NewAttacker(append(opts, e.vopts...)...)
+	return vegeta.NewAttacker(opts...)
 }
 
 func orDefault(v, def int) int {

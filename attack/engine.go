@@ -72,7 +72,6 @@ type Engine struct {
 	retry      RetryFunc
 	live       *Live
 	abort      <-chan struct{}
-	vopts      []func(*vegeta.Attacker)
 }
 
 // RetryFunc decides whether a failed result is tried again, and after how
@@ -142,12 +141,6 @@ func WithClient(c Client) Option {
 // NoWarmup turns off dialing connections ahead of the plan, so every
 // connection is dialed on demand as in plain vegeta. For comparison only.
 func NoWarmup() Option { return func(e *Engine) { e.noWarm = true } }
-
-// VegetaOptions passes further options to the underlying vegeta Attacker,
-// after the engine's own.
-func VegetaOptions(opts ...func(*vegeta.Attacker)) Option {
-	return func(e *Engine) { e.vopts = append(e.vopts, opts...) }
-}
 
 // New returns an Engine with the given options.
 func New(opts ...Option) *Engine {
@@ -279,7 +272,7 @@ loop:
 		case <-stopped:
 			// Stop sending; wait for what is in flight, up to the timeout.
 			deadline := time.After(e.timeout + time.Second)
-			for r.outstanding() > 0 {
+			for r.inFlight() > 0 {
 				select {
 				case res, ok := <-results:
 					if !ok {

@@ -316,12 +316,8 @@ func (r *runState) claim(url string) (flight, bool) {
 	return f, ok
 }
 
-// outstanding is the number of planned requests taken by a worker and not
-// yet answered.
-func (r *runState) outstanding() int { return r.inFlight() }
-
-// inFlight is the size of the in-flight set. Lock order: r.mu, then
-// r.flightMu.
+// inFlight is the number of planned requests taken by a worker and not yet
+// answered. Lock order: r.mu, then r.flightMu.
 func (r *runState) inFlight() int {
 	r.flightMu.Lock()
 	defer r.flightMu.Unlock()

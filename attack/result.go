@@ -47,7 +47,6 @@ const (
 	TLS                    // TLS handshake or certificate failure
 	Other                  // anything else
 	Unsent                 // planned but never sent (the run was stopped)
-	numClasses
 )
 
 var classNames = [...]string{"ok", "4xx", "429", "5xx", "timeout", "refused", "reset", "dns", "tls", "other", "unsent"}
@@ -58,25 +57,6 @@ func (c Class) String() string {
 		return classNames[c]
 	}
 	return "unknown"
-}
-
-// Classes lists every class in report order.
-func Classes() []Class {
-	cs := make([]Class, numClasses)
-	for i := range cs {
-		cs[i] = Class(i)
-	}
-	return cs
-}
-
-// ParseClass returns the class named s.
-func ParseClass(s string) (Class, bool) {
-	for i, n := range classNames {
-		if n == s {
-			return Class(i), true
-		}
-	}
-	return 0, false
 }
 
 // Classify maps a status code and an error text to a class.

@@ -21,10 +21,9 @@ type warmPool struct {
 	mu   sync.Mutex
 	idle []warmConn
 
-	live  atomic.Int64 // connections open (in the pool or handed out)
-	cold  atomic.Int64 // dials made on demand while the run was on
-	warm  atomic.Int64 // connections handed out from the pool
-	fails atomic.Int64 // failed warm dials
+	live atomic.Int64 // connections open (in the pool or handed out)
+	cold atomic.Int64 // dials made on demand while the run was on
+	warm atomic.Int64 // connections handed out from the pool
 }
 
 type warmConn struct {
@@ -61,13 +60,6 @@ func (p *warmPool) DialContext(ctx context.Context, network, addr string) (net.C
 	return p.track(c), nil
 }
 
-// pooled is the number of connections waiting in the pool.
-func (p *warmPool) pooled() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.idle)
-}
-
 // fill dials n connections, a few at a time, into the pool.
 func (p *warmPool) fill(ctx context.Context, n int) {
 	const parallel = 8
@@ -82,8 +74,7 @@ func (p *warmPool) fill(ctx context.Context, n int) {
 			defer cancel()
 			c, err := p.dial(dctx, "tcp", p.addr)
 			if err != nil {
-				p.fails.Add(1)
-				return
+				return // the dial on demand will say what is wrong
 			}
 			p.mu.Lock()
 			p.idle = append(p.idle, warmConn{p.track(c), time.Now()})
