@@ -47,6 +47,14 @@ type Request struct {
 	Body    []byte
 }
 
+// result is req's outcome: sent and ended at those offsets, in class c.
+func (req Request) result(sent, end time.Duration, c Class, errText string) Result {
+	return Result{
+		Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key,
+		Intended: req.At, Planned: req.Planned, Sent: sent, End: end, Class: c, Error: errText,
+	}
+}
+
 // Source hands out planned requests in time order; false means the plan is
 // done. It is called from a single goroutine.
 type Source interface {
@@ -229,15 +237,8 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 		if sent.IsZero() {
 			sent = res.Timestamp // never reached the wire
 		}
-		rr := Result{
-			Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key, Intended: req.At, Planned: req.Planned,
-			Sent:    sent.Sub(start),
-			End:     res.Timestamp.Add(res.Latency).Sub(start),
-			Code:    res.Code,
-			Error:   res.Error,
-			Class:   Classify(res.Code, res.Error),
-			BytesIn: res.BytesIn, BytesOut: res.BytesOut,
-		}
+		rr := req.result(sent.Sub(start), res.Timestamp.Add(res.Latency).Sub(start), Classify(res.Code, res.Error), res.Error)
+		rr.Code, rr.BytesIn, rr.BytesOut = res.Code, res.BytesIn, res.BytesOut
 		if rr.Class == OK {
 			rr.Error = ""
 		}
@@ -294,7 +295,7 @@ loop:
 	// sent and never answered as a timeout: no planned request goes missing.
 	queued, inflight := r.leftovers()
 	for _, req := range queued {
-		out(Result{Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key, Intended: req.At, Planned: req.Planned, Sent: -1, End: -1, Class: Unsent, Error: "not sent: run stopped"})
+		out(req.result(-1, -1, Unsent, "not sent: run stopped"))
 		stats.Unsent++
 	}
 	now := time.Since(start)
@@ -303,7 +304,7 @@ loop:
 		if !f.sent.IsZero() {
 			sent = f.sent.Sub(start)
 		}
-		out(Result{Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key, Intended: req.At, Planned: req.Planned, Sent: sent, End: now, Class: TimedOut, Error: "no answer before the run stopped"})
+		out(req.result(sent, now, TimedOut, "no answer before the run stopped"))
 		stats.Sent++
 	}
 	if stats.Stopped {
