@@ -151,7 +151,6 @@ func (c Client) transport(dial dialFunc, timeout time.Duration) (http.RoundTripp
 func (e *Engine) attacker(rt http.RoundTripper) *vegeta.Attacker {
 	opts := []func(*vegeta.Attacker){
 		vegeta.Client(&http.Client{Transport: rt}),
-		vegeta.Timeout(e.timeout),
 		vegeta.Workers(e.workers),
 		vegeta.MaxWorkers(e.maxWorkers),
 		vegeta.MaxBody(e.maxBody),

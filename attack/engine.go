@@ -217,7 +217,7 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 	} else {
 		go warmer(runCtx, pool, g, r, e.maxWorkers)
 	}
-	atk := e.attacker(&wire{next: tr, gate: g, state: r})
+	atk := e.attacker(&wire{next: tr, gate: g, state: r, timeout: e.timeout, redirects: orDefault(e.client.Redirects, vegeta.DefaultRedirects)})
 
 	results := atk.Attack(r.targeter, r, 0, "burstlab")
 	go func() {

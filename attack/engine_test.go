@@ -2,6 +2,7 @@ package attack
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -303,3 +304,58 @@ func TestRetries(t *testing.T) {
 		}
 	}
 }
+
+// TestRedirects checks that a request's timeout covers its whole redirect
+// chain (a chain that is slow in total times out even though each hop is
+// quicker than the timeout), that a quick chain ends at its last hop, and
+// that with redirects off the redirect itself is the result.
+func TestRedirects(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hop, _ := strconv.Atoi(r.URL.Query().Get("hop"))
+		pause, _ := time.ParseDuration(r.URL.Query().Get("pause"))
+		select {
+		case <-time.After(pause):
+		case <-r.Context().Done():
+			return
+		}
+		if hop < 3 {
+			http.Redirect(w, r, fmt.Sprintf("/next?hop=%d&pause=%s", hop+1, pause), http.StatusFound)
+			return
+		}
+		io.WriteString(w, "end of the chain")
+	}))
+	defer srv.Close()
+	cases := []struct {
+		name      string
+		pause     time.Duration // at each of the 4 hops
+		redirects int
+		code      uint16
+		class     Class
+	}{
+		{"quick chain", 20 * time.Millisecond, 0, 200, OK},
+		{"slow chain", 300 * time.Millisecond, 0, 0, TimedOut},
+		{"redirects off", 20 * time.Millisecond, -1, 302, OK},
+	}
+	const timeout = 700 * time.Millisecond
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			plan := evenPlan(srv.URL, 5, 0, 50*time.Millisecond)
+			for i := range plan {
+				plan[i].URL = fmt.Sprintf("%s/first?pause=%s", srv.URL, c.pause)
+			}
+			got, _ := run(t, context.Background(), plan, WithClient(Client{Timeout: timeout, Redirects: c.redirects}))
+			for _, r := range got {
+				if r.Code != c.code || r.Class != c.class {
+					t.Errorf("request %d: code %d class %v (%s), want %d %v", r.Seq, r.Code, r.Class, r.Error, c.code, c.class)
+				}
+				if took := r.End - r.Sent; took > timeout+200*time.Millisecond {
+					t.Errorf("request %d took %v, timeout %v", r.Seq, took, timeout)
+				}
+			}
+			if len(got) != len(plan) {
+				t.Errorf("%d results, want %d", len(got), len(plan))
+			}
+		})
+	}
+}
+

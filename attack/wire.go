@@ -1,6 +1,7 @@
 package attack
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -14,31 +15,98 @@ import (
 // measured from there) and how long the target took (wire to body closed),
 // which sizes the connections and the gate, and it gives the request's gate
 // place back once the response is read. Idle ticks are answered here and
-// never reach the network; redirects pass straight through.
+// never reach the network.
+//
+// The request timeout lives here too, as a deadline on the request's context
+// that also covers reading the body and every redirect of the request. Left
+// to http.Client.Timeout, a RoundTripper the client does not know (this one)
+// costs a timer goroutine and a cancel goroutine per request.
 type wire struct {
-	next  http.RoundTripper
-	gate  *gate
-	state *runState
+	next      http.RoundTripper
+	gate      *gate
+	state     *runState
+	timeout   time.Duration
+	redirects int // as vegeta.Redirects: -1 follows none
 }
 
 func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Host == idleHost {
 		return &http.Response{StatusCode: http.StatusNoContent, Body: http.NoBody, Request: req}, nil
 	}
+	ctx, cancel, hop := w.deadline(req)
+	req = req.WithContext(ctx)
 	f, planned := strings.CutPrefix(req.URL.Fragment, fragment[1:])
 	seq, err := strconv.ParseInt(f, 10, 64)
 	if !planned || err != nil {
-		return w.next.RoundTrip(req)
+		// A redirect of a planned request: its place at the gate was
+		// given back with the first response.
+		resp, err := w.next.RoundTrip(req)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		end := w.ender(resp, hop, cancel)
+		resp.Body = &wireBody{ReadCloser: resp.Body, done: end}
+		return resp, nil
 	}
 	sent := time.Now()
 	w.state.markSent(seq, sent)
 	resp, err := w.next.RoundTrip(req)
 	if err != nil {
+		cancel()
 		w.done(sent)
 		return nil, err
 	}
-	resp.Body = &wireBody{ReadCloser: resp.Body, done: func() { w.done(sent) }}
+	end := w.ender(resp, hop, cancel)
+	resp.Body = &wireBody{ReadCloser: resp.Body, done: func() { end(); w.done(sent) }}
 	return resp, nil
+}
+
+// chain is the deadline a request and the redirects that follow it share;
+// the last of them ends it. A request's context holds it under chainKey.
+type chain struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+type chainKey struct{}
+
+// deadline returns the context a request is sent with: a new deadline, or
+// the one of the request it is a redirect of. hop counts the redirects
+// before it.
+func (w *wire) deadline(req *http.Request) (ctx context.Context, cancel context.CancelFunc, hop int) {
+	for r := req; r.Response != nil && r.Response.Request != nil; r = r.Response.Request {
+		hop++
+	}
+	if hop > 0 {
+		// The previous hop's request as the transport saw it; its own
+		// context ended with its body, the chain's has not.
+		if c, ok := req.Response.Request.Context().Value(chainKey{}).(*chain); ok {
+			return c.ctx, c.cancel, hop
+		}
+	}
+	c := &chain{}
+	if w.timeout <= 0 {
+		c.ctx, c.cancel = context.WithCancel(req.Context())
+	} else {
+		c.ctx, c.cancel = context.WithTimeout(req.Context(), w.timeout)
+	}
+	c.ctx = context.WithValue(c.ctx, chainKey{}, c)
+	return c.ctx, c.cancel, hop
+}
+
+// ender returns what ends resp's request once its body is done: the
+// deadline's cancel, unless the client will follow resp to another hop that
+// shares the deadline.
+func (w *wire) ender(resp *http.Response, hop int, cancel context.CancelFunc) func() {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		if resp.Header.Get("Location") != "" && w.redirects > hop {
+			return func() {}
+		}
+	}
+	return cancel
 }
 
 func (w *wire) done(sent time.Time) {
@@ -49,8 +117,8 @@ func (w *wire) done(sent time.Time) {
 // idleHost is the host of idle ticks (see idleURL).
 const idleHost = "burstlab.idle"
 
-// wireBody releases the request's place at the gate once the body is read to
-// the end or closed, whichever comes first.
+// wireBody calls done once the body is read to the end or closed, whichever
+// comes first.
 type wireBody struct {
 	io.ReadCloser
 	once sync.Once
