@@ -210,6 +210,10 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 	if err != nil {
 		return Stats{}, err
 	}
+	// The run's connections end with it: none is left open at the target.
+	if c, ok := tr.(interface{ CloseIdleConnections() }); ok {
+		defer c.CloseIdleConnections()
+	}
 	g := newGate(minInFlight)
 	r.gate = g
 	if e.noWarm {

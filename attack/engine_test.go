@@ -359,3 +359,20 @@ func TestRedirects(t *testing.T) {
 	}
 }
 
+// TestConnectionsClosed checks that a run leaves no connection open at the
+// target once it returns: neither the pre-dialed ones nor the kept-alive.
+func TestConnectionsClosed(t *testing.T) {
+	srv := newArrivalServer(t, nil)
+	plan := evenPlan(srv.URL, 500, 100*time.Millisecond, 200*time.Millisecond)
+	got, _ := run(t, context.Background(), plan, Timeout(2*time.Second))
+	if len(got) != len(plan) {
+		t.Fatalf("%d results, want %d", len(got), len(plan))
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for srv.closed.Load() < srv.conns.Load() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if open := srv.conns.Load() - srv.closed.Load(); open != 0 || srv.conns.Load() == 0 {
+		t.Errorf("%d of %d connections still open after the run", open, srv.conns.Load())
+	}
+}

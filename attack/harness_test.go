@@ -20,7 +20,8 @@ type arrivalServer struct {
 	*httptest.Server
 	mu      sync.Mutex
 	arrived map[int64]time.Time
-	conns   atomic.Int64
+	conns   atomic.Int64 // opened
+	closed  atomic.Int64
 	handle  func(w http.ResponseWriter, r *http.Request)
 }
 
@@ -28,8 +29,11 @@ func newArrivalServer(t testing.TB, handle func(w http.ResponseWriter, r *http.R
 	s := &arrivalServer{arrived: map[int64]time.Time{}, handle: handle}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
+		switch st {
+		case http.StateNew:
 			s.conns.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			s.closed.Add(1)
 		}
 	}
 	s.Start()
