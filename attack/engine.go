@@ -348,6 +348,23 @@ func dialAddr(raw string) string {
 // a millisecond each, few enough not to thrash two cores.
 const minInFlight = 32
 
+// growAfter is how many ticks in a row the gate's limit must be short of
+// what Little's law asks before it grows. A generator that falls behind sees
+// its own queueing as a slower target for a moment; growing on that adds
+// connections and workers exactly when the CPU has none to spare for them.
+const growAfter = 3
+
+// smoothResponse folds a tick's mean response time into the estimate: it
+// follows a slower target within about 100 ms and a quicker one over about a
+// second, so the connections opened for a slow stretch are not dropped at
+// its first quick answer.
+func smoothResponse(est, tick time.Duration) time.Duration {
+	if tick > est {
+		return est + (tick-est)/4
+	}
+	return est + (tick-est)/20
+}
+
 // busyCPU is the share of the machine's cores above which the generator is
 // taken to be short of CPU: more requests in flight would only add lateness.
 const busyCPU = 0.75
@@ -355,12 +372,13 @@ const busyCPU = 0.75
 // warmer sizes the run every 20 ms. The gate's limit follows Little's law:
 // the peak planned rate of the lookahead window times the target's observed
 // response time, doubled for headroom (at least minInFlight, at most
-// maxWorkers). It grows toward that only while the process has CPU to spare:
-// when the CPU is busy, requests wait for the generator, not the target, and
-// more in flight would only thrash. A target that stalls answers nothing, so
-// its response time shows late: when requests wait at the gate, the CPU is
-// idle and not one request completed for 100 ms, the limit doubles, as an open model must keep
-// sending (the incident's many clients did). Ahead of the plan the warmer
+// maxWorkers). It grows toward that only while the process has CPU to spare
+// and only once the shortfall has lasted growAfter ticks: when the CPU is
+// busy, requests wait for the generator, not the target, and more in flight
+// would only thrash. A target that stalls answers nothing, so its response
+// time shows late: when requests wait at the gate, the CPU is idle and not
+// one request completed for 100 ms, the limit doubles, as an open model must
+// keep sending (the incident's many clients did). Ahead of the plan the warmer
 // keeps as many connections dialed as the limit, so bursts find them open.
 func warmer(ctx context.Context, pool *warmPool, g *gate, r *runState, maxWorkers uint64) {
 	const tick = 20 * time.Millisecond
@@ -368,8 +386,9 @@ func warmer(ctx context.Context, pool *warmPool, g *gate, r *runState, maxWorker
 	defer t.Stop()
 	cores := float64(runtime.GOMAXPROCS(0))
 	lastCPU, lastAt := processCPU(), time.Now()
-	lastDone := r.completed.Load()
-	stalledTicks := 0
+	lastDone, lastSum := r.completed.Load(), r.respSum.Load()
+	resp := time.Millisecond // the target's response time, smoothed over ticks
+	stalledTicks, growTicks := 0, 0
 	busyAvg := 0.0
 	var gc gcHold
 	defer gc.release()
@@ -393,7 +412,11 @@ func warmer(ctx context.Context, pool *warmPool, g *gate, r *runState, maxWorker
 		busyAvg += (busyNow - busyAvg) * 0.3
 		busy := busyNow >= busyCPU || busyAvg >= busyCPU
 		lastCPU, lastAt = cpu, now
-		done := r.completed.Load()
+		done, sum := r.completed.Load(), r.respSum.Load()
+		if n := done - lastDone; n > 0 {
+			resp = smoothResponse(resp, time.Duration((sum-lastSum)/n))
+		}
+		lastSum = sum
 		limit, inUse, waiting := g.state()
 		// A stall is requests on the wire and none completing; an idle
 		// stretch of the plan is not one.
@@ -409,11 +432,16 @@ func warmer(ctx context.Context, pool *warmPool, g *gate, r *runState, maxWorker
 		}
 		lastDone = done
 
-		target := min(max(int(rate*r.responseTime().Seconds()*2), minInFlight), int(maxWorkers))
+		target := min(max(int(rate*resp.Seconds()*2), minInFlight), int(maxWorkers))
+		if !busy && limit < target {
+			growTicks++
+		} else {
+			growTicks = 0
+		}
 		switch {
 		case waiting > 0 && !busy && stalledTicks >= 5:
 			limit = max(limit*2, target)
-		case !busy && limit < target:
+		case growTicks >= growAfter:
 			limit = target
 		case limit > target && inUse < limit/2:
 			limit = max(limit*9/10, target)

@@ -48,13 +48,12 @@ type runState struct {
 	handed   int64
 	released *atomic.Int64 // handed, for progress displays
 
-	respNs    atomic.Int64 // smoothed response time, for sizing connections
+	respSum   atomic.Int64 // response times seen on the wire, summed (ns)
 	completed atomic.Int64 // responses seen on the wire
 }
 
 func newRunState(src Source, start time.Time, lookahead time.Duration) *runState {
 	r := &runState{src: src, start: start, lookahead: lookahead, buckets: map[int64]int{}, inflight: map[int64]flight{}, stopCh: make(chan struct{})}
-	r.respNs.Store(int64(time.Millisecond))
 	return r
 }
 
@@ -228,20 +227,12 @@ func (r *runState) upcomingRate() float64 {
 	return float64(peak) * float64(time.Second/bucket)
 }
 
-// observe folds a response time into the smoothed estimate: quick to rise,
-// slow to fall, so connections are sized for a target that slows down.
+// observe counts a response and its time (wire to body read), from which the
+// warmer sizes the run.
 func (r *runState) observe(d time.Duration) {
+	r.respSum.Add(int64(d))
 	r.completed.Add(1)
-	old := r.respNs.Load()
-	v := int64(d)
-	if v > old {
-		r.respNs.Store(old + (v-old)/5)
-	} else {
-		r.respNs.Store(old + (v-old)/50)
-	}
 }
-
-func (r *runState) responseTime() time.Duration { return time.Duration(r.respNs.Load()) }
 
 func (r *runState) stop() {
 	r.mu.Lock()
