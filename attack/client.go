@@ -19,7 +19,7 @@ import (
 // is a sensible client: keep-alive on, TLS verified, HTTP/2 negotiated over
 // TLS, up to 10 redirects followed.
 type Client struct {
-	Timeout        time.Duration // per request, body included; default 30s
+	Timeout        time.Duration // per request, body and redirects included; default 30s
 	NoKeepAlive    bool          // close each connection after one request
 	Connections    int           // idle connections kept per host; default 10000
 	MaxConnections int           // open connections per host; 0 = unlimited

@@ -122,7 +122,8 @@ func Abort(ch <-chan struct{}) Option { return func(e *Engine) { e.abort = ch } 
 // Option configures an Engine.
 type Option func(*Engine)
 
-// Timeout bounds each request, body included. Default 30s.
+// Timeout bounds each request, reading its body and following its redirects
+// included. Default 30s.
 func Timeout(d time.Duration) Option { return func(e *Engine) { e.timeout = d } }
 
 // Workers is the number of workers started before the first request. Default 64.

@@ -78,7 +78,7 @@ type ScaleSignal struct {
 
 // Client holds the attack engine's HTTP client settings.
 type Client struct {
-	Timeout        time.Duration       `yaml:"timeout"`         // per request, body included; default 30s
+	Timeout        time.Duration       `yaml:"timeout"`         // per request, body and redirects included; default 30s
 	Workers        uint64              `yaml:"workers"`         // workers ready at start, default 64
 	MaxWorkers     uint64              `yaml:"max_workers"`     // cap on requests in flight, default 10000
 	MaxBody        int64               `yaml:"max_body"`        // bytes of each response body kept, default 1 MiB

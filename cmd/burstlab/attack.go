@@ -127,7 +127,7 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 // clientFlags are the HTTP client flags a vegeta user expects.
 func clientFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.DurationFlag{Name: "timeout", Value: 30 * time.Second, Usage: "per request, body included"},
+		&cli.DurationFlag{Name: "timeout", Value: 30 * time.Second, Usage: "per request, body and redirects included"},
 		&cli.Uint64Flag{Name: "workers", Value: 64, Usage: "workers ready at start"},
 		&cli.Uint64Flag{Name: "max-workers", Value: 10000, Usage: "cap on requests in flight; a request over it leaves late, and its lateness is counted"},
 		&cli.IntFlag{Name: "connections", Value: 10000, Usage: "idle connections kept per host"},
