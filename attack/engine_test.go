@@ -277,11 +277,17 @@ func TestRetries(t *testing.T) {
 		return 100 * time.Millisecond, r.Class == Status5xx && r.Attempt < 3
 	}
 	var results []Result
-	st, err := New(Retries(retry), Timeout(time.Second)).Run(context.Background(), sliceSource(plan), time.Now(), func(r Result) {
+	began := time.Now()
+	st, err := New(Retries(retry), Timeout(time.Second)).Run(context.Background(), sliceSource(plan), began, func(r Result) {
 		results = append(results, r)
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The last attempts are planned at about 450 ms; once they are answered
+	// the run is over (it used to tick idly on, for minutes at times).
+	if took := time.Since(began); took > 3*time.Second {
+		t.Errorf("the run took %v to end", took)
 	}
 	if len(results) != 150 || st.Retries != 100 {
 		t.Fatalf("%d results, %d retries; want 150 and 100", len(results), st.Retries)

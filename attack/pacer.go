@@ -37,6 +37,7 @@ type runState struct {
 	canRetry bool           // a failure may still schedule a retry
 	buckets  map[int64]int
 	queue    deque[Request] // released to workers, not yet picked up
+	queued   int            // planned requests in the queue (the rest are idle ticks)
 
 	// The in-flight set has its own lock: the workers and the result loop
 	// touch it for every request, apart from the pacer's plan.
@@ -106,9 +107,10 @@ func (r *runState) Pace(_ time.Duration, _ uint64) (time.Duration, bool) {
 	case r.stopped:
 		r.mu.Unlock()
 		return 0, true
-	case !ok && r.canRetry && r.inFlight()+r.queue.len() > 0:
+	case !ok && r.canRetry && r.inFlight()+r.queued > 0:
 		// The plan is done but a request in flight may still fail and be
-		// retried: keep ticking idly.
+		// retried: keep ticking idly. Idle ticks in the queue do not count,
+		// or each would keep the next one coming.
 		r.queue.push(Request{URL: idleURL})
 		r.mu.Unlock()
 		return maxSleep, false
@@ -130,6 +132,7 @@ func (r *runState) Pace(_ time.Duration, _ uint64) (time.Duration, bool) {
 	next, _ = r.peek() // a retry may have come first meanwhile
 	r.pop(next)
 	r.queue.push(next)
+	r.queued++
 	r.handed++
 	r.released.Add(1)
 	r.mu.Unlock()
@@ -262,6 +265,7 @@ func (r *runState) targeter(t *vegeta.Target) error {
 		t.Method, t.URL = http.MethodGet, idleURL
 		return nil
 	}
+	r.queued--
 	// Into the in-flight set before the plan's lock is let go, so the pacer
 	// never sees the request in neither place.
 	r.flightMu.Lock()
@@ -320,6 +324,7 @@ func (r *runState) inFlight() int {
 func (r *runState) leftovers() (queued []Request, inflight []flight) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.queued = 0
 	for _, q := range r.queue.drain() {
 		if q.URL != idleURL {
 			queued = append(queued, q)
