@@ -35,64 +35,56 @@ func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ctx, cancel, hop := w.deadline(req)
 	req = req.WithContext(ctx)
+	// A redirect carries no fragment: its planned request gave its place at
+	// the gate back with the first response.
 	f, planned := strings.CutPrefix(req.URL.Fragment, fragment[1:])
 	seq, err := strconv.ParseInt(f, 10, 64)
-	if !planned || err != nil {
-		// A redirect of a planned request: its place at the gate was
-		// given back with the first response.
-		resp, err := w.next.RoundTrip(req)
-		if err != nil {
-			cancel()
-			return nil, err
-		}
-		end := w.ender(resp, hop, cancel)
-		resp.Body = &wireBody{ReadCloser: resp.Body, done: end}
-		return resp, nil
-	}
+	planned = planned && err == nil
 	sent := time.Now()
-	w.state.markSent(seq, sent)
+	if planned {
+		w.state.markSent(seq, sent)
+	}
 	resp, err := w.next.RoundTrip(req)
 	if err != nil {
 		cancel()
-		w.done(sent)
+		if planned {
+			w.done(sent)
+		}
 		return nil, err
 	}
-	end := w.ender(resp, hop, cancel)
-	resp.Body = &wireBody{ReadCloser: resp.Body, done: func() { end(); w.done(sent) }}
+	done := w.ender(resp, hop, cancel)
+	if planned {
+		end := done
+		done = func() { end(); w.done(sent) }
+	}
+	resp.Body = &wireBody{ReadCloser: resp.Body, done: done}
 	return resp, nil
 }
 
-// chain is the deadline a request and the redirects that follow it share;
-// the last of them ends it. A request's context holds it under chainKey.
-type chain struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-}
-
+// chainKey holds, in a request's context, the cancel of its deadline: the
+// redirects that follow the request share the deadline and the last of them
+// ends it.
 type chainKey struct{}
 
 // deadline returns the context a request is sent with: a new deadline, or
-// the one of the request it is a redirect of. hop counts the redirects
-// before it.
+// the one of the request it is a redirect of, and its cancel. hop counts the
+// redirects before it.
 func (w *wire) deadline(req *http.Request) (ctx context.Context, cancel context.CancelFunc, hop int) {
 	for r := req; r.Response != nil && r.Response.Request != nil; r = r.Response.Request {
 		hop++
 	}
 	if hop > 0 {
-		// The previous hop's request as the transport saw it; its own
-		// context ended with its body, the chain's has not.
-		if c, ok := req.Response.Request.Context().Value(chainKey{}).(*chain); ok {
-			return c.ctx, c.cancel, hop
+		prev := req.Response.Request.Context()
+		if c, ok := prev.Value(chainKey{}).(context.CancelFunc); ok {
+			return prev, c, hop
 		}
 	}
-	c := &chain{}
 	if w.timeout <= 0 {
-		c.ctx, c.cancel = context.WithCancel(req.Context())
+		ctx, cancel = context.WithCancel(req.Context())
 	} else {
-		c.ctx, c.cancel = context.WithTimeout(req.Context(), w.timeout)
+		ctx, cancel = context.WithTimeout(req.Context(), w.timeout)
 	}
-	c.ctx = context.WithValue(c.ctx, chainKey{}, c)
-	return c.ctx, c.cancel, hop
+	return context.WithValue(ctx, chainKey{}, cancel), cancel, hop
 }
 
 // ender returns what ends resp's request once its body is done: the
