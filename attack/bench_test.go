@@ -44,7 +44,6 @@ func BenchmarkBurst(b *testing.B) {
 		}
 		eng = append(eng, p99Late(b, srv, start, plan))
 		cold += st.ColdDials
-		runtime.GC()
 		ref = append(ref, reference(b, srv, &held, plan))
 	}
 	b.ReportMetric(median(eng), "p99-late-ms")
