@@ -1,0 +1,133 @@
+package attack
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestTLS checks the client's TLS settings against a loopback HTTPS server
+// with a certificate of its own: verified by default, trusted through a root
+// CA file or skipped with insecure, HTTP/2 negotiated unless turned off, and
+// a client certificate presented when the server asks for one.
+func TestTLS(t *testing.T) {
+	dir := t.TempDir()
+	var mu sync.Mutex
+	protos := map[string]int{}
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		protos[r.Proto]++
+		mu.Unlock()
+	})
+	srv := httptest.NewUnstartedServer(handler)
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	serverCA := writePEM(t, dir, "server-ca.pem", "CERTIFICATE", srv.Certificate().Raw)
+
+	// A server that asks for a client certificate signed by clientCert.
+	clientCert, clientKey, clientDER := selfSigned(t, dir)
+	pool := x509.NewCertPool()
+	crt, err := x509.ParseCertificate(clientDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool.AddCert(crt)
+	mtls := httptest.NewUnstartedServer(handler)
+	mtls.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
+	mtls.StartTLS()
+	defer mtls.Close()
+
+	off := false
+	cases := []struct {
+		name   string
+		url    string
+		client Client
+		class  Class
+		proto  string // what the server saw, when the requests got through
+	}{
+		{"verified by default", srv.URL, Client{}, TLS, ""},
+		{"insecure", srv.URL, Client{Insecure: true}, OK, "HTTP/2.0"},
+		{"root CA file", srv.URL, Client{RootCAs: []string{serverCA}}, OK, "HTTP/2.0"},
+		{"http2 off", srv.URL, Client{RootCAs: []string{serverCA}, HTTP2: &off}, OK, "HTTP/1.1"},
+		{"no client certificate", mtls.URL, Client{Insecure: true}, TLS, ""},
+		{"client certificate", mtls.URL, Client{Insecure: true, Cert: clientCert, Key: clientKey}, OK, "HTTP/1.1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			mu.Lock()
+			clear(protos)
+			mu.Unlock()
+			plan := evenPlan(c.url, 20, 0, 100*time.Millisecond)
+			c.client.Timeout = 2 * time.Second
+			got, _ := run(t, context.Background(), plan, WithClient(c.client))
+			if len(got) != len(plan) {
+				t.Fatalf("%d results, want %d", len(got), len(plan))
+			}
+			for _, r := range got {
+				if r.Class != c.class {
+					t.Fatalf("request %d: class %v (%s), want %v", r.Seq, r.Class, r.Error, c.class)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if c.proto != "" && protos[c.proto] != len(plan) {
+				t.Errorf("the server saw %v, want %d requests over %s", protos, len(plan), c.proto)
+			}
+			if c.proto == "" && len(protos) > 0 {
+				t.Errorf("the server saw %v, want none", protos)
+			}
+		})
+	}
+}
+
+// selfSigned writes a self-signed client certificate and its key as PEM
+// files and returns their paths and the certificate.
+func selfSigned(t *testing.T, dir string) (certFile, keyFile string, der []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "burstlab test client"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+	}
+	der, err = x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writePEM(t, dir, "client.pem", "CERTIFICATE", der), writePEM(t, dir, "client-key.pem", "EC PRIVATE KEY", keyDER), der
+}
+
+func writePEM(t *testing.T, dir, name, kind string, der []byte) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
