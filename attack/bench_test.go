@@ -5,6 +5,7 @@ package attack
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -223,4 +224,31 @@ func median(xs []float64) float64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// BenchmarkBurstTLS plans 1,000 requests within 100 ms against a loopback
+// HTTPS server (HTTP/1.1, so each request in flight needs a connection of
+// its own) and reports the median p99 lateness at the server and the
+// connections dialed on demand: the handshakes belong before the burst.
+func BenchmarkBurstTLS(b *testing.B) {
+	srv := &arrivalServer{arrived: map[int64]time.Time{}}
+	srv.Server = httptest.NewUnstartedServer(http.HandlerFunc(srv.serve))
+	srv.StartTLS()
+	defer srv.Close()
+	plan := evenPlan(srv.URL, 1000, 500*time.Millisecond, 100*time.Millisecond)
+	var p99s []float64
+	var cold int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		start := time.Now()
+		st, err := New(WithClient(Client{Insecure: true, Timeout: 5 * time.Second})).Run(context.Background(), sliceSource(plan), start, func(Result) {})
+		if err != nil {
+			b.Fatal(err)
+		}
+		p99s = append(p99s, p99Late(b, srv, start, plan))
+		cold += st.ColdDials
+	}
+	b.ReportMetric(median(p99s), "p99-late-ms")
+	b.ReportMetric(float64(cold)/float64(b.N), "dials/burst")
 }

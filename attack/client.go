@@ -112,38 +112,39 @@ func (c Client) dialer(timeout time.Duration) (dialFunc, error) {
 	}, nil
 }
 
-// transport builds the HTTP transport of a run around dial. It is ours, not
-// vegeta's, so that TLS is verified by default, connections can be opened
-// ahead of need, and every request passes the gate.
-func (c Client) transport(dial dialFunc, timeout time.Duration) (http.RoundTripper, error) {
-	tlsCfg, err := c.tlsConfig()
-	if err != nil {
-		return nil, err
-	}
+// http2 reports whether HTTP/2 is negotiated over TLS.
+func (c Client) http2() bool { return c.HTTP2 == nil || *c.HTTP2 }
+
+// transport builds the HTTP transport of a run around dial (and dialTLS, when
+// set, for HTTPS connections that come past their handshake). It is ours,
+// not vegeta's, so that TLS is verified by default, connections can be
+// opened ahead of need, and every request passes the gate.
+func (c Client) transport(dial, dialTLS dialFunc, tlsCfg *tls.Config, timeout time.Duration) http.RoundTripper {
 	if c.H2C {
 		return &http2.Transport{
 			AllowHTTP: true,
 			DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
 				return dial(ctx, network, addr)
 			},
-		}, nil
+		}
 	}
 	tr := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
 		ProxyConnectHeader:  c.ProxyHeader,
 		DialContext:         dial,
+		DialTLSContext:      dialTLS,
 		TLSClientConfig:     tlsCfg,
 		TLSHandshakeTimeout: timeout,
 		DisableKeepAlives:   c.NoKeepAlive,
 		MaxIdleConnsPerHost: orDefault(c.Connections, 10000),
 		MaxConnsPerHost:     c.MaxConnections,
 		IdleConnTimeout:     90 * time.Second,
-		ForceAttemptHTTP2:   c.HTTP2 == nil || *c.HTTP2,
+		ForceAttemptHTTP2:   c.http2(),
 	}
 	if !tr.ForceAttemptHTTP2 {
 		tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
 	}
-	return tr, nil
+	return tr
 }
 
 // attacker builds the vegeta Attacker of a run around rt: vegeta dispatches,

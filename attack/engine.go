@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -201,16 +202,27 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 	if err != nil {
 		return Stats{}, err
 	}
-	var pool *warmPool
-	if addr := dialAddr(r.firstURL()); !e.noWarm && e.client.UnixSocket == "" && addr != "" {
-		pool = &warmPool{dial: dial, addr: addr}
-		dial = pool.DialContext
-		defer pool.close()
-	}
-	tr, err := e.client.transport(dial, e.timeout)
+	tlsCfg, err := e.client.tlsConfig()
 	if err != nil {
 		return Stats{}, err
 	}
+	var pool *warmPool
+	var dialTLS dialFunc
+	first := r.firstURL()
+	if addr := dialAddr(first); !e.noWarm && e.client.UnixSocket == "" && addr != "" {
+		pool = &warmPool{dial: dial, addr: addr}
+		if strings.HasPrefix(first, "https:") && !e.client.H2C {
+			pool.tls = tlsCfg.Clone()
+			pool.tls.NextProtos = []string{"http/1.1"}
+			if e.client.http2() {
+				pool.tls.NextProtos = []string{"h2", "http/1.1"}
+			}
+			dialTLS = pool.DialTLSContext
+		}
+		dial = pool.DialContext
+		defer pool.close()
+	}
+	tr := e.client.transport(dial, dialTLS, tlsCfg, e.timeout)
 	// The run's connections end with it: none is left open at the target.
 	if c, ok := tr.(interface{ CloseIdleConnections() }); ok {
 		defer c.CloseIdleConnections()
@@ -452,7 +464,7 @@ func warmer(ctx context.Context, pool *warmPool, g *gate, r *runState, maxWorker
 			pool.refresh()
 			// Open the connections before the gate lets the requests that
 			// need them through, so none is dialed on demand.
-			if short := limit - int(pool.live.Load()); short > 0 && !busy {
+			if short := pool.want(limit) - int(pool.live.Load()); short > 0 && !busy {
 				pool.fill(ctx, min(short, 256))
 			}
 		}

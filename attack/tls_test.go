@@ -131,3 +131,63 @@ func writePEM(t *testing.T, dir, name, kind string, der []byte) string {
 	}
 	return path
 }
+
+// TestWarmTLS checks that an HTTPS burst finds its connections past their
+// handshake: every handshake the server sees happens before the burst, none
+// is dialed on demand, and a target speaking HTTP/2 is not handed dozens of
+// connections it does not need.
+func TestWarmTLS(t *testing.T) {
+	for _, h2 := range []bool{false, true} {
+		t.Run(map[bool]string{false: "HTTP/1.1", true: "HTTP/2"}[h2], func(t *testing.T) {
+			var mu sync.Mutex
+			var shakes []time.Time
+			protos := map[string]int{}
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				protos[r.Proto]++
+				mu.Unlock()
+			}))
+			srv.EnableHTTP2 = h2
+			srv.TLS = &tls.Config{GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+				mu.Lock()
+				shakes = append(shakes, time.Now())
+				mu.Unlock()
+				return nil, nil
+			}}
+			srv.StartTLS()
+			defer srv.Close()
+
+			const burstAt = 500 * time.Millisecond
+			plan := evenPlan(srv.URL, 600, burstAt, 100*time.Millisecond)
+			start := time.Now()
+			got := map[int64]Result{}
+			st, err := New(WithClient(Client{Insecure: true, Timeout: 2 * time.Second})).Run(context.Background(), sliceSource(plan), start, func(r Result) { got[r.Seq] = r })
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range got {
+				if r.Class != OK {
+					t.Fatalf("request %d: %v (%s)", r.Seq, r.Class, r.Error)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(got) != len(plan) || st.ColdDials != 0 {
+				t.Errorf("%d results of %d, %d connections dialed on demand", len(got), len(plan), st.ColdDials)
+			}
+			for _, at := range shakes {
+				if d := at.Sub(start); d >= burstAt {
+					t.Errorf("a TLS handshake at %v, inside the burst (from %v)", d.Round(time.Millisecond), burstAt)
+				}
+			}
+			want := map[bool]string{false: "HTTP/1.1", true: "HTTP/2.0"}[h2]
+			if protos[want] != len(plan) {
+				t.Errorf("the server saw %v, want all over %s", protos, want)
+			}
+			if h2 && len(shakes) > 3 {
+				t.Errorf("%d handshakes for an HTTP/2 target, want at most 3", len(shakes))
+			}
+			t.Logf("%d handshakes, %d connections from the pool", len(shakes), st.WarmConns)
+		})
+	}
+}

@@ -2,6 +2,7 @@ package attack
 
 import (
 	"context"
+	"crypto/tls"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -14,9 +15,18 @@ import (
 // burst itself. The HTTP transport asks the pool through DialContext and gets
 // a ready connection at once; only when the pool is empty does it dial cold,
 // and those cold dials are counted.
+//
+// For an HTTPS target the pooled connections are past their TLS handshake
+// too (the transport takes them through DialTLSContext): a handshake costs
+// the client a millisecond or so of CPU, and hundreds of them inside a burst
+// would be the very dials the pool is there to keep out of it.
 type warmPool struct {
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
-	addr string // host:port of the target; other addresses dial as usual
+	addr string      // host:port of the target; other addresses dial as usual
+	tls  *tls.Config // the target speaks TLS; nil for plain HTTP
+
+	probed atomic.Bool // a TLS handshake told what the target speaks
+	h2     atomic.Bool // it negotiated HTTP/2: a connection carries many requests
 
 	mu   sync.Mutex
 	idle []warmConn
@@ -35,8 +45,23 @@ type warmConn struct {
 // servers close connections that stay silent for long.
 const maxWarmAge = 5 * time.Second
 
-// DialContext hands out a pooled connection for the target, or dials.
+// DialContext hands out a pooled connection for a plain HTTP target, or
+// dials.
 func (p *warmPool) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if p.tls != nil {
+		return p.dial(ctx, network, addr) // a proxy, or a redirect to plain HTTP
+	}
+	return p.take(ctx, network, addr)
+}
+
+// DialTLSContext hands out a pooled connection, past its handshake, for an
+// HTTPS target, or dials and shakes hands.
+func (p *warmPool) DialTLSContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	return p.take(ctx, network, addr)
+}
+
+// take hands out a pooled connection for the target, or opens one.
+func (p *warmPool) take(ctx context.Context, network, addr string) (net.Conn, error) {
 	if addr == p.addr {
 		now := time.Now()
 		p.mu.Lock()
@@ -52,12 +77,55 @@ func (p *warmPool) DialContext(ctx context.Context, network, addr string) (net.C
 		}
 		p.mu.Unlock()
 	}
-	c, err := p.dial(ctx, network, addr)
+	c, err := p.open(ctx, network, addr)
 	if err != nil {
 		return nil, err
 	}
 	p.cold.Add(1)
-	return p.track(c), nil
+	return c, nil
+}
+
+// open dials addr and, for a TLS target, shakes hands with it.
+func (p *warmPool) open(ctx context.Context, network, addr string) (net.Conn, error) {
+	c, err := p.dial(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	c = p.track(c)
+	if p.tls == nil {
+		return c, nil
+	}
+	cfg := p.tls.Clone()
+	if cfg.ServerName == "" {
+		cfg.ServerName, _, _ = net.SplitHostPort(addr)
+	}
+	tc := tls.Client(c, cfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if addr == p.addr {
+		p.h2.Store(tc.ConnectionState().NegotiatedProtocol == "h2")
+		p.probed.Store(true)
+	}
+	return tc, nil
+}
+
+// want is how many connections the pool keeps open for limit requests in
+// flight. Over TLS the first handshake tells whether the target speaks
+// HTTP/2, which carries many requests on a connection (Go's client opens
+// another once one is full: 100 streams is a common server limit), so until
+// then one connection is enough.
+func (p *warmPool) want(limit int) int {
+	switch {
+	case p.tls == nil:
+		return limit
+	case !p.probed.Load():
+		return 1
+	case p.h2.Load():
+		return 1 + limit/100
+	}
+	return limit
 }
 
 // fill dials n connections, a few at a time, into the pool.
@@ -72,12 +140,12 @@ func (p *warmPool) fill(ctx context.Context, n int) {
 			defer func() { <-sem; wg.Done() }()
 			dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 			defer cancel()
-			c, err := p.dial(dctx, "tcp", p.addr)
+			c, err := p.open(dctx, "tcp", p.addr)
 			if err != nil {
 				return // the dial on demand will say what is wrong
 			}
 			p.mu.Lock()
-			p.idle = append(p.idle, warmConn{p.track(c), time.Now()})
+			p.idle = append(p.idle, warmConn{c, time.Now()})
 			p.mu.Unlock()
 		}()
 	}
