@@ -133,8 +133,8 @@ func writePEM(t *testing.T, dir, name, kind string, der []byte) string {
 }
 
 // TestWarmTLS checks that an HTTPS burst finds its connections past their
-// handshake: every handshake the server sees happens before the burst, none
-// is dialed on demand, and a target speaking HTTP/2 is not handed dozens of
+// handshake: the pool shakes hands before the burst, no connection is dialed
+// on demand, and a target speaking HTTP/2 is not handed dozens of
 // connections it does not need.
 func TestWarmTLS(t *testing.T) {
 	for _, h2 := range []bool{false, true} {
@@ -181,10 +181,19 @@ func TestWarmTLS(t *testing.T) {
 			if len(got) != len(plan) || st.ColdDials != 0 {
 				t.Errorf("%d results of %d, %d connections dialed on demand", len(got), len(plan), st.ColdDials)
 			}
+			// The pool is filled ahead of the burst: for HTTP/1.1 with as many
+			// connections as the gate lets requests through at first. A
+			// loaded machine may make the engine grow inside the burst; the
+			// warmer then shakes hands before it raises the gate, so still no
+			// connection is dialed on demand.
+			before := 0
 			for _, at := range shakes {
-				if d := at.Sub(start); d >= burstAt {
-					t.Errorf("a TLS handshake at %v, inside the burst (from %v)", d.Round(time.Millisecond), burstAt)
+				if at.Sub(start) < burstAt {
+					before++
 				}
+			}
+			if wantBefore := map[bool]int{false: minInFlight, true: 1}[h2]; before < wantBefore {
+				t.Errorf("%d TLS handshakes before the burst, want at least %d", before, wantBefore)
 			}
 			want := map[bool]string{false: "HTTP/1.1", true: "HTTP/2.0"}[h2]
 			if protos[want] != len(plan) {
@@ -193,7 +202,7 @@ func TestWarmTLS(t *testing.T) {
 			if h2 && len(shakes) > 3 {
 				t.Errorf("%d handshakes for an HTTP/2 target, want at most 3", len(shakes))
 			}
-			t.Logf("%d handshakes, %d connections from the pool", len(shakes), st.WarmConns)
+			t.Logf("%d handshakes (%d before the burst), %d connections from the pool", len(shakes), before, st.WarmConns)
 		})
 	}
 }
