@@ -27,7 +27,6 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -208,10 +207,9 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 	}
 	var pool *warmPool
 	var dialTLS dialFunc
-	first := r.firstURL()
-	if addr := dialAddr(first); !e.noWarm && e.client.UnixSocket == "" && addr != "" {
+	if addr, secure := dialTarget(r.firstURL()); !e.noWarm && e.client.UnixSocket == "" && addr != "" {
 		pool = &warmPool{dial: dial, addr: addr}
-		if strings.HasPrefix(first, "https:") && !e.client.H2C {
+		if secure && !e.client.H2C {
 			pool.tls = tlsCfg.Clone()
 			pool.tls.NextProtos = []string{"http/1.1"}
 			if e.client.http2() {
@@ -339,22 +337,24 @@ loop:
 	return stats, nil
 }
 
-// dialAddr returns the host:port a URL's requests dial, "" when unknown.
-func dialAddr(raw string) string {
+// dialTarget returns the host:port a URL's requests dial ("" when unknown)
+// and whether they speak TLS there.
+func dialTarget(raw string) (addr string, secure bool) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return ""
+		return "", false
 	}
+	secure = u.Scheme == "https"
 	if u.Port() != "" {
-		return u.Host
+		return u.Host, secure
 	}
 	switch u.Scheme {
 	case "http":
-		return net.JoinHostPort(u.Hostname(), "80")
+		return net.JoinHostPort(u.Hostname(), "80"), false
 	case "https":
-		return net.JoinHostPort(u.Hostname(), "443")
+		return net.JoinHostPort(u.Hostname(), "443"), true
 	}
-	return ""
+	return "", false
 }
 
 // minInFlight is the gate's floor: enough to carry about 25k requests/s at
