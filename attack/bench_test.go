@@ -5,7 +5,6 @@ package attack
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -231,10 +230,7 @@ func median(xs []float64) float64 {
 // its own) and reports the median p99 lateness at the server and the
 // connections dialed on demand: the handshakes belong before the burst.
 func BenchmarkBurstTLS(b *testing.B) {
-	srv := &arrivalServer{arrived: map[int64]time.Time{}}
-	srv.Server = httptest.NewUnstartedServer(http.HandlerFunc(srv.serve))
-	srv.StartTLS()
-	defer srv.Close()
+	srv := newArrivalServerTLS(b, nil)
 	plan := evenPlan(srv.URL, 1000, 500*time.Millisecond, 100*time.Millisecond)
 	var p99s []float64
 	var cold int64

@@ -26,6 +26,22 @@ type arrivalServer struct {
 }
 
 func newArrivalServer(t testing.TB, handle func(w http.ResponseWriter, r *http.Request)) *arrivalServer {
+	s := unstartedArrivalServer(handle)
+	s.Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// newArrivalServerTLS is newArrivalServer over HTTPS (HTTP/1.1), with a
+// certificate of httptest's own.
+func newArrivalServerTLS(t testing.TB, handle func(w http.ResponseWriter, r *http.Request)) *arrivalServer {
+	s := unstartedArrivalServer(handle)
+	s.StartTLS()
+	t.Cleanup(s.Close)
+	return s
+}
+
+func unstartedArrivalServer(handle func(w http.ResponseWriter, r *http.Request)) *arrivalServer {
 	s := &arrivalServer{arrived: map[int64]time.Time{}, handle: handle}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
@@ -36,8 +52,6 @@ func newArrivalServer(t testing.TB, handle func(w http.ResponseWriter, r *http.R
 			s.closed.Add(1)
 		}
 	}
-	s.Start()
-	t.Cleanup(s.Close)
 	return s
 }
 

@@ -166,11 +166,7 @@ func TestWarmTLS(t *testing.T) {
 			plan := append([]Request{{Seq: 200, At: 100 * time.Millisecond, Method: http.MethodGet, URL: srv.URL + "/r/200"}},
 				evenPlan(srv.URL, 200, burstAt, 100*time.Millisecond)...)
 			start := time.Now()
-			got := map[int64]Result{}
-			st, err := New(WithClient(Client{Insecure: true, Timeout: 2 * time.Second})).Run(context.Background(), sliceSource(plan), start, func(r Result) { got[r.Seq] = r })
-			if err != nil {
-				t.Fatal(err)
-			}
+			got, st := run(t, context.Background(), plan, WithClient(Client{Insecure: true, Timeout: 2 * time.Second}))
 			for _, r := range got {
 				if r.Class != OK {
 					t.Fatalf("request %d: %v (%s)", r.Seq, r.Class, r.Error)
