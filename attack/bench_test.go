@@ -3,6 +3,8 @@
 package attack
 
 import (
+	"github.com/burstlab/burstlab/attack/outcome"
+
 	"context"
 	"net/http"
 	"runtime"
@@ -38,7 +40,7 @@ func BenchmarkBurst(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
 		start := time.Now()
-		st, err := New(Timeout(5*time.Second)).Run(context.Background(), sliceSource(plan), start, func(Result) {})
+		st, err := New(Timeout(5*time.Second)).Run(context.Background(), sliceSource(plan), start, func(outcome.Result) {})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -152,7 +154,7 @@ func BenchmarkEngineVsVegeta(b *testing.B) {
 		var rate sustained
 		var err error
 		pprof.Do(context.Background(), pprof.Labels("side", "engine"), func(ctx context.Context) {
-			_, err = New(Timeout(5*time.Second)).Run(ctx, sliceSource(plan), time.Now(), func(Result) { rate.done(n) })
+			_, err = New(Timeout(5*time.Second)).Run(ctx, sliceSource(plan), time.Now(), func(outcome.Result) { rate.done(n) })
 		})
 		if err != nil {
 			b.Fatal(err)
@@ -238,7 +240,7 @@ func BenchmarkBurstTLS(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
 		start := time.Now()
-		st, err := New(WithClient(Client{Insecure: true, Timeout: 5 * time.Second})).Run(context.Background(), sliceSource(plan), start, func(Result) {})
+		st, err := New(WithClient(Client{Insecure: true, Timeout: 5 * time.Second})).Run(context.Background(), sliceSource(plan), start, func(outcome.Result) {})
 		if err != nil {
 			b.Fatal(err)
 		}

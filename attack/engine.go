@@ -22,6 +22,8 @@
 package attack
 
 import (
+	"github.com/burstlab/burstlab/attack/outcome"
+
 	"context"
 	"net"
 	"net/http"
@@ -48,8 +50,8 @@ type Request struct {
 }
 
 // result is req's outcome: sent and ended at those offsets, in class c.
-func (req Request) result(sent, end time.Duration, c Class, errText string) Result {
-	return Result{
+func (req Request) result(sent, end time.Duration, c outcome.Class, errText string) outcome.Result {
+	return outcome.Result{
 		Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key,
 		Intended: req.At, Planned: req.Planned, Sent: sent, End: end, Class: c, Error: errText,
 	}
@@ -84,7 +86,7 @@ type Engine struct {
 
 // RetryFunc decides whether a failed result is tried again, and after how
 // long from its end. It is called from one goroutine.
-type RetryFunc func(Result) (after time.Duration, ok bool)
+type RetryFunc func(outcome.Result) (after time.Duration, ok bool)
 
 // Retries makes the engine try failed requests again, as clients do: the new
 // attempt is planned at the failure's end plus the delay f gives, and its
@@ -182,7 +184,7 @@ type Stats struct {
 // request has completed or timed out (after a cancel: at most one timeout
 // later). Offsets count from start; a zero start means now. A start a little
 // in the future gives the engine time to open the first connections.
-func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(Result)) (Stats, error) {
+func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(outcome.Result)) (Stats, error) {
 	if start.IsZero() {
 		start = time.Now()
 	}
@@ -252,13 +254,13 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 		if sent.IsZero() {
 			sent = res.Timestamp // never reached the wire
 		}
-		rr := req.result(sent.Sub(start), res.Timestamp.Add(res.Latency).Sub(start), Classify(res.Code, res.Error), res.Error)
+		rr := req.result(sent.Sub(start), res.Timestamp.Add(res.Latency).Sub(start), outcome.Classify(res.Code, res.Error), res.Error)
 		rr.Code, rr.BytesIn, rr.BytesOut = res.Code, res.BytesIn, res.BytesOut
-		if rr.Class == OK {
+		if rr.Class == outcome.OK {
 			rr.Error = ""
 		}
 		again, after := false, time.Duration(0)
-		if rr.Class != OK && e.retry != nil {
+		if rr.Class != outcome.OK && e.retry != nil {
 			after, again = e.retry(rr)
 		}
 		r.settle(req.Seq, again, rr.End+after)
@@ -270,7 +272,7 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 		last = max(last, rr.End)
 		stats.Sent++
 		live.done.Add(1)
-		if rr.Class != OK {
+		if rr.Class != outcome.OK {
 			live.errors.Add(1)
 		}
 		out(rr)
@@ -310,7 +312,7 @@ loop:
 	// sent and never answered as a timeout: no planned request goes missing.
 	queued, inflight := r.leftovers()
 	for _, req := range queued {
-		out(req.result(-1, -1, Unsent, "not sent: run stopped"))
+		out(req.result(-1, -1, outcome.Unsent, "not sent: run stopped"))
 		stats.Unsent++
 	}
 	now := time.Since(start)
@@ -319,7 +321,7 @@ loop:
 		if !f.sent.IsZero() {
 			sent = f.sent.Sub(start)
 		}
-		out(req.result(sent, now, TimedOut, "no answer before the run stopped"))
+		out(req.result(sent, now, outcome.TimedOut, "no answer before the run stopped"))
 		stats.Sent++
 	}
 	if stats.Stopped {

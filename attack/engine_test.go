@@ -1,6 +1,8 @@
 package attack
 
 import (
+	"github.com/burstlab/burstlab/attack/outcome"
+
 	"context"
 	"fmt"
 	"io"
@@ -16,10 +18,10 @@ import (
 )
 
 // run sends plan with opts and returns the results by sequence number.
-func run(t *testing.T, ctx context.Context, plan []Request, opts ...Option) (map[int64]Result, Stats) {
+func run(t *testing.T, ctx context.Context, plan []Request, opts ...Option) (map[int64]outcome.Result, Stats) {
 	t.Helper()
-	got := map[int64]Result{}
-	st, err := New(opts...).Run(ctx, sliceSource(plan), time.Now(), func(r Result) {
+	got := map[int64]outcome.Result{}
+	st, err := New(opts...).Run(ctx, sliceSource(plan), time.Now(), func(r outcome.Result) {
 		if _, dup := got[r.Seq]; dup {
 			t.Errorf("two results for request %d", r.Seq)
 		}
@@ -88,8 +90,8 @@ func TestCoordinatedOmission(t *testing.T) {
 	})
 	plan := evenPlan(srv.URL, 1500, 0, 3*time.Second)
 	var lat []time.Duration
-	_, err := New(Workers(10), MaxWorkers(10), Timeout(5*time.Second)).Run(context.Background(), sliceSource(plan), start, func(r Result) {
-		if r.Class != OK {
+	_, err := New(Workers(10), MaxWorkers(10), Timeout(5*time.Second)).Run(context.Background(), sliceSource(plan), start, func(r outcome.Result) {
+		if r.Class != outcome.OK {
 			t.Errorf("request %d: %v %s", r.Seq, r.Class, r.Error)
 		}
 		lat = append(lat, r.Latency())
@@ -179,15 +181,15 @@ func TestFaults(t *testing.T) {
 	cases := []struct {
 		name    string
 		target  func() string
-		want    Class
+		want    outcome.Class
 		n       int
 		timeout time.Duration
 	}{
-		{"dead target", refused, Refused, 50, 500 * time.Millisecond},
-		{"hanging target", hanging, TimedOut, 20, 500 * time.Millisecond},
-		{"resetting target", resetting, Reset, 50, 500 * time.Millisecond},
-		{"10 MB body", bigBody, OK, 10, 10 * time.Second},
-		{"endless body", endless, TimedOut, 5, 500 * time.Millisecond},
+		{"dead target", refused, outcome.Refused, 50, 500 * time.Millisecond},
+		{"hanging target", hanging, outcome.TimedOut, 20, 500 * time.Millisecond},
+		{"resetting target", resetting, outcome.Reset, 50, 500 * time.Millisecond},
+		{"10 MB body", bigBody, outcome.OK, 10, 10 * time.Second},
+		{"endless body", endless, outcome.TimedOut, 5, 500 * time.Millisecond},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -197,7 +199,7 @@ func TestFaults(t *testing.T) {
 			if len(got) != c.n || st.Unsent != 0 {
 				t.Fatalf("%d results (%d unsent), want %d", len(got), st.Unsent, c.n)
 			}
-			classes := map[Class]int{}
+			classes := map[outcome.Class]int{}
 			for _, r := range got {
 				classes[r.Class]++
 				if r.BytesIn > 64<<10 {
@@ -240,9 +242,9 @@ func TestStop(t *testing.T) {
 	ok, unsent := 0, 0
 	for _, r := range got {
 		switch r.Class {
-		case OK:
+		case outcome.OK:
 			ok++
-		case Unsent:
+		case outcome.Unsent:
 			unsent++
 		default:
 			t.Errorf("request %d: %v %s", r.Seq, r.Class, r.Error)
@@ -273,12 +275,12 @@ func TestRetries(t *testing.T) {
 		}
 	})
 	plan := evenPlan(srv.URL, 50, 0, 250*time.Millisecond)
-	retry := func(r Result) (time.Duration, bool) {
-		return 100 * time.Millisecond, r.Class == Status5xx && r.Attempt < 3
+	retry := func(r outcome.Result) (time.Duration, bool) {
+		return 100 * time.Millisecond, r.Class == outcome.Status5xx && r.Attempt < 3
 	}
-	var results []Result
+	var results []outcome.Result
 	began := time.Now()
-	st, err := New(Retries(retry), Timeout(time.Second)).Run(context.Background(), sliceSource(plan), began, func(r Result) {
+	st, err := New(Retries(retry), Timeout(time.Second)).Run(context.Background(), sliceSource(plan), began, func(r outcome.Result) {
 		results = append(results, r)
 	})
 	if err != nil {
@@ -292,11 +294,11 @@ func TestRetries(t *testing.T) {
 	if len(results) != 150 || st.Retries != 100 {
 		t.Fatalf("%d results, %d retries; want 150 and 100", len(results), st.Retries)
 	}
-	byAttempt := map[int][]Result{}
+	byAttempt := map[int][]outcome.Result{}
 	for _, r := range results {
 		byAttempt[r.Attempt] = append(byAttempt[r.Attempt], r)
 	}
-	for a, want := range map[int]Class{0: Status5xx, 1: Status5xx, 2: OK} {
+	for a, want := range map[int]outcome.Class{0: outcome.Status5xx, 1: outcome.Status5xx, 2: outcome.OK} {
 		if len(byAttempt[a]) != 50 {
 			t.Fatalf("attempt %d: %d results, want 50", a, len(byAttempt[a]))
 		}
@@ -336,11 +338,11 @@ func TestRedirects(t *testing.T) {
 		pause     time.Duration // at each of the 4 hops
 		redirects int
 		code      uint16
-		class     Class
+		class     outcome.Class
 	}{
-		{"quick chain", 20 * time.Millisecond, 0, 200, OK},
-		{"slow chain", 300 * time.Millisecond, 0, 0, TimedOut},
-		{"redirects off", 20 * time.Millisecond, -1, 302, OK},
+		{"quick chain", 20 * time.Millisecond, 0, 200, outcome.OK},
+		{"slow chain", 300 * time.Millisecond, 0, 0, outcome.TimedOut},
+		{"redirects off", 20 * time.Millisecond, -1, 302, outcome.OK},
 	}
 	const timeout = 700 * time.Millisecond
 	for _, c := range cases {

@@ -6,6 +6,8 @@
 package attack
 
 import (
+	"github.com/burstlab/burstlab/attack/outcome"
+
 	"context"
 	"net/http"
 	"testing"
@@ -29,9 +31,9 @@ func TestBurstFidelity(t *testing.T) {
 		srv.mu.Unlock()
 		start := time.Now()
 		results := 0
-		st, _ := New(Timeout(5*time.Second)).Run(context.Background(), sliceSource(plan), start, func(r Result) {
+		st, _ := New(Timeout(5*time.Second)).Run(context.Background(), sliceSource(plan), start, func(r outcome.Result) {
 			results++
-			if r.Class != OK {
+			if r.Class != outcome.OK {
 				t.Errorf("request %d: %v %s", r.Seq, r.Class, r.Error)
 			}
 		})

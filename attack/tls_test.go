@@ -1,6 +1,8 @@
 package attack
 
 import (
+	"github.com/burstlab/burstlab/attack/outcome"
+
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -56,15 +58,15 @@ func TestTLS(t *testing.T) {
 		name   string
 		url    string
 		client Client
-		class  Class
+		class  outcome.Class
 		proto  string // what the server saw, when the requests got through
 	}{
-		{"verified by default", srv.URL, Client{}, TLS, ""},
-		{"insecure", srv.URL, Client{Insecure: true}, OK, "HTTP/2.0"},
-		{"root CA file", srv.URL, Client{RootCAs: []string{serverCA}}, OK, "HTTP/2.0"},
-		{"http2 off", srv.URL, Client{RootCAs: []string{serverCA}, HTTP2: &off}, OK, "HTTP/1.1"},
-		{"no client certificate", mtls.URL, Client{Insecure: true}, TLS, ""},
-		{"client certificate", mtls.URL, Client{Insecure: true, Cert: clientCert, Key: clientKey}, OK, "HTTP/1.1"},
+		{"verified by default", srv.URL, Client{}, outcome.TLS, ""},
+		{"insecure", srv.URL, Client{Insecure: true}, outcome.OK, "HTTP/2.0"},
+		{"root CA file", srv.URL, Client{RootCAs: []string{serverCA}}, outcome.OK, "HTTP/2.0"},
+		{"http2 off", srv.URL, Client{RootCAs: []string{serverCA}, HTTP2: &off}, outcome.OK, "HTTP/1.1"},
+		{"no client certificate", mtls.URL, Client{Insecure: true}, outcome.TLS, ""},
+		{"client certificate", mtls.URL, Client{Insecure: true, Cert: clientCert, Key: clientKey}, outcome.OK, "HTTP/1.1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -168,7 +170,7 @@ func TestWarmTLS(t *testing.T) {
 			start := time.Now()
 			got, st := run(t, context.Background(), plan, WithClient(Client{Insecure: true, Timeout: 2 * time.Second}))
 			for _, r := range got {
-				if r.Class != OK {
+				if r.Class != outcome.OK {
 					t.Fatalf("request %d: %v (%s)", r.Seq, r.Class, r.Error)
 				}
 			}

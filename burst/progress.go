@@ -9,6 +9,7 @@ import (
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
 	"github.com/burstlab/burstlab/attack"
+	"github.com/burstlab/burstlab/attack/outcome"
 	"github.com/burstlab/burstlab/report"
 )
 
@@ -38,8 +39,8 @@ func newProgress(cfg report.Config, started time.Time, opt Options) *progress {
 }
 
 // observe notes a result; called from the engine's result goroutine.
-func (p *progress) observe(r attack.Result) {
-	if r.Class == attack.Unsent {
+func (p *progress) observe(r outcome.Result) {
+	if r.Class == outcome.Unsent {
 		return
 	}
 	p.mu.Lock()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/burstlab/burstlab/attack"
+	"github.com/burstlab/burstlab/attack/outcome"
 	"github.com/burstlab/burstlab/profiles"
 	"github.com/burstlab/burstlab/report"
 	"github.com/burstlab/burstlab/sim"
@@ -125,7 +126,7 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	eng := attack.New(append(j.engine, attack.WithLive(&prog.live), attack.Abort(opt.Abort))...)
 
 	stopProg := prog.start()
-	stats, err := eng.Run(ctx, j.src, j.started, func(r attack.Result) {
+	stats, err := eng.Run(ctx, j.src, j.started, func(r outcome.Result) {
 		rec.Record(r)
 		prog.observe(r)
 	})
@@ -207,7 +208,7 @@ func retries(pl *profiles.Plan) attack.RetryFunc {
 	if !any {
 		return nil
 	}
-	return func(r attack.Result) (time.Duration, bool) {
+	return func(r outcome.Result) (time.Duration, bool) {
 		p := pl.Streams[r.Stream].Retry
 		attempt := r.Attempt + 1
 		if !p.Retries(r.Class.String(), attempt) {

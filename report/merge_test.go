@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/burstlab/burstlab/attack"
+	"github.com/burstlab/burstlab/attack/outcome"
 )
 
 // TestMergeShards splits the synthetic plan into three shards (every third
@@ -23,7 +23,7 @@ func TestMergeShards(t *testing.T) {
 	for k := range n {
 		sc := cfg
 		sc.Streams = make([]StreamPlan, len(cfg.Streams))
-		var part []attack.Result
+		var part []outcome.Result
 		for si, s := range cfg.Streams {
 			sc.Streams[si] = StreamPlan{Name: s.Name, Burst: s.Burst, Offered: make([]int64, len(s.Offered))}
 		}

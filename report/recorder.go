@@ -9,7 +9,7 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/burstlab/burstlab/attack"
+	"github.com/burstlab/burstlab/attack/outcome"
 )
 
 // Histogram bounds: latencies are recorded in microseconds from 1 µs to one
@@ -190,7 +190,7 @@ func (r *Recorder) win(i int) *winAcc {
 // request it retries (its latency still counts from its own intended time),
 // and a window is final once each of its planned requests has an outcome
 // that will not be retried.
-func (r *Recorder) Record(res attack.Result) {
+func (r *Recorder) Record(res outcome.Result) {
 	at := res.Intended
 	if res.Attempt > 0 {
 		at = res.Planned
@@ -207,7 +207,7 @@ func (r *Recorder) Record(res attack.Result) {
 	if !res.Retried {
 		w.results++
 	}
-	if res.Class != attack.Unsent {
+	if res.Class != outcome.Unsent {
 		w.sent++
 		s.sent++
 		w.completed++
@@ -228,7 +228,7 @@ func (r *Recorder) Record(res attack.Result) {
 	}
 	w.errs[res.Class]++
 	s.errs[res.Class]++
-	if res.Class == attack.OK {
+	if res.Class == outcome.OK {
 		w.ok++
 		s.ok++
 		switch l := res.Latency(); {
@@ -357,8 +357,8 @@ func apdex(sat, tol, total int64) float64 {
 func counts(errs []int64) Counts {
 	c := Counts{}
 	for cl, n := range errs {
-		if n > 0 && attack.Class(cl) != attack.OK {
-			c[attack.Class(cl).String()] = n
+		if n > 0 && outcome.Class(cl) != outcome.OK {
+			c[outcome.Class(cl).String()] = n
 		}
 	}
 	return c

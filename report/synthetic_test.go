@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/burstlab/burstlab/attack"
+	"github.com/burstlab/burstlab/attack/outcome"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -41,8 +41,8 @@ func synthConfig() Config {
 // synthResults is the deterministic outcome of synthConfig's plan: healthy
 // until 11 s, then queueing (latency climbing to ~1 s, some 5xx and
 // timeouts) until the target scales at 14 s and drains by 15 s.
-func synthResults(cfg Config) []attack.Result {
-	var out []attack.Result
+func synthResults(cfg Config) []outcome.Result {
+	var out []outcome.Result
 	var seq int64
 	for si, s := range cfg.Streams {
 		for wi, n := range s.Offered {
@@ -53,12 +53,12 @@ func synthResults(cfg Config) []attack.Result {
 					lat += (at - 11*time.Second) / 4
 				}
 				late := time.Duration(seq%5) * 300 * time.Microsecond
-				r := attack.Result{Seq: seq, Stream: si, Intended: at, Sent: at + late, End: at + lat, Code: 200, Class: attack.OK}
+				r := outcome.Result{Seq: seq, Stream: si, Intended: at, Sent: at + late, End: at + lat, Code: 200, Class: outcome.OK}
 				switch {
 				case wi == 12 && k%10 == 3:
-					r.Code, r.Class = 503, attack.Status5xx
+					r.Code, r.Class = 503, outcome.Status5xx
 				case wi == 13 && k%25 == 4:
-					r.Code, r.Class, r.End = 0, attack.TimedOut, at+2*time.Second
+					r.Code, r.Class, r.End = 0, outcome.TimedOut, at+2*time.Second
 				}
 				out = append(out, r)
 				seq++
@@ -81,7 +81,7 @@ func synthEvents() []ScaleEvent {
 
 // record runs results through a Recorder; with dir it writes a record
 // directory (run.json and latency.hlog).
-func record(t testing.TB, cfg Config, results []attack.Result, events []ScaleEvent, dir string) *Record {
+func record(t testing.TB, cfg Config, results []outcome.Result, events []ScaleEvent, dir string) *Record {
 	t.Helper()
 	var hlog bytes.Buffer
 	rec := NewRecorder(cfg, &hlog)

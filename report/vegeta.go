@@ -15,7 +15,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/burstlab/burstlab/attack"
+	"github.com/burstlab/burstlab/attack/outcome"
 )
 
 // VegetaNote is the note a record read from vegeta results carries.
@@ -66,7 +66,7 @@ func ReadVegeta(paths ...string) (*Record, error) {
 	rec := NewRecorder(cfg, nil)
 	for i, r := range all {
 		at := time.Duration(r.at - t0)
-		rec.Record(attack.Result{
+		rec.Record(outcome.Result{
 			Seq: int64(i), Intended: at, Sent: at, End: at + r.latency,
 			Code: r.code, Class: r.class,
 		})
@@ -84,7 +84,7 @@ type vegetaResult struct {
 	at      int64 // Timestamp, ns since the epoch
 	latency time.Duration
 	code    uint16
-	class   attack.Class
+	class   outcome.Class
 }
 
 func readVegetaFile(path string) ([]vegetaResult, vegeta.Result, error) {
@@ -116,7 +116,7 @@ func readVegetaFile(path string) ([]vegetaResult, vegeta.Result, error) {
 		if n == 1 {
 			first = r
 		}
-		out = append(out, vegetaResult{at: r.Timestamp.UnixNano(), latency: r.Latency, code: r.Code, class: attack.Classify(r.Code, r.Error)})
+		out = append(out, vegetaResult{at: r.Timestamp.UnixNano(), latency: r.Latency, code: r.Code, class: outcome.Classify(r.Code, r.Error)})
 	}
 	return out, first, nil
 }

@@ -1,4 +1,8 @@
-package attack
+// Package outcome is the vocabulary of a request's result: what happened to
+// one planned request (its times, status and outcome class). The attack engine
+// writes results; the recorder and the reports read them without linking the
+// engine for its types.
+package outcome
 
 import (
 	"strings"
