@@ -21,9 +21,12 @@ test:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
 
-# One package at a time: timing benchmarks must not share the cores with another
-# package's benchmarks.
+# First burstlab beside vegeta's CLI, a bare-vegeta burst and hey, through their
+# command lines against an out-of-process server (writes docs/bench.md); then the
+# in-process benchmarks, one package at a time: timing benchmarks must not share
+# the cores with another package's benchmarks.
 bench:
+	$(GO) run ./internal/sidebyside -out docs/bench.md
 	$(GO) test -p 1 -run '^$$' -bench . -benchmem -count 5 $(PKGS)
 
 fmt:
