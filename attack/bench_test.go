@@ -118,7 +118,7 @@ func (p *planPacer) Pace(time.Duration, uint64) (time.Duration, bool) {
 	if p.next >= len(p.plan) {
 		return 0, true
 	}
-	wait := time.Until(p.start.Add(p.plan[p.next].At))
+	wait := time.Until(p.start.Add(p.plan[p.next].Intended))
 	p.next++
 	if wait <= time.Millisecond {
 		return 0, false

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 
 	"github.com/rs/dnscache"
-	vegeta "github.com/tsenart/vegeta/v12/lib"
 	"golang.org/x/net/http2"
 )
 
@@ -117,8 +117,8 @@ func (c Client) http2() bool { return c.HTTP2 == nil || *c.HTTP2 }
 
 // transport builds the HTTP transport of a run around dial (and dialTLS, when
 // set, for HTTPS connections that come past their handshake). It is ours,
-// not vegeta's, so that TLS is verified by default, connections can be
-// opened ahead of need, and every request passes the gate.
+// so that TLS is verified by default and connections can be opened ahead
+// of need.
 func (c Client) transport(dial, dialTLS dialFunc, tlsCfg *tls.Config, timeout time.Duration) http.RoundTripper {
 	if c.H2C {
 		return &http2.Transport{
@@ -147,17 +147,122 @@ func (c Client) transport(dial, dialTLS dialFunc, tlsCfg *tls.Config, timeout ti
 	return tr
 }
 
-// attacker builds the vegeta Attacker of a run around rt: vegeta dispatches,
-// runs the workers and reads the responses; the transport is ours.
-func (e *Engine) attacker(rt http.RoundTripper) *vegeta.Attacker {
-	opts := []func(*vegeta.Attacker){
-		vegeta.Client(&http.Client{Transport: rt}),
-		vegeta.Workers(e.workers),
-		vegeta.MaxWorkers(e.maxWorkers),
-		vegeta.MaxBody(e.maxBody),
-		vegeta.Redirects(orDefault(e.client.Redirects, vegeta.DefaultRedirects)),
+// defaultRedirects is how many redirects a request follows unless told,
+// as in vegeta.
+const defaultRedirects = 10
+
+// conn is a run's way to the target: its HTTP client, and the pool that
+// keeps connections open ahead of need (nil when there is none).
+type conn struct {
+	client *http.Client
+	pool   *warmPool
+	idle   []interface{ CloseIdleConnections() }
+}
+
+// connect builds the client of a run whose first request goes to first.
+// With warm set, connections to that target come from a pool the engine
+// fills ahead of need. An HTTPS target is asked at once, with one handshake,
+// whether it speaks HTTP/2; if it does, its requests take a transport that
+// speaks nothing else and shares one dial among the requests racing for the
+// first connection, so a burst that is the very first traffic opens one
+// connection, not one per request.
+func (c Client) connect(first string, timeout time.Duration, warm bool) (*conn, error) {
+	dial, err := c.dialer(timeout)
+	if err != nil {
+		return nil, err
 	}
-	return vegeta.NewAttacker(opts...)
+	tlsCfg, err := c.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	out := &conn{}
+	var dialTLS dialFunc
+	addr, secure := dialTarget(first)
+	if warm && c.UnixSocket == "" && addr != "" {
+		p := &warmPool{dial: dial, addr: addr}
+		if secure && !c.H2C {
+			p.tls = tlsCfg.Clone()
+			p.tls.NextProtos = []string{"http/1.1"}
+			if c.http2() {
+				p.tls.NextProtos = []string{"h2", "http/1.1"}
+			}
+			dialTLS = p.DialTLSContext
+		}
+		dial = p.DialContext
+		out.pool = p
+	}
+	rt := c.transport(dial, dialTLS, tlsCfg, timeout)
+	out.idle = append(out.idle, rt.(interface{ CloseIdleConnections() }))
+	if p := out.pool; p != nil && p.tls != nil && c.http2() && !c.NoKeepAlive {
+		ctx, cancel := context.WithTimeout(context.Background(), min(timeout, 2*time.Second))
+		p.fill(ctx, 1)
+		cancel()
+		if p.h2.Load() {
+			h2 := &http2.Transport{
+				TLSClientConfig: tlsCfg,
+				DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
+					return p.DialTLSContext(ctx, network, addr)
+				},
+			}
+			out.idle = append(out.idle, h2)
+			rt = &h2Route{addr: addr, h2: h2, rest: rt}
+		}
+	}
+	redirects := orDefault(c.Redirects, defaultRedirects)
+	out.client = &http.Client{Transport: rt, CheckRedirect: func(_ *http.Request, via []*http.Request) error {
+		switch {
+		case redirects < 0:
+			return http.ErrUseLastResponse
+		case len(via) > redirects:
+			return fmt.Errorf("stopped after %d redirects", redirects)
+		}
+		return nil
+	}}
+	return out, nil
+}
+
+// close closes the run's connections: none is left open at the target.
+func (c *conn) close() {
+	if c.pool != nil {
+		c.pool.close()
+	}
+	for _, t := range c.idle {
+		t.CloseIdleConnections()
+	}
+}
+
+// h2Route sends requests to the target that speaks HTTP/2 through h2, and
+// any other (a redirect elsewhere) through rest.
+type h2Route struct {
+	addr     string
+	h2, rest http.RoundTripper
+}
+
+func (r *h2Route) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme == "https" && (req.URL.Host == r.addr || req.URL.Host+":443" == r.addr) {
+		return r.h2.RoundTrip(req)
+	}
+	return r.rest.RoundTrip(req)
+}
+
+// dialTarget returns the host:port a URL's requests dial ("" when unknown)
+// and whether they speak TLS there.
+func dialTarget(raw string) (addr string, secure bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "", false
+	}
+	secure = u.Scheme == "https"
+	if u.Port() != "" {
+		return u.Host, secure
+	}
+	switch u.Scheme {
+	case "http":
+		return net.JoinHostPort(u.Hostname(), "80"), false
+	case "https":
+		return net.JoinHostPort(u.Hostname(), "443"), true
+	}
+	return "", false
 }
 
 func orDefault(v, def int) int {

@@ -57,8 +57,8 @@ func TestAttribution(t *testing.T) {
 	}
 	for _, p := range plan {
 		r := got[p.Seq]
-		if r.Stream != p.Stream || r.Intended != p.At || r.Attempt != 0 {
-			t.Fatalf("request %d: got stream %d at %v, planned stream %d at %v", p.Seq, r.Stream, r.Intended, p.Stream, p.At)
+		if r.Stream != p.Stream || r.Intended != p.Intended || r.Attempt != 0 {
+			t.Fatalf("request %d: got stream %d at %v, planned stream %d at %v", p.Seq, r.Stream, r.Intended, p.Stream, p.Intended)
 		}
 		wantCode := uint16(200)
 		if p.Seq%5 == 0 {

@@ -5,15 +5,15 @@ import (
 )
 
 // gate bounds the requests in flight at once, with a limit the engine moves
-// as the plan and the target change. The pacer takes a place before it
-// releases a request to the workers, so a full gate holds the dispatch loop
-// itself: vegeta then has no reason to start more workers, and the backlog
-// leaves in order as places free up. A dense burst against a fast target
+// as the plan and the target change. The schedule takes a place before it
+// releases a request to the workers, so a full gate holds the schedule
+// itself: no more workers start, and the backlog leaves in order as places
+// free up. A dense burst against a fast target
 // needs few places, and more in flight only makes two cores thrash; a
 // stalled target needs many, as the incident's many clients had.
 //
-// Only the pacer waits at the gate (vegeta's dispatch loop is one
-// goroutine), so one reusable signal serves as its wake-up.
+// Only the schedule waits at the gate (it is one goroutine), so one reusable
+// signal serves as its wake-up.
 type gate struct {
 	mu      sync.Mutex
 	limit   int
@@ -73,12 +73,10 @@ func (g *gate) wake() {
 	}
 }
 
-// state returns the limit, the places in use and whether the pacer waits.
-func (g *gate) state() (limit, inUse, waiting int) {
+// state returns the limit, the places in use and whether the schedule
+// waits.
+func (g *gate) state() (limit, inUse int, waiting bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.waiting {
-		waiting = 1
-	}
-	return g.limit, g.inUse, waiting
+	return g.limit, g.inUse, g.waiting
 }

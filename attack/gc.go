@@ -5,78 +5,65 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"time"
 )
 
 // denseRate is the planned rate, per second, from which a coming stretch of
-// the plan counts as a dense burst: there a GC cycle in the middle would
+// the plan counts as a dense burst: there a collection in the middle would
 // delay hundreds of requests by its pauses and its CPU.
-const denseRate = 5000
+const denseRate = 10_000
 
-// gcHold keeps the garbage collector out of the schedule's way. For the
-// whole run it lets the heap grow to runGCPercent% over the live heap before
-// collecting (a run holding thousands of requests in flight otherwise
-// collects every few hundred milliseconds, and each cycle delays the pacer).
-// For the length of a dense burst it holds the collector off entirely: it
-// collects once just before, then lets the heap grow, with a memory limit as
-// the guard (the collector still runs if the heap reaches it). Release
-// restores the settings.
-type gcHold struct {
-	started   bool
-	runPct    int   // the GOGC setting before the run
-	runLimit  int64 // the memory limit before the run
-	held      bool
-	percent   int
-	limit     int64
-	heapBytes []metrics.Sample
-}
-
-// runGCPercent is the GOGC in force during a run, and runMemoryLimit the
-// soft memory limit that bounds what it lets the heap grow to.
+// Bounds of a hold: how long the collector stays off at most, how long it
+// then runs as usual before the next hold, and how far the heap may grow
+// meanwhile.
 const (
-	runGCPercent   = 400
-	runMemoryLimit = 1536 << 20
+	maxHold    = 2 * time.Second
+	holdPause  = 5 * time.Second
+	guardBytes = 256 << 20
 )
 
-// guardBytes is how far the heap may grow during a held burst.
-const guardBytes = 1 << 30
+// burstGC keeps the garbage collector out of a dense burst's way, and out of
+// nothing else. When the plan shows a dense burst coming it collects once,
+// then holds the collector off, with the heap's growth bounded by a memory
+// limit (the collector runs anyway if the heap reaches it), for at most
+// maxHold; then it restores the settings and waits holdPause before it holds
+// again. A steady dense rate thus runs mostly with the usual collector, and
+// the heap stays bounded by what is in flight, not by the run's length.
+// Nothing is touched when the user set GOGC or GOMEMLIMIT.
+type burstGC struct {
+	held    bool
+	since   time.Time // when the hold began or, once released, ended
+	percent int
+	limit   int64
+}
 
-func (g *gcHold) set(dense bool) {
-	if !g.started {
-		g.started = true
-		// GOGC and GOMEMLIMIT set by the user win.
-		g.runPct = debug.SetGCPercent(-1)
-		debug.SetGCPercent(g.runPct)
-		if os.Getenv("GOGC") == "" {
-			debug.SetGCPercent(runGCPercent)
-		}
-		g.runLimit = debug.SetMemoryLimit(-1)
-		if os.Getenv("GOMEMLIMIT") == "" {
-			debug.SetMemoryLimit(runMemoryLimit)
-		}
+// userTuned reports whether the user set the collector's knobs.
+var userTuned = os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != ""
+
+// set holds or releases the collector for the planned rate ahead.
+func (g *burstGC) set(rate float64) {
+	if userTuned {
+		return
 	}
+	now := time.Now()
 	switch {
-	case dense && !g.held:
-		runtime.GC()
-		g.heapBytes = []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
-		metrics.Read(g.heapBytes)
-		g.limit = debug.SetMemoryLimit(-1)
-		debug.SetMemoryLimit(int64(g.heapBytes[0].Value.Uint64()) + guardBytes)
-		g.percent = debug.SetGCPercent(-1)
-		g.held = true
-	case !dense && g.held:
+	case g.held && (rate < denseRate || now.Sub(g.since) >= maxHold):
 		g.release()
+	case !g.held && rate >= denseRate && (g.since.IsZero() || now.Sub(g.since) >= holdPause):
+		runtime.GC()
+		heap := []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
+		metrics.Read(heap)
+		g.limit = debug.SetMemoryLimit(int64(heap[0].Value.Uint64()) + guardBytes)
+		g.percent = debug.SetGCPercent(-1)
+		g.held, g.since = true, time.Now()
 	}
 }
 
-func (g *gcHold) release() {
+// release restores the collector's settings.
+func (g *burstGC) release() {
 	if g.held {
 		debug.SetGCPercent(g.percent)
 		debug.SetMemoryLimit(g.limit)
-		g.held = false
-	}
-	if g.started {
-		debug.SetGCPercent(g.runPct)
-		debug.SetMemoryLimit(g.runLimit)
-		g.started = false
+		g.held, g.since = false, time.Now()
 	}
 }

@@ -79,7 +79,7 @@ func (s *arrivalServer) lateness(start time.Time, plan []Request) (late []time.D
 			missing++
 			continue
 		}
-		late = append(late, at.Sub(start.Add(r.At)))
+		late = append(late, at.Sub(start.Add(r.Intended)))
 	}
 	slices.Sort(late)
 	return late, missing
@@ -90,10 +90,10 @@ func evenPlan(base string, n int, offset, span time.Duration) []Request {
 	plan := make([]Request, n)
 	for i := range plan {
 		plan[i] = Request{
-			Seq:    int64(i),
-			At:     offset + time.Duration(int64(span)*int64(i)/int64(n)),
-			Method: http.MethodGet,
-			URL:    base + "/r/" + strconv.Itoa(i),
+			Seq:      int64(i),
+			Intended: offset + time.Duration(int64(span)*int64(i)/int64(n)),
+			Method:   http.MethodGet,
+			URL:      base + "/r/" + strconv.Itoa(i),
 		}
 	}
 	return plan

@@ -13,11 +13,12 @@ import (
 
 // AttackSpec is a vegeta-style ad-hoc attack: the targets, round-robin, at a
 // constant rate for a duration. Its record is judged like a profile's, with
-// the burst detected from the offered rate.
+// the burst detected from the offered rate. Rate 0 is vegeta's "as fast as
+// possible": the closed model, with the engine's MaxWorkers workers.
 type AttackSpec struct {
 	Name     string
 	Targets  []vegeta.Target
-	Rate     float64 // requests per second
+	Rate     float64 // requests per second; 0: closed model
 	Duration time.Duration
 	Engine   []attack.Option
 	SLOP99   time.Duration // a window is healthy with p99 under it (or under the baseline's times the tolerance)
@@ -25,20 +26,17 @@ type AttackSpec struct {
 
 // Attack runs spec and returns its record.
 func Attack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, error) {
+	if spec.Rate == 0 {
+		return closedAttack(ctx, spec, opt)
+	}
 	n := int64(math.Floor(spec.Rate * spec.Duration.Seconds()))
 	at := func(k int64) time.Duration { return time.Duration(float64(k) / spec.Rate * float64(time.Second)) }
-	cfg := report.DefaultConfig()
-	cfg.SLOP99 = spec.SLOP99
+	cfg := attackConfig(spec)
 	offered := make([]int64, int((spec.Duration+cfg.Window-1)/cfg.Window))
 	for k := int64(0); k < n; k++ {
 		offered[int(at(k)/cfg.Window)]++
 	}
-	cfg.Name = spec.Name
-	cfg.Target = spec.Targets[0].URL
-	cfg.Duration = spec.Duration
 	cfg.Streams = []report.StreamPlan{{Name: "attack", Offered: offered}}
-	cfg.Burst = nil
-
 	started := time.Now().Add(lead)
 	cfg.Started = started
 	k := int64(0)
@@ -46,10 +44,46 @@ func Attack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, 
 		if k >= n {
 			return attack.Request{}, false
 		}
-		t := spec.Targets[k%int64(len(spec.Targets))]
-		r := attack.Request{Seq: k, At: at(k), Method: t.Method, URL: t.URL, Header: t.Header, Body: t.Body}
+		r := spec.request(k)
+		r.Intended = at(k)
 		k++
 		return r, true
 	})
 	return job{src: src, cfg: cfg, engine: spec.Engine, started: started}.execute(ctx, opt)
+}
+
+// closedAttack sends spec's targets as fast as the engine's workers get
+// answers, for spec.Duration.
+func closedAttack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, error) {
+	cfg := attackConfig(spec)
+	cfg.Streams = []report.StreamPlan{{Name: "attack"}}
+	cfg.Closed = true
+	cfg.Timeout = attack.New(spec.Engine...).RequestTimeout()
+	started := time.Now().Add(lead)
+	cfg.Started = started
+	k := int64(0)
+	src := attack.SourceFunc(func() (attack.Request, bool) {
+		r := spec.request(k)
+		k++
+		return r, true
+	})
+	eng := append(spec.Engine[:len(spec.Engine):len(spec.Engine)], attack.ClosedLoop(spec.Duration))
+	return job{src: src, cfg: cfg, engine: eng, started: started}.execute(ctx, opt)
+}
+
+// attackConfig describes spec to a recorder, without its offered series.
+func attackConfig(spec AttackSpec) report.Config {
+	cfg := report.DefaultConfig()
+	cfg.SLOP99 = spec.SLOP99
+	cfg.Name = spec.Name
+	cfg.Target = spec.Targets[0].URL
+	cfg.Duration = spec.Duration
+	cfg.Burst = nil
+	return cfg
+}
+
+// request is the k-th request of spec: its targets in turn.
+func (spec AttackSpec) request(k int64) attack.Request {
+	t := spec.Targets[k%int64(len(spec.Targets))]
+	return attack.Request{Seq: k, Method: t.Method, URL: t.URL, Header: t.Header, Body: t.Body}
 }

@@ -183,7 +183,7 @@ func EngineOptions(pl *profiles.Plan) []attack.Option {
 	c := pl.Profile.Client
 	workers := c.Workers
 	if workers == 0 {
-		workers = 64
+		workers = attack.DefaultWorkers
 	}
 	opts := []attack.Option{
 		attack.WithClient(ClientOf(c)),

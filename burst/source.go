@@ -19,14 +19,14 @@ func FromPlan(pl *profiles.Plan, base string) attack.Source {
 		}
 		r := pl.Request(a)
 		return attack.Request{
-			Seq:    a.Seq,
-			Stream: a.Stream,
-			Key:    a.StreamSeq,
-			At:     a.At,
-			Method: r.Method,
-			URL:    base + r.Path,
-			Header: r.Header,
-			Body:   r.Body,
+			Seq:      a.Seq,
+			Stream:   a.Stream,
+			Key:      a.StreamSeq,
+			Intended: a.At,
+			Method:   r.Method,
+			URL:      base + r.Path,
+			Header:   r.Header,
+			Body:     r.Body,
 		}, true
 	})
 }

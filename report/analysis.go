@@ -37,6 +37,10 @@ func Analyze(rec *Record) {
 			s.MinApdex = math.Min(s.MinApdex, win.Apdex)
 		}
 	}
+	s.AchievedRPS = 0
+	if rec.DurationS > 0 {
+		s.AchievedRPS = roundTo(float64(s.Completed)/rec.DurationS, 1)
+	}
 	s.ErrorRatio = 0
 	s.ErrorRatios = Ratios{}
 	if s.Completed > 0 {
@@ -162,7 +166,9 @@ func warnings(rec *Record, baseline, baseDegraded int) []string {
 		out = append(out, fmt.Sprintf("baseline degraded: %d of %d windows before the burst were already degraded; the target was unhealthy before it began",
 			baseDegraded, baseline))
 	}
-	if rec.Burst.Source == BurstNone {
+	if rec.Model == ModelClosed {
+		// As fast as possible has no plan, hence no burst: nothing to warn of.
+	} else if rec.Burst.Source == BurstNone {
 		out = append(out, "no burst found in the offered rate: time_to_degrade, time_to_scale and p99_recovery are not defined")
 	} else if baseline == 0 {
 		out = append(out, "no baseline windows (the burst begins before warm-up ends): windows are judged against the SLO p99 alone")

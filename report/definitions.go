@@ -8,6 +8,8 @@ var Definitions = map[string]string{
 	"sent":                 "requests that left the generator",
 	"completed":            "sent requests that got a response or failed (timeouts included)",
 	"ok":                   "completed requests with a 2xx or 3xx response",
+	"achieved_rps":         "completed requests per second of the run's duration",
+	"model":                "open: requests leave at their planned times whatever the answers, latency counts from the intended time; closed: each worker sends its next request once its last answer came, latency counts from the actual send",
 	"errors":               "requests by outcome class: 5xx, 4xx, 429, timeout, refused, reset, dns, tls, other, and unsent (planned but never sent because the run stopped)",
 	"error_ratio":          "(completed - ok) / completed",
 	"error_ratios":         "requests of each outcome class / completed",

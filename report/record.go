@@ -35,19 +35,23 @@ const SchemaVersion = 1
 
 // Record is everything a run measured: what run.json holds.
 type Record struct {
-	Schema      int             `json:"schema"`
-	Name        string          `json:"name"`
-	Profile     string          `json:"profile,omitempty"`
-	Target      string          `json:"target"`
-	Seed        int64           `json:"seed"`
-	Started     time.Time       `json:"started"`
-	DurationS   float64         `json:"duration_s"`
-	WindowS     float64         `json:"window_s"`
-	Unit        string          `json:"latency_unit"` // unit of recorded histogram values
-	Settings    Settings        `json:"settings"`
-	Burst       BurstWindow     `json:"burst"`
-	Generator   Generator       `json:"generator"`
-	Stopped     bool            `json:"stopped"` // the run was interrupted before its plan ended
+	Schema    int         `json:"schema"`
+	Name      string      `json:"name"`
+	Profile   string      `json:"profile,omitempty"`
+	Target    string      `json:"target"`
+	Seed      int64       `json:"seed"`
+	Started   time.Time   `json:"started"`
+	DurationS float64     `json:"duration_s"`
+	WindowS   float64     `json:"window_s"`
+	Unit      string      `json:"latency_unit"` // unit of recorded histogram values
+	Settings  Settings    `json:"settings"`
+	Burst     BurstWindow `json:"burst"`
+	Generator Generator   `json:"generator"`
+	Stopped   bool        `json:"stopped"` // the run was interrupted before its plan ended
+	// Model is "open" (requests leave at planned times; latency counts from
+	// them) or "closed" (workers send as fast as answers come; latency
+	// counts from the actual send, and offered is what was sent).
+	Model       string          `json:"model"`
 	Summary     Summary         `json:"summary"`
 	Streams     []StreamSummary `json:"streams"`
 	Windows     []Window        `json:"windows"`
@@ -99,6 +103,7 @@ type Summary struct {
 	Sent               int64    `json:"sent"`
 	Completed          int64    `json:"completed"`
 	OK                 int64    `json:"ok"`
+	AchievedRPS        float64  `json:"achieved_rps"` // completed per second of the run
 	ErrorRatio         float64  `json:"error_ratio"`
 	BaselineP99Ms      float64  `json:"baseline_p99_ms"`
 	BaselineDegraded   bool     `json:"baseline_degraded"`
@@ -132,6 +137,12 @@ type Summary struct {
 	// renderer shows them first.
 	Warnings []string `json:"warnings"`
 }
+
+// Load models: how requests were sent.
+const (
+	ModelOpen   = "open"   // at planned times, whatever the answers (latency from the intended time)
+	ModelClosed = "closed" // each worker sends once its last answer came (latency from the send)
+)
 
 // Burst window sources.
 const (

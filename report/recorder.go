@@ -42,6 +42,11 @@ type Config struct {
 	ErrorRatio            float64
 	ApdexT                time.Duration
 	LatenessBound         time.Duration
+	// Closed is the closed model (as fast as possible, no plan): a window's
+	// offered count is what was sent in it, and it is final once no request
+	// sent in it can still be answered, Timeout after its end.
+	Closed  bool
+	Timeout time.Duration
 }
 
 // StreamPlan is what the plan offers in one stream.
@@ -69,6 +74,7 @@ type Recorder struct {
 	burst   [2]time.Duration
 	source  string
 	free    []*hdr.Histogram
+	latest  time.Duration // the latest result's end (closed model)
 	// Clamped counts latencies above the histogram's range, recorded as its top.
 	Clamped int64
 }
@@ -206,7 +212,12 @@ func (r *Recorder) Record(res outcome.Result) {
 	}
 	if !res.Retried {
 		w.results++
+		if r.cfg.Closed {
+			w.offered++
+			s.offered++
+		}
 	}
+	r.latest = max(r.latest, res.End)
 	if res.Class != outcome.Unsent {
 		w.sent++
 		s.sent++
@@ -257,6 +268,13 @@ func clamp(d time.Duration) int64 {
 // flushFinal summarises windows, in order, whose every planned request has a
 // result.
 func (r *Recorder) flushFinal() {
+	if r.cfg.Closed {
+		for r.next < len(r.windows) && time.Duration(r.next+1)*r.cfg.Window+r.cfg.Timeout+time.Second < r.latest {
+			r.flush(r.next)
+			r.next++
+		}
+		return
+	}
 	for r.next < len(r.windows) {
 		w := r.open[r.next]
 		if w == nil {
@@ -393,11 +411,15 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 		},
 		Burst:       BurstWindow{StartS: r.burst[0].Seconds(), EndS: r.burst[1].Seconds(), Source: r.source},
 		Stopped:     stopped,
+		Model:       ModelOpen,
 		Windows:     r.windows,
 		ScaleEvents: events,
 		Clamped:     r.Clamped,
 		Definitions: Definitions,
 		hist:        r.total,
+	}
+	if c.Closed {
+		rec.Model = ModelClosed
 	}
 	rec.Generator = Generator{
 		LatenessP50Ms: ms(r.late.ValueAtQuantile(50)),

@@ -146,6 +146,6 @@ func planSource(pl *profiles.Plan, base string) attack.Source {
 			return attack.Request{}, false
 		}
 		r := pl.Request(a)
-		return attack.Request{Seq: a.Seq, Stream: a.Stream, At: a.At, Method: r.Method, URL: base + r.Path, Header: r.Header, Body: r.Body}, true
+		return attack.Request{Seq: a.Seq, Stream: a.Stream, Intended: a.At, Method: r.Method, URL: base + r.Path, Header: r.Header, Body: r.Body}, true
 	})
 }

@@ -29,6 +29,9 @@ func (Table) Render(w io.Writer, rec *Record) error {
 		fmt.Fprintln(w, "note: "+n)
 	}
 	scaled, p99 := Verdict(rec)
+	if rec.Model == ModelClosed {
+		scaled = fmt.Sprintf("Closed model (as fast as possible): %s achieved; latency counts from the actual send.", fmtRate(s.AchievedRPS))
+	}
 	fmt.Fprintf(w, "\n%s\n%s\n\n", scaled, p99)
 
 	head := NewTable(w, tw.AlignLeft, tw.AlignRight)
@@ -45,6 +48,9 @@ func (Table) Render(w io.Writer, rec *Record) error {
 		{"healthy p99 bound", fmtBound(s.HealthyP99Ms)},
 		{"error ratio (peak)", fmt.Sprintf("%s (%s)", fmtPct(s.ErrorRatio), fmtPct(s.PeakErrorRatio))},
 		{"apdex (min)", fmt.Sprintf("%.2f (%.2f)", s.Apdex, s.MinApdex)},
+	}
+	if rec.Model == ModelClosed {
+		rows = append(rows, []string{"achieved rate", fmtRate(s.AchievedRPS)})
 	}
 	if s.ScaleReactionS != nil || s.ScaleCompleteS != nil || s.ReplicasPeak > 0 {
 		rows = append(rows,
@@ -135,3 +141,6 @@ func fmtCounts(c Counts) string {
 
 // classOrder lists the error classes in report order.
 var classOrder = []string{"5xx", "4xx", "429", "timeout", "refused", "reset", "dns", "tls", "other", "unsent"}
+
+// fmtRate writes a rate in requests per second.
+func fmtRate(rps float64) string { return fmt.Sprintf("%.0f/s", rps) }

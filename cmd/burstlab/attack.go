@@ -7,7 +7,6 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -18,7 +17,7 @@ import (
 
 func attackCommand() *cli.Command {
 	flags := []cli.Flag{
-		&cli.StringFlag{Name: "rate", Value: "50/s", Usage: "requests per time unit, as vegeta writes it: `500/s`, 50/100ms, or a bare number per second"},
+		&cli.StringFlag{Name: "rate", Value: "50/s", Usage: "requests per time unit, as vegeta writes it: `500/s`, 50/100ms, or a bare number per second; 0 sends as fast as -max-workers closed-loop workers get answers"},
 		&cli.DurationFlag{Name: "duration", Usage: "how long to attack (required: every run is bounded)"},
 		&cli.StringFlag{Name: "format", Value: "http", Usage: "targets format on stdin: http (vegeta's METHOD URL lines) or json"},
 		&cli.StringFlag{Name: "targets", Usage: "read targets from `FILE` instead of stdin"},
@@ -41,6 +40,9 @@ func attackCommand() *cli.Command {
 			rate, err := attack.ParseRate(c.String("rate"))
 			if err != nil {
 				return usageError{err}
+			}
+			if rate == 0 && !c.IsSet("max-workers") {
+				return usagef("attack: -rate 0 (as fast as possible) needs -max-workers N, the number of closed-loop workers")
 			}
 			if c.Duration("duration") <= 0 {
 				return usagef("attack: -duration must be > 0 (every run is bounded)")
@@ -127,9 +129,9 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 // clientFlags are the HTTP client flags a vegeta user expects.
 func clientFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.DurationFlag{Name: "timeout", Value: 30 * time.Second, Usage: "per request, body and redirects included"},
-		&cli.Uint64Flag{Name: "workers", Value: 64, Usage: "workers ready at start"},
-		&cli.Uint64Flag{Name: "max-workers", Value: 10000, Usage: "cap on requests in flight; a request over it leaves late, and its lateness is counted"},
+		&cli.DurationFlag{Name: "timeout", Value: attack.DefaultTimeout, Usage: "per request, body and redirects included"},
+		&cli.Uint64Flag{Name: "workers", Value: attack.DefaultWorkers, Usage: "workers ready at start"},
+		&cli.Uint64Flag{Name: "max-workers", Value: attack.DefaultMaxWorkers, Usage: "cap on requests in flight; a request over it leaves late, and its lateness is counted"},
 		&cli.IntFlag{Name: "connections", Value: 10000, Usage: "idle connections kept per host"},
 		&cli.IntFlag{Name: "max-connections", Usage: "open connections per host (0: unlimited)"},
 		&cli.BoolFlag{Name: "keepalive", Value: true, Usage: "reuse connections"},
@@ -140,7 +142,7 @@ func clientFlags() []cli.Flag {
 		&cli.StringFlag{Name: "cert", Usage: "TLS client certificate `FILE` (PEM)"},
 		&cli.StringFlag{Name: "key", Usage: "TLS client key `FILE` (PEM)"},
 		&cli.IntFlag{Name: "redirects", Value: 10, Usage: "redirects to follow; -1 follows none"},
-		&cli.Int64Flag{Name: "max-body", Value: 1 << 20, Usage: "bytes of each response body kept (the rest is read and dropped)"},
+		&cli.Int64Flag{Name: "max-body", Value: attack.DefaultMaxBody, Usage: "bytes of each response body counted in bytes_in, as vegeta keeps them (the rest is read and dropped)"},
 		&cli.StringFlag{Name: "laddr", Usage: "local IP `ADDRESS` to send from"},
 		&cli.DurationFlag{Name: "dns-ttl", Usage: "cache DNS answers this long (0: no cache)"},
 		&cli.StringSliceFlag{Name: "proxy-header", Usage: "`NAME: VALUE` sent in CONNECT requests to a proxy (repeatable)"},
@@ -180,7 +182,7 @@ func clientOptions(c *cli.Context) (attack.Client, []attack.Option, error) {
 		}
 		cl.ProxyHeader.Add(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
-	if c.Uint64("workers") > c.Uint64("max-workers") {
+	if c.IsSet("workers") && c.Uint64("workers") > c.Uint64("max-workers") {
 		return cl, nil, usagef("-workers %d is above -max-workers %d", c.Uint64("workers"), c.Uint64("max-workers"))
 	}
 	opts := []attack.Option{

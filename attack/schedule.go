@@ -1,0 +1,283 @@
+package attack
+
+import (
+	"container/heap"
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// maxAhead bounds how many planned requests are read ahead of their time.
+const maxAhead = 200_000
+
+// maxSleep bounds one sleep of the schedule, so that it reads the plan ahead
+// (and the sizing sees a burst coming) even across a long quiet stretch.
+const maxSleep = 100 * time.Millisecond
+
+// schedule releases a run's requests at their intended times: the plan, read
+// a little ahead, and the retries the results ask for. One goroutine runs it
+// (dispatch or closedLoop); the result loop adds retries and settles requests
+// under mu, and the sizing reads its atomics.
+type schedule struct {
+	src       Source
+	start     time.Time
+	lookahead time.Duration
+	srcDone   bool
+	ahead     deque[Request] // read from the source, not yet due
+	handed    int64          // requests released to the workers
+	released  *atomic.Int64  // handed, for progress displays
+
+	canRetry bool // a failure may schedule a retry
+	mu       sync.Mutex
+	retries  retryHeap // retries scheduled at run time, not yet due
+	retrySeq int64     // retries are numbered -1, -2, ...
+	pending  int64     // released and not yet settled
+	ended    bool      // the run is over: no more retries
+	wake     chan struct{}
+
+	rate      rateWindow
+	late      atomic.Int64 // how late the last request left (ns)
+	respSum   atomic.Int64 // response times seen, summed (ns)
+	completed atomic.Int64 // responses seen
+}
+
+func newSchedule(src Source, start time.Time, lookahead time.Duration, canRetry bool) *schedule {
+	return &schedule{src: src, start: start, lookahead: lookahead, canRetry: canRetry, wake: make(chan struct{}, 1)}
+}
+
+// fill reads the plan until it covers the lookahead window.
+func (s *schedule) fill() {
+	if s.srcDone {
+		return
+	}
+	horizon := time.Since(s.start) + s.lookahead
+	for s.ahead.len() < maxAhead && (s.ahead.len() == 0 || s.ahead.back().Intended < horizon) {
+		req, ok := s.src.Next()
+		if !ok {
+			s.srcDone = true
+			return
+		}
+		req.first = req.Intended
+		s.ahead.push(req)
+		s.rate.add(req.Intended, 1)
+	}
+}
+
+// fillOne reads the plan's first request, which tells where to connect.
+func (s *schedule) fillOne() {
+	if req, ok := s.src.Next(); ok {
+		s.ahead.push(req)
+	} else {
+		s.srcDone = true
+	}
+}
+
+// firstURL is the URL of the first planned request, "" for an empty plan.
+func (s *schedule) firstURL() string {
+	if s.ahead.len() == 0 {
+		return ""
+	}
+	return s.ahead.front().URL
+}
+
+// dispatch releases every request at its intended time until the plan and
+// its retries are done or ctx ends, and returns how many it released.
+// Requests due within a millisecond leave at once: Go's sleep granularity is
+// about that anyway.
+func (s *schedule) dispatch(ctx context.Context, ws *workers, g *gate) int64 {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for ctx.Err() == nil {
+		s.fill()
+		due, ok := s.peek()
+		if !ok {
+			if s.finished() {
+				return s.handed
+			}
+			s.late.Store(0)
+			select {
+			case <-s.wake:
+			case <-ctx.Done():
+			}
+			continue
+		}
+		if wait := time.Until(s.start.Add(due)); wait > time.Millisecond {
+			s.late.Store(0)
+			timer.Reset(min(wait, maxSleep))
+			select {
+			case <-timer.C:
+			case <-s.wake: // a retry may be due sooner
+				timer.Stop()
+			case <-ctx.Done():
+			}
+			continue
+		}
+		// Take a place in flight before releasing the request: a full gate
+		// holds the schedule here, and the backlog leaves in order.
+		if !g.acquire(ctx.Done()) {
+			break
+		}
+		req := s.pop()
+		s.late.Store(int64(time.Since(s.start) - req.Intended))
+		ws.hand(req)
+	}
+	return s.handed
+}
+
+// closedLoop hands the source's requests to the workers as fast as they take
+// them, for d, and returns how many it released.
+func (s *schedule) closedLoop(ctx context.Context, ws *workers, g *gate, d time.Duration) int64 {
+	g.setLimit(ws.max)
+	for ctx.Err() == nil && time.Since(s.start) < d {
+		if !g.acquire(ctx.Done()) {
+			break
+		}
+		if s.ahead.len() == 0 {
+			req, ok := s.src.Next()
+			if !ok {
+				g.release()
+				break
+			}
+			s.ahead.push(req)
+		}
+		s.handed++
+		s.released.Add(1)
+		ws.hand(s.ahead.pop())
+	}
+	return s.handed
+}
+
+// peek returns the intended time of the earliest request not yet released.
+func (s *schedule) peek() (time.Duration, bool) {
+	at, ok := time.Duration(0), false
+	if s.ahead.len() > 0 {
+		at, ok = s.ahead.front().Intended, true
+	}
+	if s.canRetry {
+		s.mu.Lock()
+		if len(s.retries) > 0 && (!ok || s.retries[0].Intended < at) {
+			at, ok = s.retries[0].Intended, true
+		}
+		s.mu.Unlock()
+	}
+	return at, ok
+}
+
+// pop takes the earliest request not yet released, counting it released.
+func (s *schedule) pop() Request {
+	s.handed++
+	s.released.Add(1)
+	if s.canRetry {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.pending++
+		if len(s.retries) > 0 && (s.ahead.len() == 0 || s.retries[0].Intended < s.ahead.front().Intended) {
+			return heap.Pop(&s.retries).(Request)
+		}
+	}
+	req := s.ahead.pop()
+	s.rate.add(req.Intended, -1)
+	return req
+}
+
+// finished reports whether nothing is left to release: the plan is read to
+// its end and no request in flight may still be retried.
+func (s *schedule) finished() bool {
+	if !s.srcDone || s.ahead.len() > 0 {
+		return false
+	}
+	if !s.canRetry {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.retries) == 0 && s.pending == 0
+}
+
+// retryAfter schedules the next attempt of res's request at intended time at.
+func (s *schedule) retryAfter(a answer, at time.Duration) {
+	req := a.req
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.retrySeq--
+	req.Seq = s.retrySeq
+	req.Attempt++
+	req.Intended = at
+	heap.Push(&s.retries, req)
+}
+
+// settled notes that a released request's result was handed on (after its
+// retry, if any, was scheduled) and wakes the schedule, which may be waiting
+// for the last results to know whether the run is over.
+func (s *schedule) settled() {
+	if !s.canRetry {
+		return
+	}
+	s.mu.Lock()
+	s.pending--
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// leftovers returns every request read from the plan or scheduled as a
+// retry and never released, emptying both.
+func (s *schedule) leftovers() []Request {
+	out := s.ahead.drain()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.retries) > 0 {
+		out = append(out, heap.Pop(&s.retries).(Request))
+	}
+	return out
+}
+
+// behind reports whether the last request released left more than 5 ms
+// late: the run is behind its schedule.
+func (s *schedule) behind() bool { return time.Duration(s.late.Load()) > 5*time.Millisecond }
+
+// observe counts a response and its time (wire to body read), from which the
+// sizing estimates the target's response time.
+func (s *schedule) observe(d time.Duration) {
+	s.respSum.Add(int64(d))
+	s.completed.Add(1)
+}
+
+// retryHeap orders retries by intended time.
+type retryHeap []Request
+
+func (h retryHeap) Len() int           { return len(h) }
+func (h retryHeap) Less(i, j int) bool { return h[i].Intended < h[j].Intended }
+func (h retryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *retryHeap) Push(x any)        { *h = append(*h, x.(Request)) }
+func (h *retryHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// bucket is the resolution of the upcoming-rate estimate.
+const bucket = 100 * time.Millisecond
+
+// rateWindow counts the planned requests read ahead per 100 ms bucket, in a
+// ring that spans well past the lookahead; the sizing reads its peak.
+type rateWindow struct {
+	counts [64]atomic.Int64
+}
+
+func (w *rateWindow) add(at time.Duration, n int64) {
+	w.counts[int(at/bucket)%len(w.counts)].Add(n)
+}
+
+// peak is the highest planned rate, per second, of any bucket read ahead.
+func (w *rateWindow) peak() float64 {
+	var most int64
+	for i := range w.counts {
+		most = max(most, w.counts[i].Load())
+	}
+	return float64(most) * float64(time.Second/bucket)
+}

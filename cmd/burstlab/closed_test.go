@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/burstlab/burstlab/report"
+)
+
+// TestClosedModel runs vegeta's "as fast as possible" (-rate 0 with
+// -max-workers N): never more than N requests at the server at once, the
+// record says the model was closed, its counts are what the server saw, and
+// the report prints the achieved rate. -rate 0 without -max-workers, and
+// rates that are no number of requests, are refused before anything is sent.
+func TestClosedModel(t *testing.T) {
+	var hits, now, most atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		n := now.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		now.Add(-1)
+	}))
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "rec")
+	cmd := exec.Command(bin, "attack", "-rate", "0", "-max-workers", "4", "-duration", "1s", "-o", out)
+	cmd.Stdin = strings.NewReader("GET " + srv.URL + "/\n")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	rec, err := report.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Model != report.ModelClosed {
+		t.Errorf("model %q, want closed", rec.Model)
+	}
+	if s := rec.Summary; s.OK == 0 || s.OK != hits.Load() || s.Offered != s.Sent || s.AchievedRPS <= 0 {
+		t.Errorf("ok %d offered %d sent %d achieved %.0f/s, server saw %d", s.OK, s.Offered, s.Sent, s.AchievedRPS, hits.Load())
+	}
+	if most.Load() > 4 {
+		t.Errorf("%d requests at the server at once, want at most 4 workers", most.Load())
+	}
+	if !strings.Contains(stdout.String(), "achieved rate") || rec.Generator.LatenessP99Ms != 0 {
+		t.Errorf("report lacks the achieved rate or shows lateness %.1fms:\n%s", rec.Generator.LatenessP99Ms, stdout.String())
+	}
+
+	before := hits.Load()
+	for _, rate := range []string{"0", "NaN", "Inf", "-5/s", "1e20", "5/0s"} {
+		cmd = exec.Command(bin, "attack", "-rate", rate, "-duration", "1s")
+		cmd.Stdin = strings.NewReader("GET " + srv.URL + "/\n")
+		var e bytes.Buffer
+		cmd.Stderr = &e
+		if err := cmd.Run(); exitCode(err) != 2 || strings.Count(strings.TrimSpace(e.String()), "\n") > 1 {
+			t.Errorf("-rate %s: exit %d, stderr %q; want 2 and one message", rate, exitCode(err), e.String())
+		}
+	}
+	if hits.Load() != before {
+		t.Errorf("refused rates still sent %d requests", hits.Load()-before)
+	}
+}
