@@ -150,14 +150,33 @@ func Analyze(rec *Record) {
 	s.Warnings = warnings(rec, baseline, baseDegraded)
 }
 
+// saturation says that the generator fell behind, and where it fell
+// furthest: the window, how many requests it sent there and at what rate,
+// so a reader knows which instant one process could not send on time.
+func saturation(rec *Record) string {
+	msg := fmt.Sprintf("generator saturated: send lateness p99 %s is above the %s bound; the target saw less load than planned",
+		fmtMs(rec.Generator.LatenessP99Ms), fmtMs(rec.Settings.LatenessBoundMs))
+	worst := -1
+	for i, w := range rec.Windows {
+		if w.Sent > 0 && (worst < 0 || w.LatenessP99Ms > rec.Windows[worst].LatenessP99Ms) {
+			worst = i
+		}
+	}
+	if worst < 0 || rec.WindowS <= 0 {
+		return msg
+	}
+	w := rec.Windows[worst]
+	return msg + fmt.Sprintf(". Worst at %s: %d requests sent in %s (%.0f/s), lateness p99 %s; to send such an instant on time, split the plan over processes with --shard i/n",
+		fmtS(w.StartS), w.Sent, fmtS(rec.WindowS), float64(w.Sent)/rec.WindowS, fmtMs(w.LatenessP99Ms))
+}
+
 // warnings lists what a reader must know before trusting the figures, most
 // important first.
 func warnings(rec *Record, baseline, baseDegraded int) []string {
 	s := rec.Summary
 	out := []string{}
 	if rec.Generator.Saturated {
-		out = append(out, fmt.Sprintf("generator saturated: send lateness p99 %s is above the %s bound; the target saw less load than planned",
-			fmtMs(rec.Generator.LatenessP99Ms), fmtMs(rec.Settings.LatenessBoundMs)))
+		out = append(out, saturation(rec))
 	}
 	if rec.Stopped {
 		out = append(out, "the run was stopped before its plan ended; the figures cover what was measured")

@@ -186,12 +186,18 @@ func TestAnalyzeDetectedBurst(t *testing.T) {
 	}
 }
 
-// TestAnalyzeSaturated checks the generator flag reaches every report.
+// TestAnalyzeSaturated checks the generator flag reaches every report, and
+// that the warning names the instant the generator fell furthest behind.
 func TestAnalyzeSaturated(t *testing.T) {
 	rec := series(fill(30, 12)...)
 	rec.Generator.LatenessP99Ms = 40
+	rec.Windows[17].Sent, rec.Windows[17].LatenessP99Ms = 3900, 152
 	Analyze(rec)
-	if !rec.Summary.GeneratorSaturated || !strings.Contains(strings.Join(rec.Summary.Warnings, ""), "generator saturated") {
+	warn := strings.Join(rec.Summary.Warnings, "")
+	if !rec.Summary.GeneratorSaturated || !strings.Contains(warn, "generator saturated") {
 		t.Errorf("saturated generator not flagged: %+v", rec.Summary.Warnings)
+	}
+	if !strings.Contains(warn, "Worst at 17s: 3900 requests sent in 1s (3900/s), lateness p99 152ms") || !strings.Contains(warn, "--shard") {
+		t.Errorf("the warning does not name the worst instant or point to --shard: %s", warn)
 	}
 }
