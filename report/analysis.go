@@ -43,7 +43,7 @@ func Analyze(rec *Record) {
 		s.ErrorRatio = float64(s.Completed-s.OK) / float64(s.Completed)
 		for k, v := range s.Errors {
 			if k != "unsent" {
-				s.ErrorRatios[k] = roundTo(float64(v)/float64(s.Completed), 6)
+				s.ErrorRatios[k] = RoundTo(float64(v)/float64(s.Completed), 6)
 			}
 		}
 	}
@@ -66,7 +66,7 @@ func Analyze(rec *Record) {
 		healthy[i] = win.Healthy
 	}
 	start := func(i int) float64 { return float64(i) * w }
-	first, last := burstSpan(rec.Burst, w)
+	first, last := rec.Burst.Span(w)
 	k := max(st.HealthyWindows, 1)
 	// runAt returns the first index >= from that starts k healthy windows.
 	runAt := func(from int) int {
@@ -100,7 +100,7 @@ func Analyze(rec *Record) {
 			baseDegraded++
 		}
 	}
-	s.DegradedForS = roundTo(s.DegradedForS, 3)
+	s.DegradedForS = RoundTo(s.DegradedForS, 3)
 	s.BaselineDegraded = baseDegraded > 0
 
 	s.TimeToDegradeS, s.TimeToScaleS, s.P99RecoveryS = nil, nil, nil
@@ -153,7 +153,7 @@ func warnings(rec *Record, baseline, baseDegraded int) []string {
 	out := []string{}
 	if rec.Generator.Saturated {
 		out = append(out, fmt.Sprintf("generator saturated: send lateness p99 %s is above the %s bound; the target saw less load than planned",
-			fmtMs(rec.Generator.LatenessP99Ms), fmtMs(rec.Settings.LatenessBoundMs)))
+			FormatMs(rec.Generator.LatenessP99Ms), FormatMs(rec.Settings.LatenessBoundMs)))
 	}
 	if rec.Stopped {
 		out = append(out, "the run was stopped before its plan ended; the figures cover what was measured")
@@ -232,4 +232,4 @@ func analyzeScale(rec *Record) {
 	}
 }
 
-func ptr(x float64) *float64 { x = roundTo(x, 3); return &x }
+func ptr(x float64) *float64 { x = RoundTo(x, 3); return &x }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -123,7 +124,7 @@ func show(p *float64) string {
 	if p == nil {
 		return "null"
 	}
-	return fmtS(*p)
+	return strconv.FormatFloat(*p, 'f', -1, 64) + "s"
 }
 
 // TestAnalyzeErrors checks an error ratio above the bound degrades a window
@@ -138,7 +139,7 @@ func TestAnalyzeErrors(t *testing.T) {
 	if s.TimeToDegradeS == nil || *s.TimeToDegradeS != 2 || s.DegradedForS != 1 {
 		t.Errorf("time_to_degrade %s degraded_for %v, want 2s and 1s", show(s.TimeToDegradeS), s.DegradedForS)
 	}
-	if s.ErrorRatios["5xx"] != 0.001 || s.ErrorRatios["timeout"] != roundTo(2.0/3000, 6) {
+	if s.ErrorRatios["5xx"] != 0.001 || s.ErrorRatios["timeout"] != RoundTo(2.0/3000, 6) {
 		t.Errorf("error ratios %v", s.ErrorRatios)
 	}
 	if want := 2995.0 / 3000; s.Apdex != want {
@@ -164,7 +165,7 @@ func TestAnalyzeDetectedBurst(t *testing.T) {
 	if rec.Burst != (BurstWindow{StartS: 10, EndS: 20, Source: BurstDetected}) {
 		t.Fatalf("detected %+v, want [10, 20] detected", rec.Burst)
 	}
-	if first, last := burstSpan(rec.Burst, 1); first != 10 || last != 19 {
+	if first, last := rec.Burst.Span(1); first != 10 || last != 19 {
 		t.Errorf("burst windows %d..%d, want 10..19", first, last)
 	}
 	Analyze(rec)

@@ -1,4 +1,4 @@
-// Package report turns results into records, analyses them and renders them.
+// Package report turns results into records and analyses them.
 //
 // Results are grouped into windows keyed by their intended send time (default
 // 1 s): a window holds the requests planned inside it, whenever they finished.
@@ -19,9 +19,8 @@
 // A record is saved as a directory (run.json and latency.hlog, the standard
 // HdrHistogram interval log with one tag per stream). Open reads records back,
 // merges the shards of one plan exactly from their interval logs, and reads
-// vegeta result files. A Renderer writes a record in one format: the terminal
-// table, JSON, CSV, Markdown, HTML with charts, or the percentile
-// distribution (.hgrm).
+// vegeta result files. Package report/render writes a record in each output
+// format; report/gate judges it against thresholds.
 package report
 
 import (

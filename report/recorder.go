@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"time"
 
@@ -20,7 +19,6 @@ const (
 	lowestValue    = 1
 	highestValue   = int64(time.Hour / time.Microsecond)
 	sigFigs        = 3
-	usPerMs        = 1000.0
 	hlogUnitRemark = "latency values in microseconds; Interval_Max in seconds"
 )
 
@@ -345,7 +343,7 @@ func tagName(s string) string {
 	}, s)
 }
 
-func ms(us int64) float64 { return float64(us) / usPerMs }
+func ms(us int64) float64 { return float64(us) / UsPerMs }
 
 func apdex(sat, tol, total int64) float64 {
 	if total == 0 {
@@ -431,10 +429,4 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 		return rec, fmt.Errorf("writing the interval log: %w", r.logErr)
 	}
 	return rec, nil
-}
-
-// roundTo rounds to n decimals, to keep JSON readable.
-func roundTo(x float64, n int) float64 {
-	p := math.Pow(10, float64(n))
-	return math.Round(x*p) / p
 }

@@ -1,9 +1,11 @@
-package report
+package render
 
 import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/burstlab/burstlab/report"
 )
 
 // Markdown renders a summary for CI step summaries and pull-request
@@ -12,7 +14,7 @@ import (
 type Markdown struct{}
 
 // Render implements Renderer.
-func (Markdown) Render(w io.Writer, rec *Record) error {
+func (Markdown) Render(w io.Writer, rec *report.Record) error {
 	s := rec.Summary
 	var b strings.Builder
 	fmt.Fprintf(&b, "### burstlab: %s\n\n", mdEscape(rec.Name))
@@ -41,26 +43,26 @@ func (Markdown) Render(w io.Writer, rec *Record) error {
 	b.WriteString("\n| stream | offered | sent | ok | p50 | p99 | max | apdex | errors |\n|:--|--:|--:|--:|--:|--:|--:|--:|:--|\n")
 	for _, r := range streamRows(rec) {
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %s | %s | %.2f | %s |\n",
-			mdEscape(r.name), r.offered, r.sent, r.ok, fmtMs(r.p50), fmtMs(r.p99), fmtMs(r.max), r.apdex, fmtCounts(r.errors))
+			mdEscape(r.name), r.offered, r.sent, r.ok, report.FormatMs(r.p50), report.FormatMs(r.p99), report.FormatMs(r.max), r.apdex, fmtCounts(r.errors))
 	}
 	st := rec.Settings
 	fmt.Fprintf(&b, "\nHealthy window: p99 <= max(SLO %s, baseline p99 x %g) and error ratio <= %s; recovered after %d healthy windows in a row; apdex T %s.\n",
-		fmtBound(st.SLOP99Ms), st.Tolerance, fmtPct(st.ErrorRatio), st.HealthyWindows, fmtMs(st.ApdexTMs))
+		fmtBound(st.SLOP99Ms), st.Tolerance, fmtPct(st.ErrorRatio), st.HealthyWindows, report.FormatMs(st.ApdexTMs))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // figureRows are the headline figures as label and value, for the Markdown
 // and HTML reports.
-func figureRows(rec *Record) [][2]string {
+func figureRows(rec *report.Record) [][2]string {
 	s := rec.Summary
 	rows := [][2]string{
 		{"time_to_scale", fmtFigure(s.TimeToScaleS, s.TimeToScaleStatus)},
 		{"p99_recovery", fmtFigure(s.P99RecoveryS, s.P99RecoveryStatus)},
 		{"time_to_degrade", fmtFigure(s.TimeToDegradeS, "none")},
 		{"degraded_for", fmtS(s.DegradedForS)},
-		{"peak p99 / p99.9 / max", fmt.Sprintf("%s / %s / %s", fmtMs(s.PeakP99Ms), fmtMs(s.PeakP999Ms), fmtMs(s.MaxMs))},
-		{"baseline p99 (healthy bound)", fmt.Sprintf("%s (%s)", fmtMs(s.BaselineP99Ms), fmtBound(s.HealthyP99Ms))},
+		{"peak p99 / p99.9 / max", fmt.Sprintf("%s / %s / %s", report.FormatMs(s.PeakP99Ms), report.FormatMs(s.PeakP999Ms), report.FormatMs(s.MaxMs))},
+		{"baseline p99 (healthy bound)", fmt.Sprintf("%s (%s)", report.FormatMs(s.BaselineP99Ms), fmtBound(s.HealthyP99Ms))},
 		{"error ratio (peak)", fmt.Sprintf("%s (%s)", fmtPct(s.ErrorRatio), fmtPct(s.PeakErrorRatio))},
 		{"errors", fmtCounts(s.Errors)},
 		{"apdex (min)", fmt.Sprintf("%.2f (%.2f)", s.Apdex, s.MinApdex)},
@@ -74,7 +76,7 @@ func figureRows(rec *Record) [][2]string {
 	}
 	return append(rows,
 		[2]string{"burst", fmt.Sprintf("%s..%s (%s)", fmtS(rec.Burst.StartS), fmtS(rec.Burst.EndS), rec.Burst.Source)},
-		[2]string{"send lateness p99", fmtMs(rec.Generator.LatenessP99Ms)},
+		[2]string{"send lateness p99", report.FormatMs(rec.Generator.LatenessP99Ms)},
 	)
 }
 

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"image/color"
 	"math"
 	"strings"
+
+	"github.com/burstlab/burstlab/report"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -78,7 +80,7 @@ type buckets struct {
 	end  float64
 }
 
-func newBuckets(rec *Record) buckets {
+func newBuckets(rec *report.Record) buckets {
 	size := max(1, (len(rec.Windows)+maxPoints-1)/maxPoints)
 	b := buckets{size: size, n: (len(rec.Windows) + size - 1) / size}
 	for i := range b.n {
@@ -89,7 +91,7 @@ func newBuckets(rec *Record) buckets {
 }
 
 // worst is the highest value of f over each bucket's windows.
-func (b buckets) worst(rec *Record, f func(*Window) float64) []float64 {
+func (b buckets) worst(rec *report.Record, f func(*report.Window) float64) []float64 {
 	out := make([]float64, b.n)
 	for i := range rec.Windows {
 		out[i/b.size] = math.Max(out[i/b.size], f(&rec.Windows[i]))
@@ -98,7 +100,7 @@ func (b buckets) worst(rec *Record, f func(*Window) float64) []float64 {
 }
 
 // rate is the sum of f over each bucket's windows, per second.
-func (b buckets) rate(rec *Record, f func(*Window) float64) []float64 {
+func (b buckets) rate(rec *report.Record, f func(*report.Window) float64) []float64 {
 	out := make([]float64, b.n)
 	for i := range rec.Windows {
 		out[i/b.size] += f(&rec.Windows[i])
@@ -112,20 +114,20 @@ func (b buckets) rate(rec *Record, f func(*Window) float64) []float64 {
 
 // charts lists the report's charts: latency, rate, errors, and replicas
 // when the record has a scale timeline.
-func charts(rec *Record) []chart {
+func charts(rec *report.Record) []chart {
 	b := newBuckets(rec)
 	var burst *[2]float64
-	if rec.Burst.Source != BurstNone {
+	if rec.Burst.Source != report.BurstNone {
 		burst = &[2]float64{rec.Burst.StartS, rec.Burst.EndS}
 	}
 	s := rec.Summary
 	lat := chart{
 		title: "Latency by intended send time", ylabel: "ms", xs: b.xs, end: b.end, burst: burst,
 		lines: []line{
-			{name: "p50", color: colP50, ys: b.worst(rec, func(w *Window) float64 { return w.P50Ms })},
-			{name: "p90", color: colP90, ys: b.worst(rec, func(w *Window) float64 { return w.P90Ms })},
-			{name: "p99", color: colP99, ys: b.worst(rec, func(w *Window) float64 { return w.P99Ms })},
-			{name: "p99.9", color: colP999, ys: b.worst(rec, func(w *Window) float64 { return w.P999Ms })},
+			{name: "p50", color: colP50, ys: b.worst(rec, func(w *report.Window) float64 { return w.P50Ms })},
+			{name: "p90", color: colP90, ys: b.worst(rec, func(w *report.Window) float64 { return w.P90Ms })},
+			{name: "p99", color: colP99, ys: b.worst(rec, func(w *report.Window) float64 { return w.P99Ms })},
+			{name: "p99.9", color: colP999, ys: b.worst(rec, func(w *report.Window) float64 { return w.P999Ms })},
 		},
 	}
 	if b.size > 1 {
@@ -134,7 +136,7 @@ func charts(rec *Record) []chart {
 	if s.HealthyP99Ms > 0 {
 		lat.lines = append(lat.lines, line{name: "healthy p99 bound", color: colBound, dashed: true, ys: constant(b.n, s.HealthyP99Ms)})
 	}
-	if s.TimeToScaleS != nil && s.TimeToScaleStatus == StatusReached {
+	if s.TimeToScaleS != nil && s.TimeToScaleStatus == report.StatusReached {
 		lat.marks = append(lat.marks, mark{"time_to_scale " + fmtS(*s.TimeToScaleS), rec.Burst.StartS + *s.TimeToScaleS, colScaled})
 	}
 	if s.P99RecoveryS != nil {
@@ -143,9 +145,9 @@ func charts(rec *Record) []chart {
 	rate := chart{
 		title: "Offered vs achieved rate", ylabel: "requests/s", xs: b.xs, end: b.end, burst: burst,
 		lines: []line{
-			{name: "offered", color: colOffered, dashed: true, ys: b.rate(rec, func(w *Window) float64 { return float64(w.Offered) })},
-			{name: "sent", color: colSent, ys: b.rate(rec, func(w *Window) float64 { return float64(w.Sent) })},
-			{name: "ok", color: colOK, ys: b.rate(rec, func(w *Window) float64 { return float64(w.OK) })},
+			{name: "offered", color: colOffered, dashed: true, ys: b.rate(rec, func(w *report.Window) float64 { return float64(w.Offered) })},
+			{name: "sent", color: colSent, ys: b.rate(rec, func(w *report.Window) float64 { return float64(w.Sent) })},
+			{name: "ok", color: colOK, ys: b.rate(rec, func(w *report.Window) float64 { return float64(w.OK) })},
 		},
 	}
 	errs := chart{title: "Errors by class", ylabel: "requests/s", xs: b.xs, end: b.end, burst: burst}
@@ -153,7 +155,7 @@ func charts(rec *Record) []chart {
 		if s.Errors[c] == 0 {
 			continue
 		}
-		errs.lines = append(errs.lines, line{name: c, color: colClass[c], ys: b.rate(rec, func(w *Window) float64 { return float64(w.Errors[c]) })})
+		errs.lines = append(errs.lines, line{name: c, color: colClass[c], ys: b.rate(rec, func(w *report.Window) float64 { return float64(w.Errors[c]) })})
 	}
 	if len(errs.lines) == 0 {
 		errs.title += ": none"
@@ -163,13 +165,13 @@ func charts(rec *Record) []chart {
 	if s.ReplicasPeak > 0 || hasReplicas(rec) {
 		out = append(out, chart{
 			title: "Ready replicas", ylabel: "replicas", xs: b.xs, end: b.end, burst: burst,
-			lines: []line{{name: "ready replicas", color: colReplica, ys: b.worst(rec, func(w *Window) float64 { return float64(w.Replicas) })}},
+			lines: []line{{name: "ready replicas", color: colReplica, ys: b.worst(rec, func(w *report.Window) float64 { return float64(w.Replicas) })}},
 		})
 	}
 	return out
 }
 
-func hasReplicas(rec *Record) bool {
+func hasReplicas(rec *report.Record) bool {
 	for _, w := range rec.Windows {
 		if w.Replicas > 0 {
 			return true

@@ -1,35 +1,38 @@
-package report
+package render
 
 import (
 	"io"
 	"testing"
+	"time"
+
+	"github.com/burstlab/burstlab/report"
 )
 
 // day is a 24-hour record of 1 s windows (86,400), saved in a directory.
 func day(b *testing.B) string {
 	b.Helper()
-	rec := &Record{
-		Schema: SchemaVersion, Name: "day", Target: "http://127.0.0.1:8080", Started: started,
-		DurationS: 86400, WindowS: 1, Unit: unitName,
-		Settings:    Settings{SLOP99Ms: 100, Tolerance: 3, HealthyWindows: 3, ErrorRatio: 0.01, ApdexTMs: 100, LatenessBoundMs: 10},
-		Burst:       BurstWindow{StartS: 43200, EndS: 43800, Source: BurstProfile},
-		Streams:     []StreamSummary{{Name: "base", Offered: 86400 * 100}},
-		Definitions: Definitions,
+	rec := &report.Record{
+		Schema: report.SchemaVersion, Name: "day", Target: "http://127.0.0.1:8080", Started: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC),
+		DurationS: 86400, WindowS: 1, Unit: "us",
+		Settings:    report.Settings{SLOP99Ms: 100, Tolerance: 3, HealthyWindows: 3, ErrorRatio: 0.01, ApdexTMs: 100, LatenessBoundMs: 10},
+		Burst:       report.BurstWindow{StartS: 43200, EndS: 43800, Source: report.BurstProfile},
+		Streams:     []report.StreamSummary{{Name: "base", Offered: 86400 * 100}},
+		Definitions: report.Definitions,
 	}
 	rec.Summary.BaselineP99Ms = 20
-	rec.Windows = make([]Window, 86400)
+	rec.Windows = make([]report.Window, 86400)
 	for i := range rec.Windows {
 		p99 := 15 + float64(i%17)
 		if i >= 43200 && i < 43500 {
 			p99 = 900 + float64(i%100)
 		}
-		rec.Windows[i] = Window{StartS: float64(i), Offered: 100, Sent: 100, Completed: 100, OK: 99, Errors: Counts{"5xx": 1},
+		rec.Windows[i] = report.Window{StartS: float64(i), Offered: 100, Sent: 100, Completed: 100, OK: 99, Errors: report.Counts{"5xx": 1},
 			ErrorRatio: 0.01, P50Ms: 8, P90Ms: 12, P99Ms: p99, P999Ms: p99 + 5, MaxMs: p99 + 9, LatenessP99Ms: 0.4,
 			Apdex: 0.99, Satisfied: 99, Replicas: 2 + i/43200}
 	}
-	Analyze(rec)
+	report.Analyze(rec)
 	dir := b.TempDir()
-	if err := Save(dir, rec); err != nil {
+	if err := report.Save(dir, rec); err != nil {
 		b.Fatal(err)
 	}
 	return dir
@@ -43,7 +46,7 @@ func BenchmarkRerenderDay(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			r, _ := Format(name)
 			for b.Loop() {
-				rec, err := Open(dir)
+				rec, err := report.Open(dir)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,9 +1,11 @@
-package report
+package render
 
 import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/burstlab/burstlab/report"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -16,10 +18,10 @@ import (
 type Table struct{}
 
 // WriteTable renders rec as the terminal report.
-func WriteTable(w io.Writer, rec *Record) error { return Table{}.Render(w, rec) }
+func WriteTable(w io.Writer, rec *report.Record) error { return Table{}.Render(w, rec) }
 
 // Render implements Renderer.
-func (Table) Render(w io.Writer, rec *Record) error {
+func (Table) Render(w io.Writer, rec *report.Record) error {
 	s := rec.Summary
 	fmt.Fprintf(w, "burstlab: %s -> %s\n", rec.Name, rec.Target)
 	for _, warn := range s.Warnings {
@@ -38,10 +40,10 @@ func (Table) Render(w io.Writer, rec *Record) error {
 		{"p99_recovery", fmtFigure(s.P99RecoveryS, s.P99RecoveryStatus)},
 		{"time_to_degrade", fmtFigure(s.TimeToDegradeS, "none")},
 		{"degraded_for", fmtS(s.DegradedForS)},
-		{"peak p99", fmtMs(s.PeakP99Ms)},
-		{"peak p99.9", fmtMs(s.PeakP999Ms)},
-		{"max", fmtMs(s.MaxMs)},
-		{"baseline p99", fmtMs(s.BaselineP99Ms)},
+		{"peak p99", report.FormatMs(s.PeakP99Ms)},
+		{"peak p99.9", report.FormatMs(s.PeakP999Ms)},
+		{"max", report.FormatMs(s.MaxMs)},
+		{"baseline p99", report.FormatMs(s.BaselineP99Ms)},
 		{"healthy p99 bound", fmtBound(s.HealthyP99Ms)},
 		{"error ratio (peak)", fmt.Sprintf("%s (%s)", fmtPct(s.ErrorRatio), fmtPct(s.PeakErrorRatio))},
 		{"apdex (min)", fmt.Sprintf("%.2f (%.2f)", s.Apdex, s.MinApdex)},
@@ -55,7 +57,7 @@ func (Table) Render(w io.Writer, rec *Record) error {
 	}
 	rows = append(rows,
 		[]string{"burst", fmt.Sprintf("%s..%s (%s)", fmtS(rec.Burst.StartS), fmtS(rec.Burst.EndS), rec.Burst.Source)},
-		[]string{"send lateness p99", fmtMs(rec.Generator.LatenessP99Ms)},
+		[]string{"send lateness p99", report.FormatMs(rec.Generator.LatenessP99Ms)},
 	)
 	if err := head.Bulk(rows); err != nil {
 		return err
@@ -68,7 +70,7 @@ func (Table) Render(w io.Writer, rec *Record) error {
 	st := NewTable(w, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft)
 	st.Header("stream", "offered", "sent", "ok", "p50", "p99", "max", "apdex", "errors")
 	for _, r := range streamRows(rec) {
-		if err := st.Append(r.name, r.offered, r.sent, r.ok, fmtMs(r.p50), fmtMs(r.p99), fmtMs(r.max), fmt.Sprintf("%.2f", r.apdex), fmtCounts(r.errors)); err != nil {
+		if err := st.Append(r.name, r.offered, r.sent, r.ok, report.FormatMs(r.p50), report.FormatMs(r.p99), report.FormatMs(r.max), fmt.Sprintf("%.2f", r.apdex), fmtCounts(r.errors)); err != nil {
 			return err
 		}
 	}
@@ -80,10 +82,10 @@ type streamRow struct {
 	name                 string
 	offered, sent, ok    int64
 	p50, p99, max, apdex float64
-	errors               Counts
+	errors               report.Counts
 }
 
-func streamRows(rec *Record) []streamRow {
+func streamRows(rec *report.Record) []streamRow {
 	var out []streamRow
 	for _, ss := range rec.Streams {
 		name := ss.Name
@@ -107,20 +109,9 @@ func NewTable(w io.Writer, align ...tw.Align) *tablewriter.Table {
 	)
 }
 
-func fmtMs(v float64) string {
-	switch {
-	case v >= 10000:
-		return fmt.Sprintf("%.1fs", v/1000)
-	case v >= 100:
-		return fmt.Sprintf("%.0fms", v)
-	default:
-		return fmt.Sprintf("%.1fms", v)
-	}
-}
-
 func fmtPct(r float64) string { return fmt.Sprintf("%.2f%%", r*100) }
 
-func fmtCounts(c Counts) string {
+func fmtCounts(c report.Counts) string {
 	var parts []string
 	for _, name := range classOrder {
 		if n := c[name]; n > 0 {
