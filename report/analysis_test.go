@@ -17,7 +17,7 @@ func series(p99 ...float64) *Record {
 	}
 	rec.Summary.BaselineP99Ms = 10
 	for i, p := range p99 {
-		rec.Windows = append(rec.Windows, Window{StartS: float64(i), Offered: 100, Sent: 100, Completed: 100, OK: 100, P99Ms: p, Satisfied: 100})
+		rec.Windows = append(rec.Windows, Window{StartS: float64(i), Tally: Tally{Offered: 100, Sent: 100, Completed: 100, OK: 100, Satisfied: 100}, Percentiles: Percentiles{P99Ms: p}})
 	}
 	return rec
 }

@@ -16,7 +16,7 @@ func day(b *testing.B) string {
 		DurationS: 86400, WindowS: 1, Unit: "us",
 		Settings:    report.Settings{SLOP99Ms: 100, Tolerance: 3, HealthyWindows: 3, ErrorRatio: 0.01, ApdexTMs: 100, LatenessBoundMs: 10},
 		Burst:       report.BurstWindow{StartS: 43200, EndS: 43800, Source: report.BurstProfile},
-		Streams:     []report.StreamSummary{{Name: "base", Offered: 86400 * 100}},
+		Streams:     []report.StreamSummary{{Name: "base", Tally: report.Tally{Offered: 86400 * 100}}},
 		Definitions: report.Definitions,
 	}
 	rec.Summary.BaselineP99Ms = 20
@@ -26,9 +26,10 @@ func day(b *testing.B) string {
 		if i >= 43200 && i < 43500 {
 			p99 = 900 + float64(i%100)
 		}
-		rec.Windows[i] = report.Window{StartS: float64(i), Offered: 100, Sent: 100, Completed: 100, OK: 99, Errors: report.Counts{"5xx": 1},
-			ErrorRatio: 0.01, P50Ms: 8, P90Ms: 12, P99Ms: p99, P999Ms: p99 + 5, MaxMs: p99 + 9, LatenessP99Ms: 0.4,
-			Apdex: 0.99, Satisfied: 99, Replicas: 2 + i/43200}
+		rec.Windows[i] = report.Window{StartS: float64(i),
+			Tally:      report.Tally{Offered: 100, Sent: 100, Completed: 100, OK: 99, Satisfied: 99, Errors: report.Counts{"5xx": 1}},
+			ErrorRatio: 0.01, Percentiles: report.Percentiles{P50Ms: 8, P90Ms: 12, P99Ms: p99, P999Ms: p99 + 5, MaxMs: p99 + 9},
+			LatenessP99Ms: 0.4, Apdex: 0.99, Replicas: 2 + i/43200}
 	}
 	report.Analyze(rec)
 	dir := b.TempDir()
