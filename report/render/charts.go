@@ -7,12 +7,12 @@ import (
 	"math"
 	"strings"
 
-	"github.com/burstlab/burstlab/report"
-
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/burstlab/burstlab/report"
 )
 
 // The HTML report's charts are drawn by gonum/plot as SVG and inlined. Each

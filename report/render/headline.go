@@ -58,3 +58,47 @@ func fmtFigure(v *float64, status string) string {
 	}
 	return fmtS(*v)
 }
+
+// figureRows are the headline figures as label and value, in report order,
+// for the table, Markdown and HTML. The terminal table gives each latency
+// figure a row of its own; the documents (paired) put a peak beside its
+// bound and list the errors by class.
+func figureRows(rec *report.Record, paired bool) [][2]string {
+	s := rec.Summary
+	rows := [][2]string{
+		{"time_to_scale", fmtFigure(s.TimeToScaleS, s.TimeToScaleStatus)},
+		{"p99_recovery", fmtFigure(s.P99RecoveryS, s.P99RecoveryStatus)},
+		{"time_to_degrade", fmtFigure(s.TimeToDegradeS, "none")},
+		{"degraded_for", fmtS(s.DegradedForS)},
+	}
+	if paired {
+		rows = append(rows,
+			[2]string{"peak p99 / p99.9 / max", fmt.Sprintf("%s / %s / %s", report.FormatMs(s.PeakP99Ms), report.FormatMs(s.PeakP999Ms), report.FormatMs(s.MaxMs))},
+			[2]string{"baseline p99 (healthy bound)", fmt.Sprintf("%s (%s)", report.FormatMs(s.BaselineP99Ms), fmtBound(s.HealthyP99Ms))},
+		)
+	} else {
+		rows = append(rows,
+			[2]string{"peak p99", report.FormatMs(s.PeakP99Ms)},
+			[2]string{"peak p99.9", report.FormatMs(s.PeakP999Ms)},
+			[2]string{"max", report.FormatMs(s.MaxMs)},
+			[2]string{"baseline p99", report.FormatMs(s.BaselineP99Ms)},
+			[2]string{"healthy p99 bound", fmtBound(s.HealthyP99Ms)},
+		)
+	}
+	rows = append(rows, [2]string{"error ratio (peak)", fmt.Sprintf("%s (%s)", fmtPct(s.ErrorRatio), fmtPct(s.PeakErrorRatio))})
+	if paired {
+		rows = append(rows, [2]string{"errors", fmtCounts(s.Errors)})
+	}
+	rows = append(rows, [2]string{"apdex (min)", fmt.Sprintf("%.2f (%.2f)", s.Apdex, s.MinApdex)})
+	if s.ScaleReactionS != nil || s.ScaleCompleteS != nil || s.ReplicasPeak > 0 {
+		rows = append(rows,
+			[2]string{"scale_reaction", fmtFigure(s.ScaleReactionS, "none")},
+			[2]string{"scale_complete", fmtFigure(s.ScaleCompleteS, "none")},
+			[2]string{"replicas", fmt.Sprintf("%d -> %d", s.ReplicasStart, s.ReplicasPeak)},
+		)
+	}
+	return append(rows,
+		[2]string{"burst", fmt.Sprintf("%s..%s (%s)", fmtS(rec.Burst.StartS), fmtS(rec.Burst.EndS), rec.Burst.Source)},
+		[2]string{"send lateness p99", report.FormatMs(rec.Generator.LatenessP99Ms)},
+	)
+}

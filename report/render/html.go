@@ -7,9 +7,9 @@ import (
 	"io"
 	"slices"
 
-	"github.com/burstlab/burstlab/report"
-
 	"gonum.org/v1/plot/vg"
+
+	"github.com/burstlab/burstlab/report"
 )
 
 // HTML renders a self-contained report: one file with inline CSS and SVG
@@ -43,7 +43,7 @@ type htmlStream struct {
 
 // Render implements Renderer.
 func (HTML) Render(w io.Writer, rec *report.Record) error {
-	d := htmlData{Rec: rec, Figures: figureRows(rec)}
+	d := htmlData{Rec: rec, Figures: figureRows(rec, true)}
 	d.Scaled, d.P99 = Verdict(rec)
 	for _, r := range streamRows(rec) {
 		d.Streams = append(d.Streams, htmlStream{

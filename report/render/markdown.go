@@ -37,7 +37,7 @@ func (Markdown) Render(w io.Writer, rec *report.Record) error {
 	fmt.Fprintf(&b, "**%s** %s\n\n", mdEscape(scaled), mdEscape(p99))
 
 	b.WriteString("| figure | value |\n|:--|--:|\n")
-	for _, r := range figureRows(rec) {
+	for _, r := range figureRows(rec, true) {
 		fmt.Fprintf(&b, "| %s | %s |\n", r[0], mdEscape(r[1]))
 	}
 	b.WriteString("\n| stream | offered | sent | ok | p50 | p99 | max | apdex | errors |\n|:--|--:|--:|--:|--:|--:|--:|--:|:--|\n")
@@ -50,34 +50,6 @@ func (Markdown) Render(w io.Writer, rec *report.Record) error {
 		fmtBound(st.SLOP99Ms), st.Tolerance, fmtPct(st.ErrorRatio), st.HealthyWindows, report.FormatMs(st.ApdexTMs))
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// figureRows are the headline figures as label and value, for the Markdown
-// and HTML reports.
-func figureRows(rec *report.Record) [][2]string {
-	s := rec.Summary
-	rows := [][2]string{
-		{"time_to_scale", fmtFigure(s.TimeToScaleS, s.TimeToScaleStatus)},
-		{"p99_recovery", fmtFigure(s.P99RecoveryS, s.P99RecoveryStatus)},
-		{"time_to_degrade", fmtFigure(s.TimeToDegradeS, "none")},
-		{"degraded_for", fmtS(s.DegradedForS)},
-		{"peak p99 / p99.9 / max", fmt.Sprintf("%s / %s / %s", report.FormatMs(s.PeakP99Ms), report.FormatMs(s.PeakP999Ms), report.FormatMs(s.MaxMs))},
-		{"baseline p99 (healthy bound)", fmt.Sprintf("%s (%s)", report.FormatMs(s.BaselineP99Ms), fmtBound(s.HealthyP99Ms))},
-		{"error ratio (peak)", fmt.Sprintf("%s (%s)", fmtPct(s.ErrorRatio), fmtPct(s.PeakErrorRatio))},
-		{"errors", fmtCounts(s.Errors)},
-		{"apdex (min)", fmt.Sprintf("%.2f (%.2f)", s.Apdex, s.MinApdex)},
-	}
-	if s.ScaleReactionS != nil || s.ScaleCompleteS != nil || s.ReplicasPeak > 0 {
-		rows = append(rows,
-			[2]string{"scale_reaction", fmtFigure(s.ScaleReactionS, "none")},
-			[2]string{"scale_complete", fmtFigure(s.ScaleCompleteS, "none")},
-			[2]string{"replicas", fmt.Sprintf("%d -> %d", s.ReplicasStart, s.ReplicasPeak)},
-		)
-	}
-	return append(rows,
-		[2]string{"burst", fmt.Sprintf("%s..%s (%s)", fmtS(rec.Burst.StartS), fmtS(rec.Burst.EndS), rec.Burst.Source)},
-		[2]string{"send lateness p99", report.FormatMs(rec.Generator.LatenessP99Ms)},
-	)
 }
 
 // mdEscape keeps text from breaking a table or starting markup.

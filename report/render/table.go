@@ -5,11 +5,11 @@ import (
 	"io"
 	"strings"
 
-	"github.com/burstlab/burstlab/report"
-
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/burstlab/burstlab/report"
 )
 
 // Table renders the terminal report. Its first screen answers "did it
@@ -35,30 +35,10 @@ func (Table) Render(w io.Writer, rec *report.Record) error {
 
 	head := NewTable(w, tw.AlignLeft, tw.AlignRight)
 	head.Header("figure", "value")
-	rows := [][]string{
-		{"time_to_scale", fmtFigure(s.TimeToScaleS, s.TimeToScaleStatus)},
-		{"p99_recovery", fmtFigure(s.P99RecoveryS, s.P99RecoveryStatus)},
-		{"time_to_degrade", fmtFigure(s.TimeToDegradeS, "none")},
-		{"degraded_for", fmtS(s.DegradedForS)},
-		{"peak p99", report.FormatMs(s.PeakP99Ms)},
-		{"peak p99.9", report.FormatMs(s.PeakP999Ms)},
-		{"max", report.FormatMs(s.MaxMs)},
-		{"baseline p99", report.FormatMs(s.BaselineP99Ms)},
-		{"healthy p99 bound", fmtBound(s.HealthyP99Ms)},
-		{"error ratio (peak)", fmt.Sprintf("%s (%s)", fmtPct(s.ErrorRatio), fmtPct(s.PeakErrorRatio))},
-		{"apdex (min)", fmt.Sprintf("%.2f (%.2f)", s.Apdex, s.MinApdex)},
+	var rows [][]string
+	for _, r := range figureRows(rec, false) {
+		rows = append(rows, []string{r[0], r[1]})
 	}
-	if s.ScaleReactionS != nil || s.ScaleCompleteS != nil || s.ReplicasPeak > 0 {
-		rows = append(rows,
-			[]string{"scale_reaction", fmtFigure(s.ScaleReactionS, "none")},
-			[]string{"scale_complete", fmtFigure(s.ScaleCompleteS, "none")},
-			[]string{"replicas", fmt.Sprintf("%d -> %d", s.ReplicasStart, s.ReplicasPeak)},
-		)
-	}
-	rows = append(rows,
-		[]string{"burst", fmt.Sprintf("%s..%s (%s)", fmtS(rec.Burst.StartS), fmtS(rec.Burst.EndS), rec.Burst.Source)},
-		[]string{"send lateness p99", report.FormatMs(rec.Generator.LatenessP99Ms)},
-	)
 	if err := head.Bulk(rows); err != nil {
 		return err
 	}
