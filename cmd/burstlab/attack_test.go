@@ -19,6 +19,7 @@ import (
 // TestAttackCommand runs an ad-hoc vegeta-style attack against a loopback
 // server and checks the record and the gate exit codes.
 func TestAttackCommand(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
@@ -75,6 +76,7 @@ func TestAttackCommand(t *testing.T) {
 // TestInterrupt sends SIGINT mid-run: the run stops sending, still writes its
 // record with what was measured, and exits non-zero with a clear message.
 func TestInterrupt(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer srv.Close()
