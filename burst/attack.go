@@ -36,7 +36,7 @@ func Attack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, 
 	cfg.Name = spec.Name
 	cfg.Target = spec.Targets[0].URL
 	cfg.Duration = spec.Duration
-	cfg.Streams = []report.StreamPlan{{Name: "attack", Offered: offered}}
+	cfg.Streams = []report.StreamOffer{{Name: "attack", Offered: offered}}
 	cfg.Burst = nil
 
 	started := time.Now().Add(lead)

@@ -32,7 +32,7 @@ type Config struct {
 	Duration              time.Duration
 	Window                time.Duration
 	Warmup                time.Duration
-	Streams               []StreamPlan
+	Streams               []StreamOffer
 	Burst                 *[2]time.Duration // [B0, B1] from the profile; nil: detect from the offered rate
 	SLOP99                time.Duration
 	Tolerance             float64
@@ -42,8 +42,9 @@ type Config struct {
 	LatenessBound         time.Duration
 }
 
-// StreamPlan is what the plan offers in one stream.
-type StreamPlan struct {
+// StreamOffer is what the plan offers in one stream, window by window: all
+// a recorder needs of a profiles.StreamPlan.
+type StreamOffer struct {
 	Name    string
 	Burst   bool
 	Offered []int64 // planned requests per window

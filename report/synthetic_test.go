@@ -32,7 +32,7 @@ func synthConfig() Config {
 			fan[i] = 80
 		}
 	}
-	cfg.Streams = []StreamPlan{{Name: "base", Offered: base}, {Name: "fanout", Burst: true, Offered: fan}}
+	cfg.Streams = []StreamOffer{{Name: "base", Offered: base}, {Name: "fanout", Burst: true, Offered: fan}}
 	return cfg
 }
 
