@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,13 +24,7 @@ func series(p99 ...float64) *Record {
 }
 
 // fill returns n copies of v.
-func fill(n int, v float64) []float64 {
-	out := make([]float64, n)
-	for i := range out {
-		out[i] = v
-	}
-	return out
-}
+func fill(n int, v float64) []float64 { return slices.Repeat([]float64{v}, n) }
 
 func join(parts ...[]float64) []float64 {
 	var out []float64

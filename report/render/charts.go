@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -134,7 +135,7 @@ func charts(rec *report.Record) []chart {
 		lat.title += fmt.Sprintf(" (worst window of every %d)", b.size)
 	}
 	if s.HealthyP99Ms > 0 {
-		lat.lines = append(lat.lines, line{name: "healthy p99 bound", color: colBound, dashed: true, ys: constant(b.n, s.HealthyP99Ms)})
+		lat.lines = append(lat.lines, line{name: "healthy p99 bound", color: colBound, dashed: true, ys: slices.Repeat([]float64{s.HealthyP99Ms}, b.n)})
 	}
 	if s.TimeToScaleS != nil && s.TimeToScaleStatus == report.StatusReached {
 		lat.marks = append(lat.marks, mark{"time_to_scale " + fmtS(*s.TimeToScaleS), rec.Burst.StartS + *s.TimeToScaleS, colScaled})
@@ -159,7 +160,7 @@ func charts(rec *report.Record) []chart {
 	}
 	if len(errs.lines) == 0 {
 		errs.title += ": none"
-		errs.lines = []line{{name: "errors", color: colClass["5xx"], ys: constant(b.n, 0)}}
+		errs.lines = []line{{name: "errors", color: colClass["5xx"], ys: make([]float64, b.n)}}
 	}
 	out := []chart{lat, rate, errs}
 	if s.ReplicasPeak > 0 || hasReplicas(rec) {
@@ -178,14 +179,6 @@ func hasReplicas(rec *report.Record) bool {
 		}
 	}
 	return false
-}
-
-func constant(n int, v float64) []float64 {
-	out := make([]float64, n)
-	for i := range out {
-		out[i] = v
-	}
-	return out
 }
 
 // svg draws the chart as an SVG element, without the XML prologue, ready
