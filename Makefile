@@ -18,8 +18,10 @@ test:
 	# Timing fidelity first, while the machine is fresh, and without the race
 	# detector, which slows every request several times over.
 	$(GO) test -count=1 -run 'Fidelity' ./attack/
-	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	$(GO) vet -tags long $(PKGS)
+	# -tags long adds the real-time end-to-end runs (tens of seconds each)
+	# that a plain `go test ./...` leaves out.
+	$(GO) test -race -count=1 -tags long -timeout 15m $(PKGS)
 
 # First burstlab beside vegeta's CLI, a bare-vegeta burst and hey, through their
 # command lines against an out-of-process server (writes docs/bench.md); then the

@@ -36,7 +36,7 @@ func Attack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, 
 	for k := int64(0); k < n; k++ {
 		offered[int(at(k)/cfg.Window)]++
 	}
-	cfg.Streams = []report.StreamPlan{{Name: "attack", Offered: offered}}
+	cfg.Streams = []report.StreamOffer{{Name: "attack", Offered: offered}}
 	started := time.Now().Add(lead)
 	cfg.Started = started
 	k := int64(0)
@@ -56,7 +56,7 @@ func Attack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, 
 // answers, for spec.Duration.
 func closedAttack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, error) {
 	cfg := attackConfig(spec)
-	cfg.Streams = []report.StreamPlan{{Name: "attack"}}
+	cfg.Streams = []report.StreamOffer{{Name: "attack"}}
 	cfg.Closed = true
 	cfg.Timeout = attack.New(spec.Engine...).RequestTimeout()
 	started := time.Now().Add(lead)

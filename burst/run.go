@@ -169,7 +169,7 @@ func RecorderConfig(pl *profiles.Plan, target string, started time.Time) report.
 		ErrorRatio: a.ErrorRatio, ApdexT: a.ApdexT, LatenessBound: a.LatenessBound,
 	}
 	for _, s := range pl.Streams {
-		cfg.Streams = append(cfg.Streams, report.StreamPlan{Name: s.Name, Burst: s.Burst, Offered: s.Offered})
+		cfg.Streams = append(cfg.Streams, report.StreamOffer{Name: s.Name, Burst: s.Burst, Offered: s.Offered})
 	}
 	if pl.Burst.Marked {
 		cfg.Burst = &[2]time.Duration{pl.Burst.Start, pl.Burst.End}

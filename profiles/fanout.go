@@ -2,13 +2,14 @@ package profiles
 
 import (
 	"cmp"
-	"container/heap"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/burstlab/burstlab/internal/minheap"
 )
 
 // FanOut is the incident's shape: every trigger event causes one request per
@@ -211,9 +212,9 @@ type fanOutGen struct {
 	events eventSource
 	ev     time.Duration // the next event not yet expanded
 	evOK   bool
-	prev   time.Duration // the last expanded event, for coalescing
-	ei     int64         // index of the next event
-	active cursorHeap    // expanded events with arrivals left
+	prev   time.Duration         // the last expanded event, for coalescing
+	ei     int64                 // index of the next event
+	active *minheap.Heap[cursor] // expanded events with arrivals left
 	free   [][]subArrival
 	rng    *rand.Rand
 	pcg    *rand.PCG
@@ -235,7 +236,7 @@ type subArrival struct {
 func newFanOutGen(f *FanOut, runEnd time.Duration, seed, stream uint64) *fanOutGen {
 	pcg := rand.NewPCG(0, 0)
 	g := &fanOutGen{f: f, seed: seed, stream: stream, events: newEvents(f, runEnd, seed, stream),
-		pcg: pcg, rng: rand.New(pcg), runEnd: runEnd, prev: -1}
+		pcg: pcg, rng: rand.New(pcg), runEnd: runEnd, prev: -1, active: minheap.New(cursor.before)}
 	g.ev, g.evOK = g.events.next()
 	return g
 }
@@ -261,7 +262,7 @@ func window(t, ph, w time.Duration) int64 {
 // Every arrival of an event comes at or after the event, so nothing later
 // expanded can precede what is pending.
 func (g *fanOutGen) fill() {
-	for g.evOK && g.ev < g.runEnd && (len(g.active) == 0 || g.ev <= g.active[0].items[0].at) {
+	for g.evOK && g.ev < g.runEnd && (g.active.Len() == 0 || g.ev <= g.active.Min().items[0].at) {
 		t := g.ev
 		g.pcg.Seed(g.seed^uint64(g.ei)<<20, g.stream)
 		var buf []subArrival
@@ -290,7 +291,7 @@ func (g *fanOutGen) fill() {
 			return cmp.Compare(a.sub, b.sub)
 		})
 		if len(buf) > 0 {
-			heap.Push(&g.active, cursor{event: g.ei, items: buf, buf: buf})
+			g.active.Push(cursor{event: g.ei, items: buf, buf: buf})
 		} else {
 			g.free = append(g.free, buf)
 		}
@@ -302,42 +303,33 @@ func (g *fanOutGen) fill() {
 
 func (g *fanOutGen) peek() (time.Duration, bool) {
 	g.fill()
-	if len(g.active) == 0 {
+	if g.active.Len() == 0 {
 		return 0, false
 	}
-	return g.active[0].items[0].at, true
+	return g.active.Min().items[0].at, true
 }
 
 func (g *fanOutGen) pop() Arrival {
 	g.fill()
-	c := &g.active[0]
+	c := g.active.Min()
 	it := c.items[0]
 	a := Arrival{At: it.at, StreamSeq: g.n, Event: c.event, Subscriber: it.sub}
 	g.n++
 	c.items = c.items[1:]
 	if len(c.items) == 0 {
 		g.free = append(g.free, c.buf)
-		heap.Pop(&g.active)
+		g.active.Pop()
 	} else {
-		heap.Fix(&g.active, 0)
+		g.active.Fix()
 	}
 	return a
 }
 
-type cursorHeap []cursor
-
-func (h cursorHeap) Len() int { return len(h) }
-func (h cursorHeap) Less(i, j int) bool {
-	if h[i].items[0].at != h[j].items[0].at {
-		return h[i].items[0].at < h[j].items[0].at
+// before orders expanded events by their next arrival, then by event, so
+// that the merged sequence is deterministic.
+func (c cursor) before(d cursor) bool {
+	if c.items[0].at != d.items[0].at {
+		return c.items[0].at < d.items[0].at
 	}
-	return h[i].event < h[j].event
-}
-func (h cursorHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *cursorHeap) Push(x any)   { *h = append(*h, x.(cursor)) }
-func (h *cursorHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+	return c.event < d.event
 }

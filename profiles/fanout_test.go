@@ -181,7 +181,7 @@ streams:
 			break
 		}
 		g.pop()
-		most = max(most, len(g.active))
+		most = max(most, g.active.Len())
 	}
 	if most > 4 {
 		t.Errorf("%d events expanded at once, want <= 4 (2 s reactions, 1 event/s)", most)

@@ -1,12 +1,13 @@
 package profiles
 
 import (
-	"container/heap"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"net/http"
 	"time"
+
+	"github.com/burstlab/burstlab/internal/minheap"
 )
 
 // Plan is a profile turned into an arrival schedule: totals, the offered count
@@ -220,7 +221,7 @@ func (pl *Plan) RetryRand(a Arrival, attempt int) float64 {
 // Schedule yields a plan's arrivals in time order (ties by stream index).
 // Each call to Plan.Schedule starts a fresh, identical sequence.
 type Schedule struct {
-	h     genHeap
+	h     *minheap.Heap[genItem] // the streams' generators, the next arrival first
 	seq   int64
 	end   time.Duration
 	shard Shard
@@ -233,6 +234,7 @@ func (pl *Plan) Schedule() *Schedule { return pl.schedule(pl.Shard) }
 func (pl *Plan) schedule(shard Shard) *Schedule {
 	p := pl.Profile
 	sc := &Schedule{end: p.Duration, shard: shard}
+	var gens []genItem
 	for i := range p.Streams {
 		s := &p.Streams[i]
 		var g gen
@@ -243,24 +245,24 @@ func (pl *Plan) schedule(shard Shard) *Schedule {
 			g = newRateGen(s.rateFunc(p.Duration, pl.c.streams[i].series), s.Arrivals == "poisson", rng)
 		}
 		if at, ok := g.peek(); ok && at < sc.end {
-			sc.h = append(sc.h, genItem{g: g, stream: i, at: at})
+			gens = append(gens, genItem{g: g, stream: i, at: at})
 		}
 	}
-	heap.Init(&sc.h)
+	sc.h = minheap.New(genItem.before, gens...)
 	return sc
 }
 
 // Next returns the next arrival, or false when the plan is done.
 func (sc *Schedule) Next() (Arrival, bool) {
-	for len(sc.h) > 0 {
-		it := &sc.h[0]
+	for sc.h.Len() > 0 {
+		it := sc.h.Min()
 		a := it.g.pop()
 		a.Stream = it.stream
 		if at, ok := it.g.peek(); ok && at < sc.end {
 			it.at = at
-			heap.Fix(&sc.h, 0)
+			sc.h.Fix()
 		} else {
-			heap.Pop(&sc.h)
+			sc.h.Pop()
 		}
 		if a.At >= sc.end {
 			continue
@@ -287,22 +289,13 @@ type genItem struct {
 	stream int
 }
 
-type genHeap []genItem
-
-func (h genHeap) Len() int { return len(h) }
-func (h genHeap) Less(i, j int) bool {
-	if h[i].at != h[j].at {
-		return h[i].at < h[j].at
+// before orders generators by their next arrival, then by stream, so that
+// the merged sequence is deterministic.
+func (a genItem) before(b genItem) bool {
+	if a.at != b.at {
+		return a.at < b.at
 	}
-	return h[i].stream < h[j].stream
-}
-func (h genHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *genHeap) Push(x any)   { *h = append(*h, x.(genItem)) }
-func (h *genHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+	return a.stream < b.stream
 }
 
 // ParseShard reads a shard written as i/n (0 <= i < n).

@@ -81,7 +81,7 @@ type Client struct {
 	Timeout        time.Duration       `yaml:"timeout"`         // per request, body and redirects included; default 30s
 	Workers        uint64              `yaml:"workers"`         // workers ready at start, default 64
 	MaxWorkers     uint64              `yaml:"max_workers"`     // cap on requests in flight, default 10000
-	MaxBody        int64               `yaml:"max_body"`        // bytes of each response body kept, default 1 MiB
+	MaxBody        int64               `yaml:"max_body"`        // bytes of each response body kept, -1: all; default 1 MiB
 	KeepAlive      *bool               `yaml:"keepalive"`       // reuse connections, default true
 	Connections    int                 `yaml:"connections"`     // idle connections kept per host, default 10000
 	MaxConnections int                 `yaml:"max_connections"` // open connections per host, 0: unlimited

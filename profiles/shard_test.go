@@ -33,36 +33,7 @@ streams:
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = 3
-	seen := map[int64]Arrival{}
-	var total int64
-	offered := make([]int64, len(whole.Streams[0].Offered))
-	for i := 0; i < n; i++ {
-		pl, err := NewShardPlan(p, Shard{Index: i, Count: n})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if pl.Burst != whole.Burst {
-			t.Errorf("shard %d: burst %+v, whole plan's %+v", i, pl.Burst, whole.Burst)
-		}
-		total += pl.Total
-		for _, s := range pl.Streams {
-			for w, c := range s.Offered {
-				offered[w] += c
-			}
-		}
-		sc := pl.Schedule()
-		for {
-			a, ok := sc.Next()
-			if !ok {
-				break
-			}
-			if _, dup := seen[a.Seq]; dup {
-				t.Fatalf("arrival %d in two shards", a.Seq)
-			}
-			seen[a.Seq] = a
-		}
-	}
+	seen, total, offered := collectShards(t, p, whole, 3)
 	if total != whole.Total || int64(len(seen)) != whole.Total {
 		t.Fatalf("shards hold %d (%d distinct), whole plan %d", total, len(seen), whole.Total)
 	}
@@ -90,4 +61,41 @@ streams:
 			t.Errorf("ParseShard(%q) accepted", bad)
 		}
 	}
+}
+
+// collectShards plans the n shards of p and returns their arrivals by
+// sequence number, their summed totals and their summed offered series. It
+// fails on an arrival in two shards and reports a shard whose burst window
+// is not the whole plan's.
+func collectShards(t *testing.T, p *Profile, whole *Plan, n int) (seen map[int64]Arrival, total int64, offered []int64) {
+	t.Helper()
+	seen = map[int64]Arrival{}
+	offered = make([]int64, len(whole.Streams[0].Offered))
+	for i := 0; i < n; i++ {
+		pl, err := NewShardPlan(p, Shard{Index: i, Count: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pl.Burst != whole.Burst {
+			t.Errorf("shard %d: burst %+v, whole plan's %+v", i, pl.Burst, whole.Burst)
+		}
+		total += pl.Total
+		for _, s := range pl.Streams {
+			for w, c := range s.Offered {
+				offered[w] += c
+			}
+		}
+		sc := pl.Schedule()
+		for {
+			a, ok := sc.Next()
+			if !ok {
+				break
+			}
+			if _, dup := seen[a.Seq]; dup {
+				t.Fatalf("arrival %d in two shards", a.Seq)
+			}
+			seen[a.Seq] = a
+		}
+	}
+	return seen, total, offered
 }

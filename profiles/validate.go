@@ -65,247 +65,328 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // plan forever.
 const maxRate = 1e7
 
+// problems lists everything wrong with p, in the order of the file.
 func (p *Profile) problems() []problem {
-	var out []problem
-	add := func(path, format string, args ...any) {
-		out = append(out, problem{path, fmt.Sprintf(format, args...)})
-	}
-	rate := func(path string, v float64, positive bool) {
-		switch {
-		case !finite(v) || v < 0 || (positive && v == 0):
-			if positive {
-				add(path, "must be > 0, got %v", v)
-			} else {
-				add(path, "must be >= 0, got %v", v)
-			}
-		case v > maxRate:
-			add(path, "must be <= %g requests/s, got %v", float64(maxRate), v)
-		}
-	}
-	nonneg := func(path string, d time.Duration) {
-		if d < 0 {
-			add(path, "must be >= 0, got %v", d)
-		}
-	}
-	if p.Duration <= 0 {
-		add("$.duration", "must be > 0, got %v", p.Duration)
-	} else if p.Duration > 30*24*time.Hour {
-		add("$.duration", "must be at most 720h, got %v", p.Duration)
-	}
-	if p.Warmup < 0 || (p.Duration > 0 && p.Warmup >= p.Duration) {
-		add("$.warmup", "must be >= 0 and shorter than duration, got %v", p.Warmup)
-	}
-	if p.MaxRate < 0 || !finite(p.MaxRate) {
-		add("$.max_rate", "must be >= 0, got %v", p.MaxRate)
-	}
-	switch {
-	case p.Target.URL == "" && p.Target.Sim == nil:
-		add("$.target", "needs url or sim")
-	case p.Target.URL != "" && p.Target.Sim != nil:
-		add("$.target", "has both url and sim; pick one")
-	case p.Target.URL != "":
-		u, err := url.Parse(p.Target.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			add("$.target.url", "must be an http(s) URL, got %q", p.Target.URL)
-		}
-	case p.Target.Sim != nil:
-		if err := p.Target.Sim.WithDefaults().Validate(); err != nil {
-			add("$.target.sim", "%v", err)
-		}
-	}
-	if sg := p.Target.ScaleSignal; sg != nil {
-		switch {
-		case (sg.URL == "") == (sg.Command == ""):
-			add("$.target.scale_signal", "needs url or command, not both")
-		case sg.URL != "":
-			if u, err := url.Parse(sg.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				add("$.target.scale_signal.url", "must be an http(s) URL, got %q", sg.URL)
-			}
-		case sg.Metric != "":
-			add("$.target.scale_signal.metric", "goes with url, not command")
-		}
-		if sg.Every < 100*time.Millisecond {
-			add("$.target.scale_signal.every", "must be >= 100ms, got %v", sg.Every)
-		}
-	}
-	if p.Client.Timeout < 0 {
-		add("$.client.timeout", "must be > 0, got %v", p.Client.Timeout)
-	}
-	if p.Client.Workers > p.Client.MaxWorkers {
-		add("$.client.workers", "must be <= max_workers (%d), got %d", p.Client.MaxWorkers, p.Client.Workers)
-	}
-	if c := p.Client; c.Redirects < -1 {
-		add("$.client.redirects", "must be >= -1 (-1 follows none), got %d", c.Redirects)
-	}
-	if c := p.Client; c.LocalAddr != "" && net.ParseIP(c.LocalAddr) == nil {
-		add("$.client.local_addr", "must be an IP address, got %q", c.LocalAddr)
-	}
-	if c := p.Client; (c.Cert == "") != (c.Key == "") {
-		add("$.client.cert", "cert and key go together: both or neither")
-	}
-	if c := p.Client; c.MaxBody < -1 || c.Connections < 0 || c.MaxConnections < 0 || c.DNSTTL < 0 {
-		add("$.client", "max_body, connections, max_connections and dns_ttl must not be negative")
-	}
-	a := p.Analysis
-	if a.Window < time.Millisecond {
-		add("$.analysis.window", "must be >= 1ms, got %v", a.Window)
-	} else if p.Duration > 0 && p.Duration/a.Window > 10_000_000 {
-		add("$.analysis.window", "makes %d windows of %v; use a longer window", p.Duration/a.Window, a.Window)
-	}
-	if !(a.Tolerance >= 1) || !finite(a.Tolerance) {
-		add("$.analysis.tolerance", "must be >= 1, got %v", a.Tolerance)
-	}
-	if a.HealthyWindows < 1 {
-		add("$.analysis.healthy_windows", "must be >= 1, got %d", a.HealthyWindows)
-	}
-	if !(a.ErrorRatio >= 0 && a.ErrorRatio <= 1) {
-		add("$.analysis.error_ratio", "must be within 0..1, got %v", a.ErrorRatio)
-	}
+	var ps problems
+	ps.run(p)
+	ps.target(p.Target)
+	ps.client(p.Client)
+	ps.analysis(p.Analysis, p.Duration)
 	if len(p.Streams) == 0 {
-		add("$.streams", "needs at least one stream")
+		ps.add("$.streams", "needs at least one stream")
 	}
 	seen := map[string]bool{}
 	for i := range p.Streams {
 		s := &p.Streams[i]
 		at := fmt.Sprintf("$.streams[%d]", i)
 		if s.Name == "" {
-			add(at+".name", "is required")
+			ps.add(at+".name", "is required")
 		} else if seen[s.Name] {
-			add(at+".name", "duplicate stream name %q", s.Name)
+			ps.add(at+".name", "duplicate stream name %q", s.Name)
 		}
 		seen[s.Name] = true
-		r := s.Request
-		single := r.Path != "" || r.Body != "" || r.BodyFile != "" || len(r.Headers) > 0 || r.Weight != 0
-		if len(s.Requests) > 0 && single {
-			add(at+".request", "has both request and requests; pick one")
+		ps.stream(at, s)
+	}
+	return ps
+}
+
+// problems collects validation failures as they are found; each method
+// checks one part of a profile.
+type problems []problem
+
+func (ps *problems) add(path, format string, args ...any) {
+	*ps = append(*ps, problem{path, fmt.Sprintf(format, args...)})
+}
+
+// rate checks a rate in requests/s: finite, >= 0 (> 0 when positive), and
+// at most maxRate.
+func (ps *problems) rate(path string, v float64, positive bool) {
+	switch {
+	case !finite(v) || v < 0 || (positive && v == 0):
+		if positive {
+			ps.add(path, "must be > 0, got %v", v)
+		} else {
+			ps.add(path, "must be >= 0, got %v", v)
 		}
-		for j, r := range s.mix() {
-			rp := mixPath(at, s, j)
-			if !strings.HasPrefix(r.Path, "/") {
-				add(rp+".path", "must start with /, got %q", r.Path)
-			}
-			if !validMethod(r.Method) {
-				add(rp+".method", "must be an HTTP method such as GET or POST, got %q", r.Method)
-			}
-			if len(s.Requests) > 0 && (!(r.Weight > 0) || !finite(r.Weight)) {
-				add(rp+".weight", "must be > 0, got %v", r.Weight)
-			}
-			if r.Body != "" && r.BodyFile != "" {
-				add(rp+".body_file", "has both body and body_file; pick one")
-			}
-			for k := range r.Headers {
-				if !validToken(k) {
-					add(rp+".headers", "header name %q is not a valid HTTP token", k)
-				}
-			}
+	case v > maxRate:
+		ps.add(path, "must be <= %g requests/s, got %v", float64(maxRate), v)
+	}
+}
+
+func (ps *problems) nonneg(path string, d time.Duration) {
+	if d < 0 {
+		ps.add(path, "must be >= 0, got %v", d)
+	}
+}
+
+// run checks the run's length, warm-up and rate cap.
+func (ps *problems) run(p *Profile) {
+	if p.Duration <= 0 {
+		ps.add("$.duration", "must be > 0, got %v", p.Duration)
+	} else if p.Duration > 30*24*time.Hour {
+		ps.add("$.duration", "must be at most 720h, got %v", p.Duration)
+	}
+	if p.Warmup < 0 || (p.Duration > 0 && p.Warmup >= p.Duration) {
+		ps.add("$.warmup", "must be >= 0 and shorter than duration, got %v", p.Warmup)
+	}
+	if p.MaxRate < 0 || !finite(p.MaxRate) {
+		ps.add("$.max_rate", "must be >= 0, got %v", p.MaxRate)
+	}
+}
+
+// target checks that the target is one URL or one simulator, and its scale
+// signal.
+func (ps *problems) target(t Target) {
+	switch {
+	case t.URL == "" && t.Sim == nil:
+		ps.add("$.target", "needs url or sim")
+	case t.URL != "" && t.Sim != nil:
+		ps.add("$.target", "has both url and sim; pick one")
+	case t.URL != "":
+		u, err := url.Parse(t.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			ps.add("$.target.url", "must be an http(s) URL, got %q", t.URL)
 		}
-		if s.Arrivals != "even" && s.Arrivals != "poisson" {
-			add(at+".arrivals", "must be even or poisson, got %q", s.Arrivals)
+	case t.Sim != nil:
+		if err := t.Sim.WithDefaults().Validate(); err != nil {
+			ps.add("$.target.sim", "%v", err)
 		}
-		var shapes []string
-		if c := s.Constant; c != nil {
-			shapes = append(shapes, "constant")
-			rate(at+".constant.rate", c.Rate, true)
-			nonneg(at+".constant.start", c.Start)
-			nonneg(at+".constant.duration", c.Duration)
+	}
+	sg := t.ScaleSignal
+	if sg == nil {
+		return
+	}
+	switch {
+	case (sg.URL == "") == (sg.Command == ""):
+		ps.add("$.target.scale_signal", "needs url or command, not both")
+	case sg.URL != "":
+		if u, err := url.Parse(sg.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			ps.add("$.target.scale_signal.url", "must be an http(s) URL, got %q", sg.URL)
 		}
-		if r := s.Ramp; r != nil {
-			shapes = append(shapes, "ramp")
-			rate(at+".ramp.from", r.From, false)
-			rate(at+".ramp.to", r.To, false)
-			if r.From == 0 && r.To == 0 {
-				add(at+".ramp", "from and to are both 0: the ramp sends nothing")
-			}
-			if r.Duration <= 0 {
-				add(at+".ramp.duration", "must be > 0, got %v", r.Duration)
-			}
-			nonneg(at+".ramp.start", r.Start)
+	case sg.Metric != "":
+		ps.add("$.target.scale_signal.metric", "goes with url, not command")
+	}
+	if sg.Every < 100*time.Millisecond {
+		ps.add("$.target.scale_signal.every", "must be >= 100ms, got %v", sg.Every)
+	}
+}
+
+// client checks the HTTP client settings.
+func (ps *problems) client(c Client) {
+	if c.Timeout < 0 {
+		ps.add("$.client.timeout", "must be > 0, got %v", c.Timeout)
+	}
+	if c.Workers > c.MaxWorkers {
+		ps.add("$.client.workers", "must be <= max_workers (%d), got %d", c.MaxWorkers, c.Workers)
+	}
+	if c.Redirects < -1 {
+		ps.add("$.client.redirects", "must be >= -1 (-1 follows none), got %d", c.Redirects)
+	}
+	if c.LocalAddr != "" && net.ParseIP(c.LocalAddr) == nil {
+		ps.add("$.client.local_addr", "must be an IP address, got %q", c.LocalAddr)
+	}
+	if (c.Cert == "") != (c.Key == "") {
+		ps.add("$.client.cert", "cert and key go together: both or neither")
+	}
+	if c.MaxBody < -1 || c.Connections < 0 || c.MaxConnections < 0 || c.DNSTTL < 0 {
+		ps.add("$.client", "max_body, connections, max_connections and dns_ttl must not be negative")
+	}
+}
+
+// analysis checks the analysis settings of a run of the given duration.
+func (ps *problems) analysis(a Analysis, duration time.Duration) {
+	if a.Window < time.Millisecond {
+		ps.add("$.analysis.window", "must be >= 1ms, got %v", a.Window)
+	} else if duration > 0 && duration/a.Window > 10_000_000 {
+		ps.add("$.analysis.window", "makes %d windows of %v; use a longer window", duration/a.Window, a.Window)
+	}
+	if !(a.Tolerance >= 1) || !finite(a.Tolerance) {
+		ps.add("$.analysis.tolerance", "must be >= 1, got %v", a.Tolerance)
+	}
+	if a.HealthyWindows < 1 {
+		ps.add("$.analysis.healthy_windows", "must be >= 1, got %d", a.HealthyWindows)
+	}
+	if !(a.ErrorRatio >= 0 && a.ErrorRatio <= 1) {
+		ps.add("$.analysis.error_ratio", "must be within 0..1, got %v", a.ErrorRatio)
+	}
+}
+
+// stream checks one stream at path at, its name aside: its requests, its
+// arrivals, its one arrival shape and its retry policy.
+func (ps *problems) stream(at string, s *Stream) {
+	ps.requests(at, s)
+	if s.Arrivals != "even" && s.Arrivals != "poisson" {
+		ps.add(at+".arrivals", "must be even or poisson, got %q", s.Arrivals)
+	}
+	if shapes := ps.shapes(at, s); len(shapes) != 1 {
+		ps.add(at, "needs exactly one arrival shape (constant, ramp, stages, spike, sine, replay or fanout), got %d %v", len(shapes), shapes)
+	}
+	if r := s.Retry; r != nil {
+		if field, msg := r.check(); msg != "" {
+			ps.add(at+".retry."+field, "%s", msg)
 		}
-		if len(s.Stages) > 0 {
-			shapes = append(shapes, "stages")
-			var total time.Duration
-			top := 0.0
-			for j, st := range s.Stages {
-				sp := fmt.Sprintf("%s.stages[%d]", at, j)
-				rate(sp+".rate", st.Rate, false)
-				nonneg(sp+".duration", st.Duration)
-				total += st.Duration
-				top = math.Max(top, st.Rate)
-			}
-			if total <= 0 || top == 0 {
-				add(at+".stages", "send nothing: want some duration > 0 and some rate > 0")
-			}
-		} else if s.Stages != nil {
-			add(at+".stages", "needs at least one stage")
+	}
+}
+
+// requests checks a stream's request, or its weighted mix of requests.
+func (ps *problems) requests(at string, s *Stream) {
+	r := s.Request
+	single := r.Path != "" || r.Body != "" || r.BodyFile != "" || len(r.Headers) > 0 || r.Weight != 0
+	if len(s.Requests) > 0 && single {
+		ps.add(at+".request", "has both request and requests; pick one")
+	}
+	for j, r := range s.mix() {
+		rp := mixPath(at, s, j)
+		if !strings.HasPrefix(r.Path, "/") {
+			ps.add(rp+".path", "must start with /, got %q", r.Path)
 		}
-		if k := s.Spike; k != nil {
-			shapes = append(shapes, "spike")
-			rate(at+".spike.base", k.Base, false)
-			rate(at+".spike.peak", k.Peak, true)
-			if k.Peak < k.Base {
-				add(at+".spike.peak", "must be >= base (%v), got %v", k.Base, k.Peak)
-			}
-			nonneg(at+".spike.start", k.Start)
-			nonneg(at+".spike.rise", k.Rise)
-			nonneg(at+".spike.hold", k.Hold)
-			nonneg(at+".spike.fall", k.Fall)
+		if !validMethod(r.Method) {
+			ps.add(rp+".method", "must be an HTTP method such as GET or POST, got %q", r.Method)
 		}
-		if w := s.Sine; w != nil {
-			shapes = append(shapes, "sine")
-			rate(at+".sine.mean", w.Mean, true)
-			rate(at+".sine.amplitude", w.Amplitude, false)
-			if w.Amplitude > w.Mean {
-				add(at+".sine.amplitude", "must be <= mean (%v) so the rate stays >= 0, got %v", w.Mean, w.Amplitude)
-			}
-			if w.Period <= 0 {
-				add(at+".sine.period", "must be > 0, got %v", w.Period)
-			}
-			nonneg(at+".sine.start", w.Start)
-			nonneg(at+".sine.duration", w.Duration)
+		if len(s.Requests) > 0 && (!(r.Weight > 0) || !finite(r.Weight)) {
+			ps.add(rp+".weight", "must be > 0, got %v", r.Weight)
 		}
-		if r := s.Replay; r != nil {
-			shapes = append(shapes, "replay")
-			switch {
-			case r.CSV == "" && r.AccessLog == "":
-				add(at+".replay", "needs csv or access_log")
-			case r.CSV != "" && r.AccessLog != "":
-				add(at+".replay", "has both csv and access_log; pick one")
-			}
-			if !(r.Speed > 0) || !finite(r.Speed) || r.Speed > 1e6 {
-				add(at+".replay.speed", "must be within (0, 1e6], got %v", r.Speed)
-			}
-			if !(r.Scale > 0) || !finite(r.Scale) || r.Scale > 1e6 {
-				add(at+".replay.scale", "must be within (0, 1e6], got %v", r.Scale)
-			}
-			nonneg(at+".replay.start", r.Start)
+		if r.Body != "" && r.BodyFile != "" {
+			ps.add(rp+".body_file", "has both body and body_file; pick one")
 		}
-		if f := s.FanOut; f != nil {
-			shapes = append(shapes, "fanout")
-			p.fanOutProblems(at+".fanout", f, add, rate)
-		}
-		if len(shapes) != 1 {
-			add(at, "needs exactly one arrival shape (constant, ramp, stages, spike, sine, replay or fanout), got %d %v", len(shapes), shapes)
-		}
-		if r := s.Retry; r != nil {
-			if field, msg := r.check(); msg != "" {
-				add(at+".retry."+field, "%s", msg)
+		for k := range r.Headers {
+			if !validToken(k) {
+				ps.add(rp+".headers", "header name %q is not a valid HTTP token", k)
 			}
 		}
 	}
-	return out
 }
 
-func (p *Profile) fanOutProblems(at string, f *FanOut, add func(string, string, ...any), rate func(string, float64, bool)) {
+// shapes checks each arrival shape the stream sets and returns their names.
+func (ps *problems) shapes(at string, s *Stream) []string {
+	var shapes []string
+	if c := s.Constant; c != nil {
+		shapes = append(shapes, "constant")
+		ps.rate(at+".constant.rate", c.Rate, true)
+		ps.nonneg(at+".constant.start", c.Start)
+		ps.nonneg(at+".constant.duration", c.Duration)
+	}
+	if r := s.Ramp; r != nil {
+		shapes = append(shapes, "ramp")
+		ps.ramp(at+".ramp", r)
+	}
+	if len(s.Stages) > 0 {
+		shapes = append(shapes, "stages")
+		ps.stages(at+".stages", s.Stages)
+	} else if s.Stages != nil {
+		ps.add(at+".stages", "needs at least one stage")
+	}
+	if k := s.Spike; k != nil {
+		shapes = append(shapes, "spike")
+		ps.spike(at+".spike", k)
+	}
+	if w := s.Sine; w != nil {
+		shapes = append(shapes, "sine")
+		ps.sine(at+".sine", w)
+	}
+	if r := s.Replay; r != nil {
+		shapes = append(shapes, "replay")
+		ps.replay(at+".replay", r)
+	}
+	if f := s.FanOut; f != nil {
+		shapes = append(shapes, "fanout")
+		ps.fanOut(at+".fanout", f)
+	}
+	return shapes
+}
+
+func (ps *problems) ramp(at string, r *Ramp) {
+	ps.rate(at+".from", r.From, false)
+	ps.rate(at+".to", r.To, false)
+	if r.From == 0 && r.To == 0 {
+		ps.add(at, "from and to are both 0: the ramp sends nothing")
+	}
+	if r.Duration <= 0 {
+		ps.add(at+".duration", "must be > 0, got %v", r.Duration)
+	}
+	ps.nonneg(at+".start", r.Start)
+}
+
+func (ps *problems) stages(at string, stages []Stage) {
+	var total time.Duration
+	top := 0.0
+	for j, st := range stages {
+		sp := fmt.Sprintf("%s[%d]", at, j)
+		ps.rate(sp+".rate", st.Rate, false)
+		ps.nonneg(sp+".duration", st.Duration)
+		total += st.Duration
+		top = math.Max(top, st.Rate)
+	}
+	if total <= 0 || top == 0 {
+		ps.add(at, "send nothing: want some duration > 0 and some rate > 0")
+	}
+}
+
+func (ps *problems) spike(at string, k *Spike) {
+	ps.rate(at+".base", k.Base, false)
+	ps.rate(at+".peak", k.Peak, true)
+	if k.Peak < k.Base {
+		ps.add(at+".peak", "must be >= base (%v), got %v", k.Base, k.Peak)
+	}
+	ps.nonneg(at+".start", k.Start)
+	ps.nonneg(at+".rise", k.Rise)
+	ps.nonneg(at+".hold", k.Hold)
+	ps.nonneg(at+".fall", k.Fall)
+}
+
+func (ps *problems) sine(at string, w *Sine) {
+	ps.rate(at+".mean", w.Mean, true)
+	ps.rate(at+".amplitude", w.Amplitude, false)
+	if w.Amplitude > w.Mean {
+		ps.add(at+".amplitude", "must be <= mean (%v) so the rate stays >= 0, got %v", w.Mean, w.Amplitude)
+	}
+	if w.Period <= 0 {
+		ps.add(at+".period", "must be > 0, got %v", w.Period)
+	}
+	ps.nonneg(at+".start", w.Start)
+	ps.nonneg(at+".duration", w.Duration)
+}
+
+func (ps *problems) replay(at string, r *Replay) {
+	switch {
+	case r.CSV == "" && r.AccessLog == "":
+		ps.add(at, "needs csv or access_log")
+	case r.CSV != "" && r.AccessLog != "":
+		ps.add(at, "has both csv and access_log; pick one")
+	}
+	if !(r.Speed > 0) || !finite(r.Speed) || r.Speed > 1e6 {
+		ps.add(at+".speed", "must be within (0, 1e6], got %v", r.Speed)
+	}
+	if !(r.Scale > 0) || !finite(r.Scale) || r.Scale > 1e6 {
+		ps.add(at+".scale", "must be within (0, 1e6], got %v", r.Scale)
+	}
+	ps.nonneg(at+".start", r.Start)
+}
+
+// fanOut checks a fan-out: its subscribers, one kind of event schedule, and
+// the reaction delay.
+func (ps *problems) fanOut(at string, f *FanOut) {
 	sub := f.Subscribers
 	switch {
 	case !sub.Range && sub.Count < 1:
-		add(at+".subscribers", "must be >= 1, got %d", sub.Count)
+		ps.add(at+".subscribers", "must be >= 1, got %d", sub.Count)
 	case sub.Range && (sub.From < 0 || sub.To < sub.From):
-		add(at+".subscribers", "range needs 0 <= from <= to, got from %d to %d", sub.From, sub.To)
+		ps.add(at+".subscribers", "range needs 0 <= from <= to, got from %d to %d", sub.From, sub.To)
 	case sub.Count > 10_000_000:
-		add(at+".subscribers", "must be at most 10000000, got %d", sub.Count)
+		ps.add(at+".subscribers", "must be at most 10000000, got %d", sub.Count)
 	}
-	e := f.Events
+	ps.events(at+".events", f.Events)
+	if field, msg := f.Reaction.check(); msg != "" {
+		ps.add(at+".reaction"+field, "%s", msg)
+	}
+	if f.Coalesce < 0 {
+		ps.add(at+".coalesce", "must be >= 0, got %v", f.Coalesce)
+	}
+}
+
+// events checks a fan-out's event schedule: exactly one of at, count and
+// rate, with the options that go with it.
+func (ps *problems) events(at string, e Events) {
 	kinds := 0
 	if len(e.At) > 0 {
 		kinds++
@@ -313,44 +394,32 @@ func (p *Profile) fanOutProblems(at string, f *FanOut, add func(string, string, 
 	if e.Count != 0 {
 		kinds++
 		if e.Count < 0 || e.Count > 10_000_000 {
-			add(at+".events.count", "must be within 1..10000000, got %d", e.Count)
+			ps.add(at+".count", "must be within 1..10000000, got %d", e.Count)
 		}
 	}
 	if e.Rate != 0 {
 		kinds++
-		rate(at+".events.rate", e.Rate, true)
+		ps.rate(at+".rate", e.Rate, true)
 	}
 	switch {
 	case kinds == 0:
-		add(at+".events", "needs at (a list of times), count or rate")
+		ps.add(at, "needs at (a list of times), count or rate")
 	case kinds > 1:
-		add(at+".events", "has more than one of at, count and rate; pick one")
+		ps.add(at, "has more than one of at, count and rate; pick one")
 	}
 	for j, t := range e.At {
 		if t < 0 {
-			add(fmt.Sprintf("%s.events.at[%d]", at, j), "must be >= 0, got %v", t)
+			ps.add(fmt.Sprintf("%s.at[%d]", at, j), "must be >= 0, got %v", t)
 		}
 	}
-	if e.Start < 0 {
-		add(at+".events.start", "must be >= 0, got %v", e.Start)
-	}
-	if e.Over < 0 {
-		add(at+".events.over", "must be >= 0, got %v", e.Over)
-	}
-	if e.Duration < 0 {
-		add(at+".events.duration", "must be >= 0, got %v", e.Duration)
-	}
+	ps.nonneg(at+".start", e.Start)
+	ps.nonneg(at+".over", e.Over)
+	ps.nonneg(at+".duration", e.Duration)
 	if e.Rate == 0 && (e.Poisson || e.Duration != 0) {
-		add(at+".events", "poisson and duration go with rate")
+		ps.add(at, "poisson and duration go with rate")
 	}
 	if e.Count == 0 && e.Over != 0 {
-		add(at+".events.over", "goes with count")
-	}
-	if field, msg := f.Reaction.check(); msg != "" {
-		add(at+".reaction"+field, "%s", msg)
-	}
-	if f.Coalesce < 0 {
-		add(at+".coalesce", "must be >= 0, got %v", f.Coalesce)
+		ps.add(at+".over", "goes with count")
 	}
 }
 

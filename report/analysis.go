@@ -11,25 +11,34 @@ import (
 func Analyze(rec *Record) {
 	s := &rec.Summary
 	st := rec.Settings
-	w := rec.WindowS
-	if w <= 0 {
-		w = 1
+	s.sumWindows(rec.Windows)
+	s.AchievedRPS = 0
+	if rec.DurationS > 0 {
+		s.AchievedRPS = RoundTo(float64(s.Completed)/rec.DurationS, 1)
 	}
-	b0, b1 := rec.Burst.StartS, rec.Burst.EndS
+	s.HealthyP99Ms = math.Max(st.SLOP99Ms, s.BaselineP99Ms*st.Tolerance)
+	rec.Generator.Saturated = rec.Generator.LatenessP99Ms > st.LatenessBoundMs
+	s.GeneratorSaturated = rec.Generator.Saturated
 
-	s.Offered, s.Sent, s.Completed, s.OK, s.Satisfied, s.Tolerating = 0, 0, 0, 0, 0, 0
-	s.Errors = Counts{}
+	j := judge(rec)
+	baseline, baseDegraded := j.degradation(rec)
+	s.TimeToDegradeS, s.TimeToScaleS, s.P99RecoveryS = nil, nil, nil
+	if rec.Burst.Source == BurstNone {
+		s.TimeToScaleStatus, s.P99RecoveryStatus = StatusNoBurst, StatusNoBurst
+	} else {
+		j.burstFigures(rec)
+	}
+	analyzeScale(rec)
+	s.Warnings = warnings(rec, baseline, baseDegraded)
+}
+
+// sumWindows sets the run's counts, error ratios, apdex and peaks from its
+// windows.
+func (s *Summary) sumWindows(windows []Window) {
+	s.Tally = Tally{Errors: Counts{}}
 	s.PeakP99Ms, s.PeakP999Ms, s.PeakErrorRatio, s.MinApdex = 0, 0, 0, 1
-	for _, win := range rec.Windows {
-		s.Offered += win.Offered
-		s.Sent += win.Sent
-		s.Completed += win.Completed
-		s.OK += win.OK
-		s.Satisfied += win.Satisfied
-		s.Tolerating += win.Tolerating
-		for k, v := range win.Errors {
-			s.Errors[k] += v
-		}
+	for _, win := range windows {
+		s.Tally.add(win.Tally)
 		if win.Completed > 0 {
 			s.PeakP99Ms = math.Max(s.PeakP99Ms, win.P99Ms)
 			s.PeakP999Ms = math.Max(s.PeakP999Ms, win.P999Ms)
@@ -37,117 +46,134 @@ func Analyze(rec *Record) {
 			s.MinApdex = math.Min(s.MinApdex, win.Apdex)
 		}
 	}
-	s.AchievedRPS = 0
-	if rec.DurationS > 0 {
-		s.AchievedRPS = roundTo(float64(s.Completed)/rec.DurationS, 1)
-	}
-	s.ErrorRatio = 0
+	s.ErrorRatio = s.errorRatio()
 	s.ErrorRatios = Ratios{}
 	if s.Completed > 0 {
-		s.ErrorRatio = float64(s.Completed-s.OK) / float64(s.Completed)
 		for k, v := range s.Errors {
 			if k != "unsent" {
-				s.ErrorRatios[k] = roundTo(float64(v)/float64(s.Completed), 6)
+				s.ErrorRatios[k] = RoundTo(float64(v)/float64(s.Completed), 6)
 			}
 		}
 	}
-	s.Apdex = apdex(s.Satisfied, s.Tolerating, s.Completed)
-	s.HealthyP99Ms = math.Max(st.SLOP99Ms, s.BaselineP99Ms*st.Tolerance)
-	rec.Generator.Saturated = rec.Generator.LatenessP99Ms > st.LatenessBoundMs
-	s.GeneratorSaturated = rec.Generator.Saturated
+	s.Apdex = s.apdex()
+}
 
-	// A window with requests planned but none completed (a stopped run)
-	// says nothing about the target: it is neither degraded nor part of a
-	// healthy run.
+// judgement is every window of a record judged. A window with requests
+// planned but none completed (a stopped run) says nothing about the target:
+// it is not known, so neither degraded nor part of a healthy run.
+type judgement struct {
+	healthy, known []bool
+	window         float64 // seconds
+	k              int     // healthy windows in a row that make a healthy run
+}
+
+// judge marks every window of rec healthy or degraded.
+func judge(rec *Record) judgement {
+	s, st := rec.Summary, rec.Settings
 	n := len(rec.Windows)
-	healthy := make([]bool, n)
-	known := make([]bool, n)
+	j := judgement{healthy: make([]bool, n), known: make([]bool, n), window: rec.WindowS, k: max(st.HealthyWindows, 1)}
+	if j.window <= 0 {
+		j.window = 1
+	}
 	for i := range rec.Windows {
 		win := &rec.Windows[i]
-		known[i] = win.Completed > 0 || win.Offered == 0
+		j.known[i] = win.Completed > 0 || win.Offered == 0
 		p99ok := s.HealthyP99Ms <= 0 || win.P99Ms <= s.HealthyP99Ms
 		win.Healthy = win.Completed == 0 || (p99ok && win.ErrorRatio <= st.ErrorRatio)
-		healthy[i] = win.Healthy
+		j.healthy[i] = win.Healthy
 	}
-	start := func(i int) float64 { return float64(i) * w }
-	first, last := burstSpan(rec.Burst, w)
-	k := max(st.HealthyWindows, 1)
-	// runAt returns the first index >= from that starts k healthy windows.
-	runAt := func(from int) int {
-		c := 0
-		for i := max(from, 0); i < n; i++ {
-			if healthy[i] && known[i] {
-				c++
-				if c == k {
-					return i - k + 1
-				}
-			} else {
-				c = 0
-			}
-		}
-		return -1
-	}
+	return j
+}
 
+// start is the start of window i, in seconds.
+func (j judgement) start(i int) float64 { return float64(i) * j.window }
+
+// healthyRun returns the first index >= from that starts k healthy windows,
+// or -1.
+func (j judgement) healthyRun(from int) int {
+	c := 0
+	for i := max(from, 0); i < len(j.healthy); i++ {
+		if j.healthy[i] && j.known[i] {
+			c++
+			if c == j.k {
+				return i - j.k + 1
+			}
+		} else {
+			c = 0
+		}
+	}
+	return -1
+}
+
+// degradation sets degraded_for and baseline_degraded, and returns how many
+// known baseline windows there are and how many baseline windows were
+// degraded.
+func (j judgement) degradation(rec *Record) (baseline, baseDegraded int) {
+	s := &rec.Summary
 	s.DegradedForS = 0
-	s.BaselineDegraded = false
-	baseline, baseDegraded := 0, 0
-	for i, h := range healthy {
-		base := rec.Burst.Source != BurstNone && inBaseline(start(i), w, st.WarmupS, b0, rec.Burst.Source)
-		if base && known[i] {
+	for i, h := range j.healthy {
+		base := rec.Burst.Source != BurstNone && inBaseline(j.start(i), j.window, rec.Settings.WarmupS, rec.Burst.StartS, rec.Burst.Source)
+		if base && j.known[i] {
 			baseline++
 		}
 		if h {
 			continue
 		}
-		s.DegradedForS += w
+		s.DegradedForS += j.window
 		if base {
 			baseDegraded++
 		}
 	}
-	s.DegradedForS = roundTo(s.DegradedForS, 3)
+	s.DegradedForS = RoundTo(s.DegradedForS, 3)
 	s.BaselineDegraded = baseDegraded > 0
+	return baseline, baseDegraded
+}
 
-	s.TimeToDegradeS, s.TimeToScaleS, s.P99RecoveryS = nil, nil, nil
-	if rec.Burst.Source == BurstNone {
-		s.TimeToScaleStatus, s.P99RecoveryStatus = StatusNoBurst, StatusNoBurst
-	} else {
-		degraded := -1
-		for i := max(first, 0); i < n; i++ {
-			if !healthy[i] {
-				degraded = i
-				break
-			}
-		}
-		if degraded >= 0 {
-			s.TimeToDegradeS = ptr(math.Max(0, start(degraded)-b0))
-		}
-		switch {
-		case degraded < 0 || degraded > last:
-			s.TimeToScaleS, s.TimeToScaleStatus = ptr(0), StatusNoDegradation
-		default:
-			if i := runAt(degraded + 1); i >= 0 && i <= last {
-				s.TimeToScaleS, s.TimeToScaleStatus = ptr(math.Max(0, start(i)-b0)), StatusReached
-			} else {
-				s.TimeToScaleStatus = StatusNotReached
-			}
-		}
-		// A burst that lasts to the end of the run leaves fewer than K
-		// windows after it: if they are all healthy, it is healthy at B1.
-		tailHealthy := last < n && n-last < k
-		for i := max(last, 0); tailHealthy && i < n; i++ {
-			tailHealthy = healthy[i] && known[i]
-		}
-		switch i := runAt(last); {
-		case i == last || tailHealthy:
-			s.P99RecoveryS, s.P99RecoveryStatus = ptr(0), StatusHealthyAtEnd
-		case i >= 0:
-			s.P99RecoveryS, s.P99RecoveryStatus = ptr(math.Max(0, start(i)-b1)), StatusRecovered
-		default:
-			s.P99RecoveryStatus = StatusNotRecovered
+// burstFigures sets time_to_degrade, time_to_scale and p99_recovery.
+func (j judgement) burstFigures(rec *Record) {
+	s := &rec.Summary
+	b0, b1 := rec.Burst.StartS, rec.Burst.EndS
+	first, last := rec.Burst.Span(j.window)
+	degraded := -1
+	for i := max(first, 0); i < len(j.healthy); i++ {
+		if !j.healthy[i] {
+			degraded = i
+			break
 		}
 	}
-	analyzeScale(rec)
-	s.Warnings = warnings(rec, baseline, baseDegraded)
+	if degraded >= 0 {
+		s.TimeToDegradeS = ptr(math.Max(0, j.start(degraded)-b0))
+	}
+	switch {
+	case degraded < 0 || degraded > last:
+		s.TimeToScaleS, s.TimeToScaleStatus = ptr(0), StatusNoDegradation
+	default:
+		if i := j.healthyRun(degraded + 1); i >= 0 && i <= last {
+			s.TimeToScaleS, s.TimeToScaleStatus = ptr(math.Max(0, j.start(i)-b0)), StatusReached
+		} else {
+			s.TimeToScaleStatus = StatusNotReached
+		}
+	}
+	switch i := j.healthyRun(last); {
+	case i == last || j.healthyTail(last):
+		s.P99RecoveryS, s.P99RecoveryStatus = ptr(0), StatusHealthyAtEnd
+	case i >= 0:
+		s.P99RecoveryS, s.P99RecoveryStatus = ptr(math.Max(0, j.start(i)-b1)), StatusRecovered
+	default:
+		s.P99RecoveryStatus = StatusNotRecovered
+	}
+}
+
+// healthyTail reports whether a burst whose last window is last ends so near
+// the end of the run that fewer than K windows follow, all healthy: then it
+// is healthy at B1.
+func (j judgement) healthyTail(last int) bool {
+	n := len(j.healthy)
+	tail := last < n && n-last < j.k
+	for i := max(last, 0); tail && i < n; i++ {
+		tail = j.healthy[i] && j.known[i]
+	}
+	return tail
 }
 
 // saturation says that the generator fell behind, and where it fell
@@ -155,7 +181,7 @@ func Analyze(rec *Record) {
 // so a reader knows which instant one process could not send on time.
 func saturation(rec *Record) string {
 	msg := fmt.Sprintf("generator saturated: send lateness p99 %s is above the %s bound; the target saw less load than planned",
-		fmtMs(rec.Generator.LatenessP99Ms), fmtMs(rec.Settings.LatenessBoundMs))
+		FormatMs(rec.Generator.LatenessP99Ms), FormatMs(rec.Settings.LatenessBoundMs))
 	worst := -1
 	for i, w := range rec.Windows {
 		if w.Sent > 0 && (worst < 0 || w.LatenessP99Ms > rec.Windows[worst].LatenessP99Ms) {
@@ -167,7 +193,7 @@ func saturation(rec *Record) string {
 	}
 	w := rec.Windows[worst]
 	return msg + fmt.Sprintf(". Worst at %s: %d requests sent in %s (%.0f/s), lateness p99 %s; to send such an instant on time, split the plan over processes with --shard i/n",
-		fmtS(w.StartS), w.Sent, fmtS(rec.WindowS), float64(w.Sent)/rec.WindowS, fmtMs(w.LatenessP99Ms))
+		FormatS(w.StartS), w.Sent, FormatS(rec.WindowS), float64(w.Sent)/rec.WindowS, FormatMs(w.LatenessP99Ms))
 }
 
 // warnings lists what a reader must know before trusting the figures, most
@@ -257,4 +283,4 @@ func analyzeScale(rec *Record) {
 	}
 }
 
-func ptr(x float64) *float64 { x = roundTo(x, 3); return &x }
+func ptr(x float64) *float64 { x = RoundTo(x, 3); return &x }

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -16,19 +18,13 @@ func series(p99 ...float64) *Record {
 	}
 	rec.Summary.BaselineP99Ms = 10
 	for i, p := range p99 {
-		rec.Windows = append(rec.Windows, Window{StartS: float64(i), Offered: 100, Sent: 100, Completed: 100, OK: 100, P99Ms: p, Satisfied: 100})
+		rec.Windows = append(rec.Windows, Window{StartS: float64(i), Tally: Tally{Offered: 100, Sent: 100, Completed: 100, OK: 100, Satisfied: 100}, Percentiles: Percentiles{P99Ms: p}})
 	}
 	return rec
 }
 
 // fill returns n copies of v.
-func fill(n int, v float64) []float64 {
-	out := make([]float64, n)
-	for i := range out {
-		out[i] = v
-	}
-	return out
-}
+func fill(n int, v float64) []float64 { return slices.Repeat([]float64{v}, n) }
 
 func join(parts ...[]float64) []float64 {
 	var out []float64
@@ -123,7 +119,7 @@ func show(p *float64) string {
 	if p == nil {
 		return "null"
 	}
-	return fmtS(*p)
+	return strconv.FormatFloat(*p, 'f', -1, 64) + "s"
 }
 
 // TestAnalyzeErrors checks an error ratio above the bound degrades a window
@@ -138,7 +134,7 @@ func TestAnalyzeErrors(t *testing.T) {
 	if s.TimeToDegradeS == nil || *s.TimeToDegradeS != 2 || s.DegradedForS != 1 {
 		t.Errorf("time_to_degrade %s degraded_for %v, want 2s and 1s", show(s.TimeToDegradeS), s.DegradedForS)
 	}
-	if s.ErrorRatios["5xx"] != 0.001 || s.ErrorRatios["timeout"] != roundTo(2.0/3000, 6) {
+	if s.ErrorRatios["5xx"] != 0.001 || s.ErrorRatios["timeout"] != RoundTo(2.0/3000, 6) {
 		t.Errorf("error ratios %v", s.ErrorRatios)
 	}
 	if want := 2995.0 / 3000; s.Apdex != want {
@@ -164,7 +160,7 @@ func TestAnalyzeDetectedBurst(t *testing.T) {
 	if rec.Burst != (BurstWindow{StartS: 10, EndS: 20, Source: BurstDetected}) {
 		t.Fatalf("detected %+v, want [10, 20] detected", rec.Burst)
 	}
-	if first, last := burstSpan(rec.Burst, 1); first != 10 || last != 19 {
+	if first, last := rec.Burst.Span(1); first != 10 || last != 19 {
 		t.Errorf("burst windows %d..%d, want 10..19", first, last)
 	}
 	Analyze(rec)

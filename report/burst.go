@@ -41,9 +41,10 @@ func detectBurst(offered []int64, window time.Duration) ([2]time.Duration, strin
 	return [2]time.Duration{time.Duration(first) * window, time.Duration(last+1) * window}, BurstDetected
 }
 
-// burstSpan returns the indices of the windows holding B0 and B1. A detected
-// burst ends at a window boundary, which belongs to the window before it.
-func burstSpan(b BurstWindow, window float64) (first, last int) {
+// Span returns the indices of the windows holding B0 and B1, for windows of
+// window seconds. A detected burst ends at a window boundary, which belongs
+// to the window before it.
+func (b BurstWindow) Span(window float64) (first, last int) {
 	first = int(math.Floor(b.StartS/window + 1e-9))
 	if b.Source == BurstDetected {
 		return first, max(first, int(math.Ceil(b.EndS/window-1e-9))-1)

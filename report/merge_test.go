@@ -22,10 +22,10 @@ func TestMergeShards(t *testing.T) {
 	var dirs []string
 	for k := range n {
 		sc := cfg
-		sc.Streams = make([]StreamPlan, len(cfg.Streams))
+		sc.Streams = make([]StreamOffer, len(cfg.Streams))
 		var part []outcome.Result
 		for si, s := range cfg.Streams {
-			sc.Streams[si] = StreamPlan{Name: s.Name, Burst: s.Burst, Offered: make([]int64, len(s.Offered))}
+			sc.Streams[si] = StreamOffer{Name: s.Name, Burst: s.Burst, Offered: make([]int64, len(s.Offered))}
 		}
 		for _, r := range all {
 			if r.Seq%n == int64(k) {

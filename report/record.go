@@ -1,4 +1,4 @@
-// Package report turns results into records, analyses them and renders them.
+// Package report turns results into records and analyses them.
 //
 // Results are grouped into windows keyed by their intended send time (default
 // 1 s): a window holds the requests planned inside it, whenever they finished.
@@ -19,9 +19,8 @@
 // A record is saved as a directory (run.json and latency.hlog, the standard
 // HdrHistogram interval log with one tag per stream). Open reads records back,
 // merges the shards of one plan exactly from their interval logs, and reads
-// vegeta result files. A Renderer writes a record in one format: the terminal
-// table, JSON, CSV, Markdown, HTML with charts, or the percentile
-// distribution (.hgrm).
+// vegeta result files. Package report/render writes a record in each output
+// format; report/gate judges it against thresholds.
 package report
 
 import (
@@ -99,10 +98,7 @@ type Generator struct {
 // Summary holds the headline figures. A figure that was not reached is null,
 // with its status saying why.
 type Summary struct {
-	Offered            int64    `json:"offered"`
-	Sent               int64    `json:"sent"`
-	Completed          int64    `json:"completed"`
-	OK                 int64    `json:"ok"`
+	Tally
 	AchievedRPS        float64  `json:"achieved_rps"` // completed per second of the run
 	ErrorRatio         float64  `json:"error_ratio"`
 	BaselineP99Ms      float64  `json:"baseline_p99_ms"`
@@ -116,8 +112,6 @@ type Summary struct {
 	PeakP999Ms         float64  `json:"peak_p999_ms"`
 	PeakErrorRatio     float64  `json:"peak_error_ratio"`
 	Apdex              float64  `json:"apdex"`
-	Satisfied          int64    `json:"satisfied"`
-	Tolerating         int64    `json:"tolerating"`
 	MinApdex           float64  `json:"min_apdex"`
 	TimeToDegradeS     *float64 `json:"time_to_degrade_s"`
 	TimeToScaleS       *float64 `json:"time_to_scale_s"`
@@ -130,7 +124,6 @@ type Summary struct {
 	ReplicasStart      int      `json:"replicas_start,omitempty"`
 	ReplicasPeak       int      `json:"replicas_peak,omitempty"`
 	GeneratorSaturated bool     `json:"generator_saturated"`
-	Errors             Counts   `json:"errors"`
 	ErrorRatios        Ratios   `json:"error_ratios"`
 	// Warnings are what a reader must know before trusting the figures
 	// (a saturated generator, a degraded baseline, a stopped run); every
@@ -143,6 +136,12 @@ const (
 	ModelOpen   = "open"   // at planned times, whatever the answers (latency from the intended time)
 	ModelClosed = "closed" // each worker sends once its last answer came (latency from the send)
 )
+
+// setLatency fills the run's latency figures from the whole run's
+// percentiles.
+func (s *Summary) setLatency(p Percentiles) {
+	s.P50Ms, s.P99Ms, s.P999Ms, s.MaxMs = p.P50Ms, p.P99Ms, p.P999Ms, p.MaxMs
+}
 
 // Burst window sources.
 const (
@@ -171,45 +170,93 @@ type Ratios map[string]float64
 
 // StreamSummary sums one stream up over the whole run.
 type StreamSummary struct {
-	Name       string  `json:"name"`
-	Burst      bool    `json:"burst"`
-	Offered    int64   `json:"offered"`
-	Sent       int64   `json:"sent"`
-	Completed  int64   `json:"completed"`
-	OK         int64   `json:"ok"`
+	Name  string `json:"name"`
+	Burst bool   `json:"burst"`
+	Tally
 	Retries    int64   `json:"retries"`
 	ErrorRatio float64 `json:"error_ratio"`
-	P50Ms      float64 `json:"p50_ms"`
-	P90Ms      float64 `json:"p90_ms"`
-	P99Ms      float64 `json:"p99_ms"`
-	P999Ms     float64 `json:"p999_ms"`
-	MaxMs      float64 `json:"max_ms"`
-	Apdex      float64 `json:"apdex"`
-	Satisfied  int64   `json:"satisfied"`
-	Tolerating int64   `json:"tolerating"`
-	Errors     Counts  `json:"errors"`
+	Percentiles
+	Apdex float64 `json:"apdex"`
 }
 
 // Window is one window of the series, keyed by intended send time.
 type Window struct {
-	StartS        float64 `json:"start_s"`
-	Offered       int64   `json:"offered"`
-	Sent          int64   `json:"sent"`
-	Completed     int64   `json:"completed"`
-	OK            int64   `json:"ok"`
-	Errors        Counts  `json:"errors"`
-	ErrorRatio    float64 `json:"error_ratio"`
-	P50Ms         float64 `json:"p50_ms"`
-	P90Ms         float64 `json:"p90_ms"`
-	P99Ms         float64 `json:"p99_ms"`
-	P999Ms        float64 `json:"p999_ms"`
-	MaxMs         float64 `json:"max_ms"`
+	StartS float64 `json:"start_s"`
+	Tally
+	ErrorRatio float64 `json:"error_ratio"`
+	Percentiles
 	LatenessP99Ms float64 `json:"lateness_p99_ms"`
 	Apdex         float64 `json:"apdex"`
-	Satisfied     int64   `json:"satisfied"`  // ok responses within apdex T
-	Tolerating    int64   `json:"tolerating"` // ok responses within 4T
 	Replicas      int     `json:"replicas,omitempty"`
 	Healthy       bool    `json:"healthy"`
+}
+
+// Tally is what every level of a record counts (a window, a stream, the
+// whole run): requests planned, sent and completed, ok responses and their
+// apdex split, errors by class. Summing windows into the run and shards into
+// one record is add.
+type Tally struct {
+	Offered    int64  `json:"offered"`
+	Sent       int64  `json:"sent"`
+	Completed  int64  `json:"completed"`
+	OK         int64  `json:"ok"`
+	Satisfied  int64  `json:"satisfied"`  // ok responses within apdex T
+	Tolerating int64  `json:"tolerating"` // ok responses within 4T
+	Errors     Counts `json:"errors"`
+}
+
+// add sums o into t.
+func (t *Tally) add(o Tally) {
+	t.Offered += o.Offered
+	t.Sent += o.Sent
+	t.Completed += o.Completed
+	t.OK += o.OK
+	t.Satisfied += o.Satisfied
+	t.Tolerating += o.Tolerating
+	if t.Errors == nil {
+		t.Errors = Counts{}
+	}
+	for k, v := range o.Errors {
+		t.Errors[k] += v
+	}
+}
+
+// errorRatio is (completed - ok) / completed, 0 when nothing completed.
+func (t Tally) errorRatio() float64 {
+	if t.Completed == 0 {
+		return 0
+	}
+	return float64(t.Completed-t.OK) / float64(t.Completed)
+}
+
+// apdex is (satisfied + tolerating/2) / completed, 1 when nothing completed.
+func (t Tally) apdex() float64 {
+	if t.Completed == 0 {
+		return 1
+	}
+	return (float64(t.Satisfied) + float64(t.Tolerating)/2) / float64(t.Completed)
+}
+
+// Percentiles are the latency percentiles of a window or a stream, in
+// milliseconds.
+type Percentiles struct {
+	P50Ms  float64 `json:"p50_ms"`
+	P90Ms  float64 `json:"p90_ms"`
+	P99Ms  float64 `json:"p99_ms"`
+	P999Ms float64 `json:"p999_ms"`
+	MaxMs  float64 `json:"max_ms"`
+}
+
+// quantiles is a latency histogram, dense or sparse, in microseconds.
+type quantiles interface {
+	ValueAtPercentilesSlice(percentiles []float64) []int64
+	Max() int64
+}
+
+// percentilesOf reads the percentiles of h.
+func percentilesOf(h quantiles) Percentiles {
+	p := h.ValueAtPercentilesSlice([]float64{50, 90, 99, 99.9})
+	return Percentiles{P50Ms: ms(p[0]), P90Ms: ms(p[1]), P99Ms: ms(p[2]), P999Ms: ms(p[3]), MaxMs: ms(h.Max())}
 }
 
 // ScaleEvent is a point of the target's scale timeline (the simulator's

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"time"
 
@@ -20,7 +19,6 @@ const (
 	lowestValue    = 1
 	highestValue   = int64(time.Hour / time.Microsecond)
 	sigFigs        = 3
-	usPerMs        = 1000.0
 	hlogUnitRemark = "latency values in microseconds; Interval_Max in seconds"
 )
 
@@ -34,7 +32,7 @@ type Config struct {
 	Duration              time.Duration
 	Window                time.Duration
 	Warmup                time.Duration
-	Streams               []StreamPlan
+	Streams               []StreamOffer
 	Burst                 *[2]time.Duration // [B0, B1] from the profile; nil: detect from the offered rate
 	SLOP99                time.Duration
 	Tolerance             float64
@@ -49,8 +47,9 @@ type Config struct {
 	Timeout time.Duration
 }
 
-// StreamPlan is what the plan offers in one stream.
-type StreamPlan struct {
+// StreamOffer is what the plan offers in one stream, window by window: all
+// a recorder needs of a profiles.StreamPlan.
+type StreamOffer struct {
 	Name    string
 	Burst   bool
 	Offered []int64 // planned requests per window
@@ -65,7 +64,8 @@ type Recorder struct {
 	log     *hdr.HistogramLogWriter
 	logErr  error
 	open    map[int]*winAcc
-	next    int // first window not yet flushed
+	next    int     // first window not yet flushed
+	offered []int64 // planned requests per window, all streams
 	windows []Window
 	streams []streamAcc
 	total   *hdr.Histogram
@@ -79,20 +79,51 @@ type Recorder struct {
 	Clamped int64
 }
 
+// tallying is a Tally counted result by result. Errors are counted by class
+// in an array until the tally is read, so counting allocates nothing.
+type tallying struct {
+	Tally
+	errs [16]int64
+}
+
+// count adds one result: apdexT splits ok responses into satisfied and
+// tolerating.
+func (t *tallying) count(res outcome.Result, apdexT time.Duration) {
+	if res.Class != outcome.Unsent {
+		t.Sent++
+		t.Completed++
+	}
+	t.errs[res.Class]++
+	if res.Class != outcome.OK {
+		return
+	}
+	t.OK++
+	switch l := res.Latency(); {
+	case l <= apdexT:
+		t.Satisfied++
+	case l <= 4*apdexT:
+		t.Tolerating++
+	}
+}
+
+// tally returns the counts so far.
+func (t *tallying) tally() Tally {
+	out := t.Tally
+	out.Errors = counts(t.errs[:])
+	return out
+}
+
 type streamAcc struct {
-	offered, sent, completed, ok, retries int64
-	errs                                  [16]int64
-	sat, tol                              int64
-	hist                                  *hdr.Histogram
+	tallying
+	retries int64
+	hist    *hdr.Histogram
 }
 
 type winAcc struct {
-	offered, results    int64
-	sent, completed, ok int64
-	errs                [16]int64
-	sat, tol            int64
-	lat                 []*hdr.Histogram // per stream, created on first use
-	late                *hdr.Histogram
+	tallying
+	results int64            // planned requests with a final outcome
+	lat     []*hdr.Histogram // per stream, created on first use
+	late    *hdr.Histogram
 }
 
 // NewRecorder starts a record. When hlog is not nil the HdrHistogram interval
@@ -103,22 +134,26 @@ func NewRecorder(cfg Config, hlog io.Writer) *Recorder {
 	r := &Recorder{
 		cfg:     cfg,
 		open:    map[int]*winAcc{},
+		offered: make([]int64, nwin),
 		windows: make([]Window, nwin),
 		streams: make([]streamAcc, len(cfg.Streams)),
 		total:   newHist(),
 		late:    newHist(),
 		base:    newHist(),
 	}
-	for i := range r.streams {
+	for i, s := range cfg.Streams {
 		r.streams[i].hist = newHist()
-		for _, n := range cfg.Streams[i].Offered {
-			r.streams[i].offered += n
+		for w, n := range s.Offered {
+			r.streams[i].Offered += n
+			if w < nwin {
+				r.offered[w] += n
+			}
 		}
 	}
 	if cfg.Burst != nil {
 		r.burst, r.source = *cfg.Burst, BurstProfile
 	} else {
-		r.burst, r.source = detectBurst(r.offeredSeries(), cfg.Window)
+		r.burst, r.source = detectBurst(r.offered, cfg.Window)
 	}
 	if hlog != nil {
 		r.log = hdr.NewHistogramLogWriter(hlog)
@@ -166,27 +201,11 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
-func (r *Recorder) offeredSeries() []int64 {
-	out := make([]int64, len(r.windows))
-	for _, s := range r.cfg.Streams {
-		for i, n := range s.Offered {
-			if i < len(out) {
-				out[i] += n
-			}
-		}
-	}
-	return out
-}
-
 func (r *Recorder) win(i int) *winAcc {
 	w := r.open[i]
 	if w == nil {
 		w = &winAcc{lat: make([]*hdr.Histogram, len(r.cfg.Streams)), late: r.hist()}
-		for _, s := range r.cfg.Streams {
-			if i < len(s.Offered) {
-				w.offered += s.Offered[i]
-			}
-		}
+		w.Offered = r.offered[i]
 		r.open[i] = w
 	}
 	return w
@@ -213,16 +232,14 @@ func (r *Recorder) Record(res outcome.Result) {
 	if !res.Retried {
 		w.results++
 		if r.cfg.Closed {
-			w.offered++
-			s.offered++
+			w.Offered++
+			s.Offered++
 		}
 	}
 	r.latest = max(r.latest, res.End)
+	w.count(res, r.cfg.ApdexT)
+	s.count(res, r.cfg.ApdexT)
 	if res.Class != outcome.Unsent {
-		w.sent++
-		s.sent++
-		w.completed++
-		s.completed++
 		if err := w.late.RecordValue(clamp(res.Lateness())); err != nil {
 			r.Clamped++
 		}
@@ -236,20 +253,6 @@ func (r *Recorder) Record(res outcome.Result) {
 			w.lat[res.Stream] = h
 		}
 		h.RecordValue(lat)
-	}
-	w.errs[res.Class]++
-	s.errs[res.Class]++
-	if res.Class == outcome.OK {
-		w.ok++
-		s.ok++
-		switch l := res.Latency(); {
-		case l <= r.cfg.ApdexT:
-			w.sat++
-			s.sat++
-		case l <= 4*r.cfg.ApdexT:
-			w.tol++
-			s.tol++
-		}
 	}
 	r.flushFinal()
 }
@@ -278,25 +281,15 @@ func (r *Recorder) flushFinal() {
 	for r.next < len(r.windows) {
 		w := r.open[r.next]
 		if w == nil {
-			if r.offeredAt(r.next) > 0 {
+			if r.offered[r.next] > 0 {
 				return
 			}
-		} else if w.results < w.offered {
+		} else if w.results < w.Offered {
 			return
 		}
 		r.flush(r.next)
 		r.next++
 	}
-}
-
-func (r *Recorder) offeredAt(i int) int64 {
-	var n int64
-	for _, s := range r.cfg.Streams {
-		if i < len(s.Offered) {
-			n += s.Offered[i]
-		}
-	}
-	return n
 }
 
 func (r *Recorder) flush(i int) {
@@ -329,27 +322,15 @@ func (r *Recorder) flush(i int) {
 	if inBaseline(start.Seconds(), r.cfg.Window.Seconds(), r.cfg.Warmup.Seconds(), r.burst[0].Seconds(), r.source) {
 		r.base.Merge(merged)
 	}
-	out := Window{
+	t := w.tally()
+	r.windows[i] = Window{
 		StartS:        start.Seconds(),
-		Offered:       w.offered,
-		Sent:          w.sent,
-		Completed:     w.completed,
-		OK:            w.ok,
-		Errors:        counts(w.errs[:]),
-		P50Ms:         ms(merged.ValueAtQuantile(50)),
-		P90Ms:         ms(merged.ValueAtQuantile(90)),
-		P99Ms:         ms(merged.ValueAtQuantile(99)),
-		P999Ms:        ms(merged.ValueAtQuantile(99.9)),
-		MaxMs:         ms(merged.Max()),
+		Tally:         t,
+		ErrorRatio:    t.errorRatio(),
+		Percentiles:   percentilesOf(merged),
 		LatenessP99Ms: ms(w.late.ValueAtQuantile(99)),
-		Apdex:         apdex(w.sat, w.tol, w.completed),
-		Satisfied:     w.sat,
-		Tolerating:    w.tol,
+		Apdex:         t.apdex(),
 	}
-	if w.completed > 0 {
-		out.ErrorRatio = float64(w.completed-w.ok) / float64(w.completed)
-	}
-	r.windows[i] = out
 }
 
 // tagName makes a stream name usable as an interval log tag (no commas,
@@ -363,14 +344,7 @@ func tagName(s string) string {
 	}, s)
 }
 
-func ms(us int64) float64 { return float64(us) / usPerMs }
-
-func apdex(sat, tol, total int64) float64 {
-	if total == 0 {
-		return 1
-	}
-	return (float64(sat) + float64(tol)/2) / float64(total)
-}
+func ms(us int64) float64 { return float64(us) / UsPerMs }
 
 func counts(errs []int64) Counts {
 	c := Counts{}
@@ -427,36 +401,19 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 		LatenessMaxMs: ms(r.late.Max()),
 	}
 	rec.Generator.Saturated = rec.Generator.LatenessP99Ms > rec.Settings.LatenessBoundMs
-	for i, s := range r.streams {
-		ss := StreamSummary{
-			Name: c.Streams[i].Name, Burst: c.Streams[i].Burst,
-			Offered: s.offered, Sent: s.sent, Completed: s.completed, OK: s.ok, Retries: s.retries,
-			P50Ms: ms(s.hist.ValueAtQuantile(50)), P90Ms: ms(s.hist.ValueAtQuantile(90)),
-			P99Ms: ms(s.hist.ValueAtQuantile(99)), P999Ms: ms(s.hist.ValueAtQuantile(99.9)),
-			MaxMs: ms(s.hist.Max()), Apdex: apdex(s.sat, s.tol, s.completed),
-			Satisfied: s.sat, Tolerating: s.tol,
-			Errors: counts(s.errs[:]),
-		}
-		if s.completed > 0 {
-			ss.ErrorRatio = float64(s.completed-s.ok) / float64(s.completed)
-		}
-		rec.Streams = append(rec.Streams, ss)
+	for i := range r.streams {
+		s := &r.streams[i]
+		t := s.tally()
+		rec.Streams = append(rec.Streams, StreamSummary{
+			Name: c.Streams[i].Name, Burst: c.Streams[i].Burst, Tally: t, Retries: s.retries,
+			ErrorRatio: t.errorRatio(), Percentiles: percentilesOf(s.hist), Apdex: t.apdex(),
+		})
 	}
-	sum := &rec.Summary
-	sum.P50Ms = ms(r.total.ValueAtQuantile(50))
-	sum.P99Ms = ms(r.total.ValueAtQuantile(99))
-	sum.P999Ms = ms(r.total.ValueAtQuantile(99.9))
-	sum.MaxMs = ms(r.total.Max())
-	sum.BaselineP99Ms = ms(r.base.ValueAtQuantile(99))
+	rec.Summary.setLatency(percentilesOf(r.total))
+	rec.Summary.BaselineP99Ms = ms(r.base.ValueAtQuantile(99))
 	Analyze(rec)
 	if r.logErr != nil {
 		return rec, fmt.Errorf("writing the interval log: %w", r.logErr)
 	}
 	return rec, nil
-}
-
-// roundTo rounds to n decimals, to keep JSON readable.
-func roundTo(x float64, n int) float64 {
-	p := math.Pow(10, float64(n))
-	return math.Round(x*p) / p
 }

@@ -23,7 +23,7 @@ func Save(dir string, rec *Record) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := (JSON{}).Render(&buf, rec); err != nil {
+	if err := WriteJSON(&buf, rec); err != nil {
 		return err
 	}
 	return WriteFileAtomic(filepath.Join(dir, RunFile), buf.Bytes())

@@ -2,16 +2,14 @@ package report
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/burstlab/burstlab/attack/outcome"
+	"github.com/burstlab/burstlab/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // started is the fixed start of synthetic records: no wall clock in goldens.
 var started = time.Date(2026, 3, 4, 5, 6, 7, 250_000_000, time.UTC)
@@ -34,7 +32,7 @@ func synthConfig() Config {
 			fan[i] = 80
 		}
 	}
-	cfg.Streams = []StreamPlan{{Name: "base", Offered: base}, {Name: "fanout", Burst: true, Offered: fan}}
+	cfg.Streams = []StreamOffer{{Name: "base", Offered: base}, {Name: "fanout", Burst: true, Offered: fan}}
 	return cfg
 }
 
@@ -104,28 +102,18 @@ func record(t testing.TB, cfg Config, results []outcome.Result, events []ScaleEv
 	return out
 }
 
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
+// TestRecordGolden records the synthetic run and compares its record
+// directory with testdata/synthetic: the fixture the renderers' golden files
+// and the CLI's tests are made from.
+func TestRecordGolden(t *testing.T) {
+	dir := t.TempDir()
+	cfg := synthConfig()
+	record(t, cfg, synthResults(cfg), synthEvents(), dir)
+	for _, name := range []string{RunFile, HlogFile} {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
 			t.Fatal(err)
 		}
-		return
+		golden.Check(t, filepath.Join("testdata", "synthetic", name), got)
 	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test ./report/ -update rewrites it); got:\n%s", path, clip(got))
-	}
-}
-
-func clip(b []byte) string {
-	if len(b) > 4000 {
-		return string(b[:4000]) + "\n..."
-	}
-	return string(b)
 }

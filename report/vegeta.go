@@ -62,7 +62,7 @@ func ReadVegeta(paths ...string) (*Record, error) {
 	for _, r := range all {
 		offered[int(time.Duration(r.at-t0)/cfg.Window)]++
 	}
-	cfg.Streams = []StreamPlan{{Name: "vegeta", Offered: offered}}
+	cfg.Streams = []StreamOffer{{Name: "vegeta", Offered: offered}}
 	rec := NewRecorder(cfg, nil)
 	for i, r := range all {
 		at := time.Duration(r.at - t0)

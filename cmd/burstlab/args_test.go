@@ -8,6 +8,7 @@ import (
 // TestReorderFlags checks that flags after a positional argument are still
 // parsed, as users of vegeta and k6 expect (`burstlab run p.yaml -o dir`).
 func TestReorderFlags(t *testing.T) {
+	t.Parallel()
 	app := newApp()
 	cases := []struct{ in, want []string }{
 		{[]string{"burstlab", "run", "p.yaml", "-o", "dir"}, []string{"burstlab", "run", "-o", "dir", "--", "p.yaml"}},

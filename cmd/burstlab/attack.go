@@ -13,6 +13,7 @@ import (
 	"github.com/burstlab/burstlab/attack"
 	"github.com/burstlab/burstlab/burst"
 	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/report/render"
 )
 
 func attackCommand() *cli.Command {
@@ -114,7 +115,7 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 	if err != nil && rec == nil {
 		return err
 	}
-	if werr := report.WriteTable(os.Stdout, rec); werr != nil && err == nil {
+	if werr := render.WriteTable(os.Stdout, rec); werr != nil && err == nil {
 		err = werr
 	}
 	if err != nil {

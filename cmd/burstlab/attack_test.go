@@ -19,6 +19,7 @@ import (
 // TestAttackCommand runs an ad-hoc vegeta-style attack against a loopback
 // server and checks the record and the gate exit codes.
 func TestAttackCommand(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
@@ -74,6 +75,9 @@ func TestAttackCommand(t *testing.T) {
 
 // TestInterrupt sends SIGINT mid-run: the run stops sending, still writes its
 // record with what was measured, and exits non-zero with a clear message.
+//
+// Not parallel: "ok = hits" holds only when no request is in flight at the
+// signal, and the other tests' load makes one in flight likelier.
 func TestInterrupt(t *testing.T) {
 	var hits atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))

@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-// bin is the burstlab binary built once for the CLI tests.
+// bin is the burstlab binary built once for the CLI tests, with the race
+// detector when the tests themselves run under it.
 var bin string
 
 func TestMain(m *testing.M) {
@@ -17,7 +18,11 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	bin = filepath.Join(dir, "burstlab")
-	out, err := exec.Command("go", "build", "-race", "-o", bin, ".").CombinedOutput()
+	args := []string{"build", "-o", bin}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 	if err != nil {
 		os.Stderr.Write(out)
 		os.RemoveAll(dir)
@@ -42,3 +47,7 @@ func burstlab(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	}
 	return o.String(), e.String(), code
 }
+
+// fixture is the synthetic record report's tests pin: a record directory
+// as `burstlab run -o` writes it. Tests only read it.
+var fixture = filepath.Join("..", "..", "report", "testdata", "synthetic")

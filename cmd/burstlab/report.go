@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/report/render"
 )
 
 func reportCommand() *cli.Command {
@@ -28,7 +29,7 @@ func reportCommand() *cli.Command {
 			if _, err := parseGateFlags(c, nil); err != nil {
 				return err
 			}
-			r, err := report.Format(c.String("format"))
+			r, err := render.Format(c.String("format"))
 			if err != nil {
 				return usagef("report: --format: %v", err)
 			}
@@ -42,7 +43,7 @@ func reportCommand() *cli.Command {
 				}
 			}
 			if path := c.String("out"); path != "" {
-				err = report.RenderFile(path, r, rec)
+				err = render.RenderFile(path, r, rec)
 			} else {
 				w := bufio.NewWriterSize(os.Stdout, 1<<16)
 				if err = r.Render(w, rec); err == nil {

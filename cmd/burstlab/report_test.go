@@ -1,25 +1,16 @@
 package main
 
 import (
-	"net/http"
-	"net/http/httptest"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// TestReportCommand re-renders a saved record in every format and re-gates
-// it without a new run.
+// TestReportCommand re-renders a saved record (the synthetic fixture) in
+// every format and re-gates it without a new run.
 func TestReportCommand(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	defer srv.Close()
-	out := filepath.Join(t.TempDir(), "rec")
-	cmd := exec.Command(bin, "attack", "-rate", "100/s", "-duration", "2s", "-o", out)
-	cmd.Stdin = strings.NewReader("GET " + srv.URL + "/\n")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%v\n%s", err, b)
-	}
+	t.Parallel()
+	out := fixture
 	want := map[string]string{
 		"table": "time_to_scale",
 		"json":  `"time_to_scale_s"`,
@@ -34,7 +25,7 @@ func TestReportCommand(t *testing.T) {
 			t.Errorf("--format %s: exit %d, output lacks %q; stderr %s", format, code, marker, stderr)
 		}
 	}
-	if _, _, code := burstlab(t, "report", "--gate", "error_ratio < 1%", out); code != 0 {
+	if _, _, code := burstlab(t, "report", "--gate", "error_ratio < 5%", out); code != 0 {
 		t.Errorf("passing gate: exit %d", code)
 	}
 	if _, stderr, code := burstlab(t, "report", "--gate", "peak_p99 < 1us", out); code != 1 || !strings.Contains(stderr, "failed") {

@@ -17,6 +17,7 @@ import (
 // merges their records with burstlab report: the merge holds the whole plan,
 // every request exactly once.
 func TestShards(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer srv.Close()

@@ -34,7 +34,7 @@ func record(name string, recovery *float64, peakP99Ms, errRatio, minApdex float6
 			P99RecoveryStatus: status,
 			DegradedForS:      20,
 		},
-		Streams: []report.StreamSummary{{Name: "teams", P99Ms: 800}},
+		Streams: []report.StreamSummary{{Name: "teams", Percentiles: report.Percentiles{P99Ms: 800}}},
 	}
 }
 

@@ -9,8 +9,8 @@ import (
 
 	"github.com/olekukonko/tablewriter/tw"
 
-	"github.com/burstlab/burstlab/report"
 	"github.com/burstlab/burstlab/report/gate"
+	"github.com/burstlab/burstlab/report/render"
 )
 
 // WriteTable writes the comparison for a terminal: the two runs, any notes,
@@ -21,7 +21,7 @@ func WriteTable(w io.Writer, c *Comparison) error {
 		fmt.Fprintln(w, "NOTE: "+n)
 	}
 	fmt.Fprintln(w)
-	t := report.NewTable(w, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft)
+	t := render.NewTable(w, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft)
 	t.Header("figure", "base", "new", "delta", "delta %", "change")
 	for _, r := range c.Rows {
 		if err := t.Append(r.Figure, r.BaseText, r.NewText, deltaText(r), pctText(r), r.Change); err != nil {
@@ -35,7 +35,7 @@ func WriteTable(w io.Writer, c *Comparison) error {
 		return nil
 	}
 	fmt.Fprintln(w)
-	ct := report.NewTable(w, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignLeft)
+	ct := render.NewTable(w, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignLeft)
 	ct.Header("", "check", "measured", "threshold")
 	for _, r := range c.Checks {
 		if err := ct.Append(passText(r), r.Expr, r.Measured, r.Threshold); err != nil {

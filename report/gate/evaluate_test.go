@@ -18,7 +18,7 @@ func testRecord() *report.Record {
 		Name:   "fixture",
 		Burst:  report.BurstWindow{StartS: 10, EndS: 70, Source: "profile"},
 		Summary: report.Summary{
-			Offered: 5000, Sent: 5000, Completed: 5000, OK: 4979,
+			Tally:             report.Tally{Offered: 5000, Sent: 5000, Completed: 5000, OK: 4979},
 			ErrorRatio:        0.0042,
 			PeakP99Ms:         1840,
 			MinApdex:          0.86,
@@ -30,8 +30,8 @@ func testRecord() *report.Record {
 			DegradedForS:      25,
 		},
 		Streams: []report.StreamSummary{
-			{Name: "base", P99Ms: 120, Apdex: 0.95},
-			{Name: "teams", P99Ms: 950.5, Apdex: 0.7, ErrorRatio: 0.01},
+			{Name: "base", Percentiles: report.Percentiles{P99Ms: 120}, Apdex: 0.95},
+			{Name: "teams", Percentiles: report.Percentiles{P99Ms: 950.5}, Apdex: 0.7, ErrorRatio: 0.01},
 		},
 	}
 }

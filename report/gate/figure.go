@@ -96,10 +96,11 @@ var higherIsBetter = map[string]bool{
 func fieldsOf(t reflect.Type) []field {
 	var out []field
 	status := map[string][]int{}
-	for i := 0; i < t.NumField(); i++ {
-		sf := t.Field(i)
+	// Visible fields include those of embedded structs (report.Tally,
+	// report.Percentiles), which JSON writes inline.
+	for _, sf := range reflect.VisibleFields(t) {
 		key, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-		if key == "" || key == "-" || !sf.IsExported() {
+		if key == "" || key == "-" || !sf.IsExported() || sf.Anonymous {
 			continue
 		}
 		fd := field{key: key, name: key, index: sf.Index}

@@ -135,6 +135,8 @@ func isNameRune(r rune) bool {
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
+// gate reads FIGURE OP VALUE: the figure, the operator it allows, then a
+// threshold of the figure's kind, and nothing after it.
 func (p *parser) gate() (Gate, error) {
 	var g Gate
 	p.space()
@@ -154,62 +156,28 @@ func (p *parser) gate() (Gate, error) {
 
 	p.space()
 	opAt := p.pos
-	op, err := p.op()
-	if err != nil {
+	if g.Op, err = p.op(); err != nil {
 		return g, err
 	}
-	g.Op = op
-	if fig.Kind == Bool && op != Equal && op != NotEqual {
-		return g, p.errorf(opAt, "operator %s does not apply to %s, a boolean (use == or !=)", op, fig.Name)
+	if fig.Kind == Bool && g.Op != Equal && g.Op != NotEqual {
+		return g, p.errorf(opAt, "operator %s does not apply to %s, a boolean (use == or !=)", g.Op, fig.Name)
 	}
 
 	p.space()
-	valAt := p.pos
 	switch {
 	case p.pos < len(p.in) && isNameStart(p.in[p.pos]):
-		word := p.span(isNameRune)
-		if word != "true" && word != "false" {
-			return g, p.errorf(valAt, "unexpected %q, want a number", word)
-		}
-		if fig.Kind != Bool {
-			return g, p.errorf(valAt, "%s is %s, not true or false", fig.Name, fig.Kind)
-		}
-		g.text = word
-		if word == "true" {
-			g.Threshold = 1
-		}
+		err = p.boolean(&g)
 	case p.pos < len(p.in) && (isDigit(p.in[p.pos]) || p.in[p.pos] == '.'):
-		if fig.Kind == Bool {
-			return g, p.errorf(valAt, "%s is true or false, not a number", fig.Name)
-		}
-		num := p.span(func(r rune) bool { return isDigit(r) || r == '.' })
-		x, err := strconv.ParseFloat(num, 64)
-		if err != nil {
-			return g, p.errorf(valAt, "bad number %q", num)
-		}
-		p.space()
-		unitAt := p.pos
-		us := p.span(func(r rune) bool { return unicode.IsLetter(r) || r == '%' })
-		g.text = num + us
-		g.Threshold = x
-		if us != "" {
-			u, ok := units[us]
-			if !ok {
-				return g, p.errorf(unitAt, "unknown unit %q, want %s", us, unitNames)
-			}
-			if !u.fits(fig.Kind) {
-				return g, p.errorf(unitAt, "unit %q does not fit %s, %s (%s)", us, fig.Name, fig.Kind, unitHint(fig))
-			}
-			g.Unit = u.name
-			// Round away the float noise of the conversion (0.8s is 800ms).
-			g.Threshold = roundSig(u.toFigure(x, fig))
-		}
+		err = p.number(&g)
 	default:
 		want := "a number"
 		if fig.Kind == Bool {
 			want = "true or false"
 		}
-		return g, p.unexpected(p.pos, want)
+		err = p.unexpected(p.pos, want)
+	}
+	if err != nil {
+		return g, err
 	}
 
 	p.space()
@@ -217,6 +185,58 @@ func (p *parser) gate() (Gate, error) {
 		return g, p.errorf(p.pos, "unexpected %q after the threshold", string(p.in[p.pos:]))
 	}
 	return g, nil
+}
+
+// boolean reads true or false as the threshold of g, which must be a
+// boolean figure.
+func (p *parser) boolean(g *Gate) error {
+	valAt := p.pos
+	word := p.span(isNameRune)
+	if word != "true" && word != "false" {
+		return p.errorf(valAt, "unexpected %q, want a number", word)
+	}
+	if g.Figure.Kind != Bool {
+		return p.errorf(valAt, "%s is %s, not true or false", g.Figure.Name, g.Figure.Kind)
+	}
+	g.text = word
+	if word == "true" {
+		g.Threshold = 1
+	}
+	return nil
+}
+
+// number reads a number and its optional unit as the threshold of g,
+// converted to the figure's own unit.
+func (p *parser) number(g *Gate) error {
+	fig := g.Figure
+	valAt := p.pos
+	if fig.Kind == Bool {
+		return p.errorf(valAt, "%s is true or false, not a number", fig.Name)
+	}
+	num := p.span(func(r rune) bool { return isDigit(r) || r == '.' })
+	x, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return p.errorf(valAt, "bad number %q", num)
+	}
+	p.space()
+	unitAt := p.pos
+	us := p.span(func(r rune) bool { return unicode.IsLetter(r) || r == '%' })
+	g.text = num + us
+	g.Threshold = x
+	if us == "" {
+		return nil
+	}
+	u, ok := units[us]
+	if !ok {
+		return p.errorf(unitAt, "unknown unit %q, want %s", us, unitNames)
+	}
+	if !u.fits(fig.Kind) {
+		return p.errorf(unitAt, "unit %q does not fit %s, %s (%s)", us, fig.Name, fig.Kind, unitHint(fig))
+	}
+	g.Unit = u.name
+	// Round away the float noise of the conversion (0.8s is 800ms).
+	g.Threshold = roundSig(u.toFigure(x, fig))
+	return nil
 }
 
 // op reads an operator.

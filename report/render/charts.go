@@ -1,16 +1,19 @@
-package report
+package render
 
 import (
 	"bytes"
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/burstlab/burstlab/report"
 )
 
 // The HTML report's charts are drawn by gonum/plot as SVG and inlined. Each
@@ -78,7 +81,7 @@ type buckets struct {
 	end  float64
 }
 
-func newBuckets(rec *Record) buckets {
+func newBuckets(rec *report.Record) buckets {
 	size := max(1, (len(rec.Windows)+maxPoints-1)/maxPoints)
 	b := buckets{size: size, n: (len(rec.Windows) + size - 1) / size}
 	for i := range b.n {
@@ -89,7 +92,7 @@ func newBuckets(rec *Record) buckets {
 }
 
 // worst is the highest value of f over each bucket's windows.
-func (b buckets) worst(rec *Record, f func(*Window) float64) []float64 {
+func (b buckets) worst(rec *report.Record, f func(*report.Window) float64) []float64 {
 	out := make([]float64, b.n)
 	for i := range rec.Windows {
 		out[i/b.size] = math.Max(out[i/b.size], f(&rec.Windows[i]))
@@ -98,7 +101,7 @@ func (b buckets) worst(rec *Record, f func(*Window) float64) []float64 {
 }
 
 // rate is the sum of f over each bucket's windows, per second.
-func (b buckets) rate(rec *Record, f func(*Window) float64) []float64 {
+func (b buckets) rate(rec *report.Record, f func(*report.Window) float64) []float64 {
 	out := make([]float64, b.n)
 	for i := range rec.Windows {
 		out[i/b.size] += f(&rec.Windows[i])
@@ -112,29 +115,29 @@ func (b buckets) rate(rec *Record, f func(*Window) float64) []float64 {
 
 // charts lists the report's charts: latency, rate, errors, and replicas
 // when the record has a scale timeline.
-func charts(rec *Record) []chart {
+func charts(rec *report.Record) []chart {
 	b := newBuckets(rec)
 	var burst *[2]float64
-	if rec.Burst.Source != BurstNone {
+	if rec.Burst.Source != report.BurstNone {
 		burst = &[2]float64{rec.Burst.StartS, rec.Burst.EndS}
 	}
 	s := rec.Summary
 	lat := chart{
 		title: "Latency by intended send time", ylabel: "ms", xs: b.xs, end: b.end, burst: burst,
 		lines: []line{
-			{name: "p50", color: colP50, ys: b.worst(rec, func(w *Window) float64 { return w.P50Ms })},
-			{name: "p90", color: colP90, ys: b.worst(rec, func(w *Window) float64 { return w.P90Ms })},
-			{name: "p99", color: colP99, ys: b.worst(rec, func(w *Window) float64 { return w.P99Ms })},
-			{name: "p99.9", color: colP999, ys: b.worst(rec, func(w *Window) float64 { return w.P999Ms })},
+			{name: "p50", color: colP50, ys: b.worst(rec, func(w *report.Window) float64 { return w.P50Ms })},
+			{name: "p90", color: colP90, ys: b.worst(rec, func(w *report.Window) float64 { return w.P90Ms })},
+			{name: "p99", color: colP99, ys: b.worst(rec, func(w *report.Window) float64 { return w.P99Ms })},
+			{name: "p99.9", color: colP999, ys: b.worst(rec, func(w *report.Window) float64 { return w.P999Ms })},
 		},
 	}
 	if b.size > 1 {
 		lat.title += fmt.Sprintf(" (worst window of every %d)", b.size)
 	}
 	if s.HealthyP99Ms > 0 {
-		lat.lines = append(lat.lines, line{name: "healthy p99 bound", color: colBound, dashed: true, ys: constant(b.n, s.HealthyP99Ms)})
+		lat.lines = append(lat.lines, line{name: "healthy p99 bound", color: colBound, dashed: true, ys: slices.Repeat([]float64{s.HealthyP99Ms}, b.n)})
 	}
-	if s.TimeToScaleS != nil && s.TimeToScaleStatus == StatusReached {
+	if s.TimeToScaleS != nil && s.TimeToScaleStatus == report.StatusReached {
 		lat.marks = append(lat.marks, mark{"time_to_scale " + fmtS(*s.TimeToScaleS), rec.Burst.StartS + *s.TimeToScaleS, colScaled})
 	}
 	if s.P99RecoveryS != nil {
@@ -143,9 +146,9 @@ func charts(rec *Record) []chart {
 	rate := chart{
 		title: "Offered vs achieved rate", ylabel: "requests/s", xs: b.xs, end: b.end, burst: burst,
 		lines: []line{
-			{name: "offered", color: colOffered, dashed: true, ys: b.rate(rec, func(w *Window) float64 { return float64(w.Offered) })},
-			{name: "sent", color: colSent, ys: b.rate(rec, func(w *Window) float64 { return float64(w.Sent) })},
-			{name: "ok", color: colOK, ys: b.rate(rec, func(w *Window) float64 { return float64(w.OK) })},
+			{name: "offered", color: colOffered, dashed: true, ys: b.rate(rec, func(w *report.Window) float64 { return float64(w.Offered) })},
+			{name: "sent", color: colSent, ys: b.rate(rec, func(w *report.Window) float64 { return float64(w.Sent) })},
+			{name: "ok", color: colOK, ys: b.rate(rec, func(w *report.Window) float64 { return float64(w.OK) })},
 		},
 	}
 	errs := chart{title: "Errors by class", ylabel: "requests/s", xs: b.xs, end: b.end, burst: burst}
@@ -153,37 +156,29 @@ func charts(rec *Record) []chart {
 		if s.Errors[c] == 0 {
 			continue
 		}
-		errs.lines = append(errs.lines, line{name: c, color: colClass[c], ys: b.rate(rec, func(w *Window) float64 { return float64(w.Errors[c]) })})
+		errs.lines = append(errs.lines, line{name: c, color: colClass[c], ys: b.rate(rec, func(w *report.Window) float64 { return float64(w.Errors[c]) })})
 	}
 	if len(errs.lines) == 0 {
 		errs.title += ": none"
-		errs.lines = []line{{name: "errors", color: colClass["5xx"], ys: constant(b.n, 0)}}
+		errs.lines = []line{{name: "errors", color: colClass["5xx"], ys: make([]float64, b.n)}}
 	}
 	out := []chart{lat, rate, errs}
 	if s.ReplicasPeak > 0 || hasReplicas(rec) {
 		out = append(out, chart{
 			title: "Ready replicas", ylabel: "replicas", xs: b.xs, end: b.end, burst: burst,
-			lines: []line{{name: "ready replicas", color: colReplica, ys: b.worst(rec, func(w *Window) float64 { return float64(w.Replicas) })}},
+			lines: []line{{name: "ready replicas", color: colReplica, ys: b.worst(rec, func(w *report.Window) float64 { return float64(w.Replicas) })}},
 		})
 	}
 	return out
 }
 
-func hasReplicas(rec *Record) bool {
+func hasReplicas(rec *report.Record) bool {
 	for _, w := range rec.Windows {
 		if w.Replicas > 0 {
 			return true
 		}
 	}
 	return false
-}
-
-func constant(n int, v float64) []float64 {
-	out := make([]float64, n)
-	for i := range out {
-		out[i] = v
-	}
-	return out
 }
 
 // svg draws the chart as an SVG element, without the XML prologue, ready

@@ -1,7 +1,9 @@
-package report
+package render
 
 import (
 	"io"
+
+	"github.com/burstlab/burstlab/report"
 )
 
 // Hgrm renders the percentile distribution of the whole run's latency as
@@ -12,11 +14,11 @@ import (
 type Hgrm struct{}
 
 // Render implements Renderer.
-func (Hgrm) Render(w io.Writer, rec *Record) error {
+func (Hgrm) Render(w io.Writer, rec *report.Record) error {
 	h, err := rec.Histogram()
 	if err != nil {
 		return err
 	}
-	_, err = h.PercentilesPrint(w, 5, usPerMs)
+	_, err = h.PercentilesPrint(w, 5, report.UsPerMs)
 	return err
 }

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/burstlab/burstlab/report"
 )
 
 // Table renders the terminal report. Its first screen answers "did it
@@ -16,10 +18,10 @@ import (
 type Table struct{}
 
 // WriteTable renders rec as the terminal report.
-func WriteTable(w io.Writer, rec *Record) error { return Table{}.Render(w, rec) }
+func WriteTable(w io.Writer, rec *report.Record) error { return Table{}.Render(w, rec) }
 
 // Render implements Renderer.
-func (Table) Render(w io.Writer, rec *Record) error {
+func (Table) Render(w io.Writer, rec *report.Record) error {
 	s := rec.Summary
 	fmt.Fprintf(w, "burstlab: %s -> %s\n", rec.Name, rec.Target)
 	for _, warn := range s.Warnings {
@@ -29,40 +31,14 @@ func (Table) Render(w io.Writer, rec *Record) error {
 		fmt.Fprintln(w, "note: "+n)
 	}
 	scaled, p99 := Verdict(rec)
-	if rec.Model == ModelClosed {
-		scaled = fmt.Sprintf("Closed model (as fast as possible): %s achieved; latency counts from the actual send.", fmtRate(s.AchievedRPS))
-	}
 	fmt.Fprintf(w, "\n%s\n%s\n\n", scaled, p99)
 
 	head := NewTable(w, tw.AlignLeft, tw.AlignRight)
 	head.Header("figure", "value")
-	rows := [][]string{
-		{"time_to_scale", fmtFigure(s.TimeToScaleS, s.TimeToScaleStatus)},
-		{"p99_recovery", fmtFigure(s.P99RecoveryS, s.P99RecoveryStatus)},
-		{"time_to_degrade", fmtFigure(s.TimeToDegradeS, "none")},
-		{"degraded_for", fmtS(s.DegradedForS)},
-		{"peak p99", fmtMs(s.PeakP99Ms)},
-		{"peak p99.9", fmtMs(s.PeakP999Ms)},
-		{"max", fmtMs(s.MaxMs)},
-		{"baseline p99", fmtMs(s.BaselineP99Ms)},
-		{"healthy p99 bound", fmtBound(s.HealthyP99Ms)},
-		{"error ratio (peak)", fmt.Sprintf("%s (%s)", fmtPct(s.ErrorRatio), fmtPct(s.PeakErrorRatio))},
-		{"apdex (min)", fmt.Sprintf("%.2f (%.2f)", s.Apdex, s.MinApdex)},
+	var rows [][]string
+	for _, r := range figureRows(rec, false) {
+		rows = append(rows, []string{r[0], r[1]})
 	}
-	if rec.Model == ModelClosed {
-		rows = append(rows, []string{"achieved rate", fmtRate(s.AchievedRPS)})
-	}
-	if s.ScaleReactionS != nil || s.ScaleCompleteS != nil || s.ReplicasPeak > 0 {
-		rows = append(rows,
-			[]string{"scale_reaction", fmtFigure(s.ScaleReactionS, "none")},
-			[]string{"scale_complete", fmtFigure(s.ScaleCompleteS, "none")},
-			[]string{"replicas", fmt.Sprintf("%d -> %d", s.ReplicasStart, s.ReplicasPeak)},
-		)
-	}
-	rows = append(rows,
-		[]string{"burst", fmt.Sprintf("%s..%s (%s)", fmtS(rec.Burst.StartS), fmtS(rec.Burst.EndS), rec.Burst.Source)},
-		[]string{"send lateness p99", fmtMs(rec.Generator.LatenessP99Ms)},
-	)
 	if err := head.Bulk(rows); err != nil {
 		return err
 	}
@@ -74,7 +50,7 @@ func (Table) Render(w io.Writer, rec *Record) error {
 	st := NewTable(w, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft)
 	st.Header("stream", "offered", "sent", "ok", "p50", "p99", "max", "apdex", "errors")
 	for _, r := range streamRows(rec) {
-		if err := st.Append(r.name, r.offered, r.sent, r.ok, fmtMs(r.p50), fmtMs(r.p99), fmtMs(r.max), fmt.Sprintf("%.2f", r.apdex), fmtCounts(r.errors)); err != nil {
+		if err := st.Append(r.name, r.offered, r.sent, r.ok, report.FormatMs(r.p50), report.FormatMs(r.p99), report.FormatMs(r.max), fmt.Sprintf("%.2f", r.apdex), fmtCounts(r.errors)); err != nil {
 			return err
 		}
 	}
@@ -86,10 +62,10 @@ type streamRow struct {
 	name                 string
 	offered, sent, ok    int64
 	p50, p99, max, apdex float64
-	errors               Counts
+	errors               report.Counts
 }
 
-func streamRows(rec *Record) []streamRow {
+func streamRows(rec *report.Record) []streamRow {
 	var out []streamRow
 	for _, ss := range rec.Streams {
 		name := ss.Name
@@ -113,20 +89,9 @@ func NewTable(w io.Writer, align ...tw.Align) *tablewriter.Table {
 	)
 }
 
-func fmtMs(v float64) string {
-	switch {
-	case v >= 10000:
-		return fmt.Sprintf("%.1fs", v/1000)
-	case v >= 100:
-		return fmt.Sprintf("%.0fms", v)
-	default:
-		return fmt.Sprintf("%.1fms", v)
-	}
-}
-
 func fmtPct(r float64) string { return fmt.Sprintf("%.2f%%", r*100) }
 
-func fmtCounts(c Counts) string {
+func fmtCounts(c report.Counts) string {
 	var parts []string
 	for _, name := range classOrder {
 		if n := c[name]; n > 0 {
@@ -141,6 +106,3 @@ func fmtCounts(c Counts) string {
 
 // classOrder lists the error classes in report order.
 var classOrder = []string{"5xx", "4xx", "429", "timeout", "refused", "reset", "dns", "tls", "other", "unsent"}
-
-// fmtRate writes a rate in requests per second.
-func fmtRate(rps float64) string { return fmt.Sprintf("%.0f/s", rps) }

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	_ "embed"
@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"gonum.org/v1/plot/vg"
+
+	"github.com/burstlab/burstlab/report"
 )
 
 // HTML renders a self-contained report: one file with inline CSS and SVG
@@ -25,7 +27,7 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 
 // htmlData is what the template shows.
 type htmlData struct {
-	Rec         *Record
+	Rec         *report.Record
 	Scaled, P99 string
 	Figures     [][2]string
 	Streams     []htmlStream
@@ -40,13 +42,13 @@ type htmlStream struct {
 }
 
 // Render implements Renderer.
-func (HTML) Render(w io.Writer, rec *Record) error {
-	d := htmlData{Rec: rec, Figures: figureRows(rec)}
+func (HTML) Render(w io.Writer, rec *report.Record) error {
+	d := htmlData{Rec: rec, Figures: figureRows(rec, true)}
 	d.Scaled, d.P99 = Verdict(rec)
 	for _, r := range streamRows(rec) {
 		d.Streams = append(d.Streams, htmlStream{
 			Name: r.name, Offered: r.offered, Sent: r.sent, OK: r.ok,
-			P50: fmtMs(r.p50), P99: fmtMs(r.p99), Max: fmtMs(r.max), Apdex: fmt.Sprintf("%.2f", r.apdex), Errors: fmtCounts(r.errors),
+			P50: report.FormatMs(r.p50), P99: report.FormatMs(r.p99), Max: report.FormatMs(r.max), Apdex: fmt.Sprintf("%.2f", r.apdex), Errors: fmtCounts(r.errors),
 		})
 	}
 	for _, c := range charts(rec) {
@@ -64,16 +66,16 @@ func (HTML) Render(w io.Writer, rec *Record) error {
 		{"tolerance (x baseline p99)", fmt.Sprint(st.Tolerance)},
 		{"error bound", fmtPct(st.ErrorRatio)},
 		{"healthy windows to recover (K)", fmt.Sprint(st.HealthyWindows)},
-		{"apdex T", fmtMs(st.ApdexTMs)},
-		{"lateness bound", fmtMs(st.LatenessBoundMs)},
+		{"apdex T", report.FormatMs(st.ApdexTMs)},
+		{"lateness bound", report.FormatMs(st.LatenessBoundMs)},
 	}
-	keys := make([]string, 0, len(Definitions))
-	for k := range Definitions {
+	keys := make([]string, 0, len(report.Definitions))
+	for k := range report.Definitions {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		d.Definitions = append(d.Definitions, [2]string{k, Definitions[k]})
+		d.Definitions = append(d.Definitions, [2]string{k, report.Definitions[k]})
 	}
 	return htmlTemplate.Execute(w, d)
 }

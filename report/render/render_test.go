@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -6,20 +6,27 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/burstlab/burstlab/internal/golden"
+	"github.com/burstlab/burstlab/report"
 )
+
+// fixture is the synthetic record that report's tests pin
+// (report/testdata/synthetic), read back as `burstlab report DIR` reads it:
+// the hgrm comes from its interval log.
+func fixture(t testing.TB) *report.Record {
+	t.Helper()
+	rec, err := report.Open(filepath.Join("..", "testdata", "synthetic"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
 
 // TestRenderGolden renders the synthetic record in every format and
 // compares each with its golden file.
 func TestRenderGolden(t *testing.T) {
-	dir := t.TempDir()
-	cfg := synthConfig()
-	record(t, cfg, synthResults(cfg), synthEvents(), dir)
-	// Re-render from disk, as `burstlab report DIR` does: the hgrm comes from
-	// the interval log.
-	rec, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec := fixture(t)
 	for _, name := range Formats() {
 		t.Run(name, func(t *testing.T) {
 			r, err := Format(name)
@@ -30,15 +37,14 @@ func TestRenderGolden(t *testing.T) {
 			if err := r.Render(&buf, rec); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "synthetic."+name+".golden", buf.Bytes())
+			golden.Check(t, filepath.Join("testdata", "synthetic."+name+".golden"), buf.Bytes())
 		})
 	}
 }
 
 // TestRenderVerdict checks the first screen answers the three questions.
 func TestRenderVerdict(t *testing.T) {
-	cfg := synthConfig()
-	rec := record(t, cfg, synthResults(cfg), synthEvents(), "")
+	rec := fixture(t)
 	var buf bytes.Buffer
 	if err := WriteTable(&buf, rec); err != nil {
 		t.Fatal(err)
@@ -64,12 +70,24 @@ func TestFormatUnknown(t *testing.T) {
 func TestRenderFileAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.hgrm")
-	rec := &Record{} // no histogram: Hgrm fails
+	rec := &report.Record{} // no histogram: Hgrm fails
 	if err := RenderFile(path, Hgrm{}, rec); err == nil {
 		t.Fatal("want an error")
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 0 {
 		t.Errorf("a failed render left %v", entries)
+	}
+}
+
+// TestTableNotes checks the table carries a record's notes, such as the
+// warning that vegeta's latency is its own.
+func TestTableNotes(t *testing.T) {
+	rec := fixture(t)
+	rec.Notes = []string{report.VegetaNote}
+	var table bytes.Buffer
+	WriteTable(&table, rec)
+	if !strings.Contains(table.String(), "coordinated omission") {
+		t.Errorf("the table does not say latency is vegeta's own")
 	}
 }

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -28,8 +28,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Skip("no Chromium installed (apt-get install chromium): the HTML report is not checked in a browser")
 	}
 	dir := t.TempDir()
-	cfg := synthConfig()
-	rec := record(t, cfg, synthResults(cfg), synthEvents(), "")
+	rec := fixture(t)
 	page := filepath.Join(dir, "report.html")
 	if err := RenderFile(page, HTML{}, rec); err != nil {
 		t.Fatal(err)

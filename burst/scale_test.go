@@ -1,4 +1,6 @@
-package report
+//go:build long
+
+package burst
 
 import (
 	"context"
@@ -11,6 +13,8 @@ import (
 
 	"github.com/burstlab/burstlab/attack"
 	"github.com/burstlab/burstlab/profiles"
+	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/report/render"
 )
 
 // stepProfile offers 60/s throughout and 140/s more from 3 s to 9 s,
@@ -35,19 +39,19 @@ analysis:
   healthy_windows: 2
 `
 
-// TestTimeToScaleAgainstCapacityStep drives the real engine at a loopback
-// server that serves one request at a time (10 ms each: 100/s) until 5 s,
-// then eight (800/s). The burst offers 200/s from 3 s, so a backlog of
+// TestTimeToScaleAgainstCapacityStep drives the real engine, fed by FromPlan
+// and recorded as RecorderConfig describes the plan, at a loopback server
+// that serves one request at a time (10 ms each: 100/s) until 5 s, then
+// eight (800/s). The burst offers 200/s from 3 s, so a backlog of
 // (200-100)/s x 2 s builds and drains at (800-200)/s after the step. The
 // reported time_to_scale must be within two windows of the step plus the
 // drain.
 //
-// The timing is real: on a machine too busy to keep a 10 ms service time
-// the check can miss, so a miss is retried once before the test fails.
+// A 12 s run: `go test -tags long` (make test runs it). The timing is real:
+// on a machine too busy to keep a 10 ms service time the check can miss, so
+// a miss is retried once before the test fails.
 func TestTimeToScaleAgainstCapacityStep(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a 12 s run")
-	}
+	t.Parallel()
 	for attempt := 1; ; attempt++ {
 		problem := capacityStep(t)
 		if problem == "" {
@@ -93,19 +97,10 @@ func capacityStep(t *testing.T) string {
 			<-sem
 		}
 	})
-	cfg := Config{
-		Name: p.Name, Target: srv.URL, Seed: p.Seed, Started: start, Duration: p.Duration, Window: pl.Window,
-		Warmup: p.Warmup, SLOP99: p.Analysis.SLOP99, Tolerance: p.Analysis.Tolerance, HealthyWindows: p.Analysis.HealthyWindows,
-		ErrorRatio: p.Analysis.ErrorRatio, ApdexT: p.Analysis.ApdexT, LatenessBound: p.Analysis.LatenessBound,
-		Burst: &[2]time.Duration{pl.Burst.Start, pl.Burst.End},
-	}
-	for _, s := range pl.Streams {
-		cfg.Streams = append(cfg.Streams, StreamPlan{Name: s.Name, Burst: s.Burst, Offered: s.Offered})
-	}
-	rec := NewRecorder(cfg, nil)
+	rec := report.NewRecorder(RecorderConfig(pl, srv.URL, start), nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := attack.New(attack.Timeout(p.Client.Timeout), attack.MaxWorkers(1000), attack.NoWarmup()).Run(ctx, planSource(pl, srv.URL), start, rec.Record); err != nil {
+	if _, err := attack.New(attack.Timeout(p.Client.Timeout), attack.MaxWorkers(1000), attack.NoWarmup()).Run(ctx, FromPlan(pl, srv.URL), start, rec.Record); err != nil {
 		t.Fatal(err)
 	}
 	out, err := rec.Finish(false, nil)
@@ -114,7 +109,7 @@ func capacityStep(t *testing.T) string {
 	}
 	s := out.Summary
 	var table strings.Builder
-	WriteTable(&table, out)
+	render.WriteTable(&table, out)
 	table.WriteString("\nwindow p99 ms / lateness p99 ms:")
 	for _, w := range out.Windows {
 		fmt.Fprintf(&table, " %.0f/%.0f", w.P99Ms, w.LatenessP99Ms)
@@ -135,17 +130,4 @@ func capacityStep(t *testing.T) string {
 	}
 	t.Logf("time_to_scale %.2fs (expected %.2fs), peak p99 %.0f ms\n%s", *s.TimeToScaleS, want, s.PeakP99Ms, table.String())
 	return ""
-}
-
-// planSource sends pl's arrivals to base.
-func planSource(pl *profiles.Plan, base string) attack.Source {
-	sc := pl.Schedule()
-	return attack.SourceFunc(func() (attack.Request, bool) {
-		a, ok := sc.Next()
-		if !ok {
-			return attack.Request{}, false
-		}
-		r := pl.Request(a)
-		return attack.Request{Seq: a.Seq, Stream: a.Stream, Intended: a.At, Method: r.Method, URL: base + r.Path, Header: r.Header, Body: r.Body}, true
-	})
 }

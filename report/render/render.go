@@ -1,4 +1,9 @@
-package report
+// Package render writes a record in one format: the terminal table, JSON
+// (run.json), CSV, Markdown, a self-contained HTML report with charts, or the
+// percentile distribution (.hgrm). Each format is one Renderer, in its own
+// file; a renderer reads the record only. headline.go holds what the human
+// formats share: the verdict, the headline figures and the per-stream rows.
+package render
 
 import (
 	"bytes"
@@ -6,18 +11,20 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/burstlab/burstlab/report"
 )
 
 // A Renderer writes a record in one format. Renderers read the record only.
 type Renderer interface {
-	Render(w io.Writer, rec *Record) error
+	Render(w io.Writer, rec *report.Record) error
 }
 
 // RendererFunc adapts a function to a Renderer.
-type RendererFunc func(w io.Writer, rec *Record) error
+type RendererFunc func(w io.Writer, rec *report.Record) error
 
 // Render calls f.
-func (f RendererFunc) Render(w io.Writer, rec *Record) error { return f(w, rec) }
+func (f RendererFunc) Render(w io.Writer, rec *report.Record) error { return f(w, rec) }
 
 // formats are the renderers `burstlab report --format` offers, by name.
 var formats = map[string]Renderer{
@@ -50,10 +57,10 @@ func Format(name string) (Renderer, error) {
 
 // RenderFile renders rec into path atomically: the file appears whole or not
 // at all, and a failed render leaves an existing file untouched.
-func RenderFile(path string, r Renderer, rec *Record) error {
+func RenderFile(path string, r Renderer, rec *report.Record) error {
 	var buf bytes.Buffer
 	if err := r.Render(&buf, rec); err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, buf.Bytes())
+	return report.WriteFileAtomic(path, buf.Bytes())
 }

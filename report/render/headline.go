@@ -1,0 +1,111 @@
+package render
+
+import (
+	"fmt"
+
+	"github.com/burstlab/burstlab/report"
+)
+
+// Verdict answers the questions a reader opens a report with, in two
+// sentences: did the target scale, how fast, and how long was p99 bad.
+func Verdict(rec *report.Record) (scaled, p99 string) {
+	s := rec.Summary
+	bad := fmt.Sprintf("p99 was degraded for %s in all, peaking at %s against a bound of %s.",
+		fmtS(s.DegradedForS), report.FormatMs(s.PeakP99Ms), fmtBound(s.HealthyP99Ms))
+	if s.DegradedForS == 0 {
+		bad = fmt.Sprintf("p99 was never degraded: it peaked at %s against a bound of %s.", report.FormatMs(s.PeakP99Ms), fmtBound(s.HealthyP99Ms))
+	}
+	degraded := ""
+	if s.TimeToDegradeS != nil {
+		degraded = fmt.Sprintf(" (degraded %s after it began)", fmtS(*s.TimeToDegradeS))
+	}
+	switch {
+	case rec.Model == report.ModelClosed:
+		return fmt.Sprintf("Closed model (as fast as possible): %s achieved; latency counts from the actual send.", fmtRate(s.AchievedRPS)), bad
+	case s.TimeToScaleStatus == report.StatusNoBurst:
+		return "No burst found in the offered rate: nothing to scale for.", bad
+	case s.TimeToScaleStatus == report.StatusNoDegradation:
+		scaled = "No degradation during the burst: the target absorbed it."
+	case s.TimeToScaleStatus == report.StatusReached:
+		scaled = fmt.Sprintf("Scaled: healthy again %s after the burst began%s.", fmtS(*s.TimeToScaleS), degraded)
+	default:
+		scaled = fmt.Sprintf("Did not scale: still degraded when the burst ended%s.", degraded)
+	}
+	switch s.P99RecoveryStatus {
+	case report.StatusHealthyAtEnd:
+		scaled += " Healthy when the burst ended."
+	case report.StatusRecovered:
+		scaled += fmt.Sprintf(" p99 recovered %s after the burst ended.", fmtS(*s.P99RecoveryS))
+	case report.StatusNotRecovered:
+		scaled += " p99 had not recovered when the run ended."
+	}
+	return scaled, bad
+}
+
+// fmtS formats seconds without trailing zeros: 12s, 0.5s.
+func fmtS(v float64) string { return report.FormatS(v) }
+
+func fmtBound(ms float64) string {
+	if ms <= 0 {
+		return "none"
+	}
+	return report.FormatMs(ms)
+}
+
+// fmtFigure formats a time figure, or its status when it has no value.
+func fmtFigure(v *float64, status string) string {
+	if v == nil {
+		return status
+	}
+	return fmtS(*v)
+}
+
+// figureRows are the headline figures as label and value, in report order,
+// for the table, Markdown and HTML. The terminal table gives each latency
+// figure a row of its own; the documents (paired) put a peak beside its
+// bound and list the errors by class.
+func figureRows(rec *report.Record, paired bool) [][2]string {
+	s := rec.Summary
+	rows := [][2]string{
+		{"time_to_scale", fmtFigure(s.TimeToScaleS, s.TimeToScaleStatus)},
+		{"p99_recovery", fmtFigure(s.P99RecoveryS, s.P99RecoveryStatus)},
+		{"time_to_degrade", fmtFigure(s.TimeToDegradeS, "none")},
+		{"degraded_for", fmtS(s.DegradedForS)},
+	}
+	if paired {
+		rows = append(rows,
+			[2]string{"peak p99 / p99.9 / max", fmt.Sprintf("%s / %s / %s", report.FormatMs(s.PeakP99Ms), report.FormatMs(s.PeakP999Ms), report.FormatMs(s.MaxMs))},
+			[2]string{"baseline p99 (healthy bound)", fmt.Sprintf("%s (%s)", report.FormatMs(s.BaselineP99Ms), fmtBound(s.HealthyP99Ms))},
+		)
+	} else {
+		rows = append(rows,
+			[2]string{"peak p99", report.FormatMs(s.PeakP99Ms)},
+			[2]string{"peak p99.9", report.FormatMs(s.PeakP999Ms)},
+			[2]string{"max", report.FormatMs(s.MaxMs)},
+			[2]string{"baseline p99", report.FormatMs(s.BaselineP99Ms)},
+			[2]string{"healthy p99 bound", fmtBound(s.HealthyP99Ms)},
+		)
+	}
+	rows = append(rows, [2]string{"error ratio (peak)", fmt.Sprintf("%s (%s)", fmtPct(s.ErrorRatio), fmtPct(s.PeakErrorRatio))})
+	if paired {
+		rows = append(rows, [2]string{"errors", fmtCounts(s.Errors)})
+	}
+	rows = append(rows, [2]string{"apdex (min)", fmt.Sprintf("%.2f (%.2f)", s.Apdex, s.MinApdex)})
+	if rec.Model == report.ModelClosed {
+		rows = append(rows, [2]string{"achieved rate", fmtRate(s.AchievedRPS)})
+	}
+	if s.ScaleReactionS != nil || s.ScaleCompleteS != nil || s.ReplicasPeak > 0 {
+		rows = append(rows,
+			[2]string{"scale_reaction", fmtFigure(s.ScaleReactionS, "none")},
+			[2]string{"scale_complete", fmtFigure(s.ScaleCompleteS, "none")},
+			[2]string{"replicas", fmt.Sprintf("%d -> %d", s.ReplicasStart, s.ReplicasPeak)},
+		)
+	}
+	return append(rows,
+		[2]string{"burst", fmt.Sprintf("%s..%s (%s)", fmtS(rec.Burst.StartS), fmtS(rec.Burst.EndS), rec.Burst.Source)},
+		[2]string{"send lateness p99", report.FormatMs(rec.Generator.LatenessP99Ms)},
+	)
+}
+
+// fmtRate writes a rate in requests per second.
+func fmtRate(rps float64) string { return fmt.Sprintf("%.0f/s", rps) }
