@@ -37,7 +37,6 @@ type schedule struct {
 	wake     chan struct{}
 
 	rate      rateWindow
-	late      atomic.Int64 // how late the last request left (ns)
 	respSum   atomic.Int64 // response times seen, summed (ns)
 	completed atomic.Int64 // responses seen
 }
@@ -95,7 +94,6 @@ func (s *schedule) dispatch(ctx context.Context, ws *workers, g *gate) int64 {
 			if s.finished() {
 				return s.handed
 			}
-			s.late.Store(0)
 			select {
 			case <-s.wake:
 			case <-ctx.Done():
@@ -103,7 +101,6 @@ func (s *schedule) dispatch(ctx context.Context, ws *workers, g *gate) int64 {
 			continue
 		}
 		if wait := time.Until(s.start.Add(due)); wait > time.Millisecond {
-			s.late.Store(0)
 			timer.Reset(min(wait, maxSleep))
 			select {
 			case <-timer.C:
@@ -118,9 +115,7 @@ func (s *schedule) dispatch(ctx context.Context, ws *workers, g *gate) int64 {
 		if !g.acquire(ctx.Done()) {
 			break
 		}
-		req := s.pop()
-		s.late.Store(int64(time.Since(s.start) - req.Intended))
-		ws.hand(req)
+		ws.hand(s.pop())
 	}
 	return s.handed
 }
@@ -129,8 +124,16 @@ func (s *schedule) dispatch(ctx context.Context, ws *workers, g *gate) int64 {
 // them, for d, and returns how many it released.
 func (s *schedule) closedLoop(ctx context.Context, ws *workers, g *gate, d time.Duration) int64 {
 	g.setLimit(ws.max)
+	select {
+	case <-time.After(time.Until(s.start)):
+	case <-ctx.Done():
+	}
 	for ctx.Err() == nil && time.Since(s.start) < d {
 		if !g.acquire(ctx.Done()) {
+			break
+		}
+		if time.Since(s.start) >= d { // the wait for a worker outlasted the run
+			g.release()
 			break
 		}
 		if s.ahead.len() == 0 {
@@ -173,7 +176,9 @@ func (s *schedule) pop() Request {
 		defer s.mu.Unlock()
 		s.pending++
 		if len(s.retries) > 0 && (s.ahead.len() == 0 || s.retries[0].Intended < s.ahead.front().Intended) {
-			return heap.Pop(&s.retries).(Request)
+			req := heap.Pop(&s.retries).(Request)
+			s.rate.add(req.Intended, -1)
+			return req
 		}
 	}
 	req := s.ahead.pop()
@@ -205,6 +210,7 @@ func (s *schedule) retryAfter(a answer, at time.Duration) {
 	req.Attempt++
 	req.Intended = at
 	heap.Push(&s.retries, req)
+	s.rate.add(at, 1)
 }
 
 // settled notes that a released request's result was handed on (after its
@@ -234,10 +240,6 @@ func (s *schedule) leftovers() []Request {
 	}
 	return out
 }
-
-// behind reports whether the last request released left more than 5 ms
-// late: the run is behind its schedule.
-func (s *schedule) behind() bool { return time.Duration(s.late.Load()) > 5*time.Millisecond }
 
 // observe counts a response and its time (wire to body read), from which the
 // sizing estimates the target's response time.

@@ -33,16 +33,17 @@ func smoothResponse(est, tick time.Duration) time.Duration {
 const busyCPU = 0.75
 
 // size sizes the run every 20 ms. The gate's limit follows Little's law: the
-// peak planned rate of the lookahead window times the target's observed
-// response time, doubled for headroom (at least minInFlight, at most
-// maxWorkers). It grows toward that only while the process has CPU to spare
-// and only once the shortfall has lasted growAfter ticks: when the CPU is
-// busy, requests wait for the generator, not the target, and more in flight
-// would only thrash. A target that stalls answers nothing, so its response
-// time shows late: when requests wait at the gate, the CPU is idle and not
-// one request completed for 100 ms, the limit doubles, as an open model must
-// keep sending (the incident's many clients did). Ahead of the plan the pool
-// keeps as many connections dialed as the limit, so bursts find them open.
+// peak planned rate of the lookahead window (retries included) times the
+// target's observed response time, doubled for headroom (at least
+// minInFlight, at most maxWorkers). It grows toward that only while the
+// process has CPU to spare and only once the shortfall has lasted growAfter
+// ticks: when the CPU is busy, requests wait for the generator, not the
+// target, and more in flight would only thrash. When requests wait at the
+// gate while the CPU is idle, the gate is all that holds them back: a slow
+// or stalled target answers late, so its response time shows late, and an
+// open model must keep sending (the incident's many clients did); the limit
+// then doubles every growAfter ticks. Ahead of the plan the pool keeps as
+// many connections dialed as the limit, so bursts find them open.
 func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, maxWorkers int) {
 	const tick = 20 * time.Millisecond
 	t := time.NewTicker(tick)
@@ -51,7 +52,7 @@ func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, maxWorkers 
 	lastCPU, lastAt := processCPU(), time.Now()
 	lastDone, lastSum := s.completed.Load(), s.respSum.Load()
 	resp := time.Millisecond // the target's response time, smoothed over ticks
-	stalledTicks, growTicks := 0, 0
+	waitTicks, growTicks := 0, 0
 	busyAvg := 0.0
 	var hold burstGC
 	defer hold.release()
@@ -79,22 +80,13 @@ func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, maxWorkers 
 		if n := done - lastDone; n > 0 {
 			resp = smoothResponse(resp, time.Duration((sum-lastSum)/n))
 		}
-		lastSum = sum
+		lastDone, lastSum = done, sum
 		limit, inUse, waiting := g.state()
-		// A stall is requests on the wire and none completing; an idle
-		// stretch of the plan is not one.
-		if done == lastDone && inUse > 0 {
-			stalledTicks++
+		if waiting && !busy {
+			waitTicks++
 		} else {
-			stalledTicks = 0
+			waitTicks = 0
 		}
-		// Behind schedule, the planned rate says nothing about what the
-		// target can take: size from what it completes instead.
-		if s.behind() {
-			rate = float64(done-lastDone) / span.Seconds()
-		}
-		lastDone = done
-
 		target := min(max(int(rate*resp.Seconds()*2), minInFlight), maxWorkers)
 		if !busy && limit < target {
 			growTicks++
@@ -102,8 +94,8 @@ func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, maxWorkers 
 			growTicks = 0
 		}
 		switch {
-		case waiting && !busy && stalledTicks >= 5:
-			limit = max(limit*2, target)
+		case waitTicks >= growAfter:
+			limit, waitTicks = max(limit*2, target), 0
 		case growTicks >= growAfter:
 			limit = target
 		case limit > target && inUse < limit/2:

@@ -221,6 +221,9 @@ func (r *Recorder) Record(res outcome.Result) {
 		at = res.Planned
 	}
 	i := int(at / r.cfg.Window)
+	if r.cfg.Closed && i == len(r.windows) {
+		i-- // sent as the run ended: the closed loop checks the time before a send
+	}
 	if i < 0 || i >= len(r.windows) || i < r.next || res.Stream < 0 || res.Stream >= len(r.streams) {
 		return
 	}
