@@ -81,9 +81,12 @@ func (s *schedule) firstURL() string {
 }
 
 // dispatch releases every request at its intended time until the plan and
-// its retries are done or ctx ends, and returns how many it released.
-// Requests due within a millisecond leave at once: Go's sleep granularity is
-// about that anyway.
+// its retries are done or ctx ends, and returns how many it released. A
+// request leaves once it is due, never before: Go's timers wake up to a
+// millisecond late on an idle machine, but a busy one (a run in full swing)
+// wakes them at its next network event. Releasing what is due within a
+// millisecond at once, as an earlier engine did, sent requests up to that
+// much early and doubled the median lateness seen at the server.
 func (s *schedule) dispatch(ctx context.Context, ws *workers, g *gate) int64 {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -100,7 +103,7 @@ func (s *schedule) dispatch(ctx context.Context, ws *workers, g *gate) int64 {
 			}
 			continue
 		}
-		if wait := time.Until(s.start.Add(due)); wait > time.Millisecond {
+		if wait := time.Until(s.start.Add(due)); wait > 0 {
 			timer.Reset(min(wait, maxSleep))
 			select {
 			case <-timer.C:
