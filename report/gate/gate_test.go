@@ -32,6 +32,8 @@ func TestParse(t *testing.T) {
 		{"peak_p99 < 2000", "peak_p99", Less, 2000, "peak_p99 < 2000"},
 		{"peak_p99 < 2500us", "peak_p99", Less, 2.5, "peak_p99 < 2500us"},
 		{"peak_p99 < 2500µs", "peak_p99", Less, 2.5, "peak_p99 < 2500µs"},
+		{"peak_p99 < 500000ns", "peak_p99", Less, 0.5, "peak_p99 < 500000ns"},
+		{"p99_recovery < 1h", "p99_recovery", Less, 3600, "p99_recovery < 1h"},
 		{"degraded_for <= 20s", "degraded_for", LessEqual, 20, "degraded_for <= 20s"},
 		{"offered > 1000", "offered", Greater, 1000, "offered > 1000"},
 		{"replicas_peak == 8", "replicas_peak", Equal, 8, "replicas_peak == 8"},

@@ -10,17 +10,19 @@ type unit struct {
 // units are the threshold units by spelling. µ may be the micro sign
 // (U+00B5) or the Greek letter mu (U+03BC).
 var units = map[string]unit{
+	"ns": {"ns", Duration, 1e-3},
 	"us": {"us", Duration, 1},
 	"µs": {"µs", Duration, 1},
 	"μs": {"μs", Duration, 1},
 	"ms": {"ms", Duration, 1e3},
 	"s":  {"s", Duration, 1e6},
 	"m":  {"m", Duration, 60e6},
+	"h":  {"h", Duration, 3600e6},
 	"%":  {"%", Ratio, 0.01},
 }
 
 // unitNames lists the units for messages.
-const unitNames = "µs, us, ms, s, m or %"
+const unitNames = "ns, µs, us, ms, s, m, h or %"
 
 // fits reports whether a threshold in u can be compared with a figure of
 // kind k: durations take time units, ratios and scores take %.
