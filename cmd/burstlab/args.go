@@ -8,10 +8,12 @@ import (
 
 // reorderFlags moves a subcommand's flags in front of its positional
 // arguments, so `burstlab run p.yaml -o dir` means what a user expects: urfave/cli
-// v2 stops parsing flags at the first positional argument.
-func reorderFlags(app *cli.App, args []string) []string {
+// v2 stops parsing flags at the first positional argument. A flag that wants
+// a value and has none is an error here: after the move it would take the
+// `--` that separates the positional arguments as its value.
+func reorderFlags(app *cli.App, args []string) ([]string, error) {
 	if len(args) < 2 {
-		return args
+		return args, nil
 	}
 	out := append([]string{}, args[0])
 	i := 1
@@ -21,11 +23,11 @@ func reorderFlags(app *cli.App, args []string) []string {
 		i++
 	}
 	if i >= len(args) {
-		return args
+		return args, nil
 	}
 	cmd := app.Command(args[i])
 	if cmd == nil {
-		return args
+		return args, nil
 	}
 	out = append(out, args[i])
 	i++
@@ -49,7 +51,10 @@ func reorderFlags(app *cli.App, args []string) []string {
 			continue
 		}
 		flags = append(flags, a)
-		if !strings.Contains(a, "=") && takesValue(cmd, strings.TrimLeft(a, "-")) && i+1 < len(args) {
+		if !strings.Contains(a, "=") && takesValue(cmd, strings.TrimLeft(a, "-")) {
+			if i+1 >= len(args) || args[i+1] == "--" {
+				return nil, usagef("%s: flag %s needs a value", cmd.Name, a)
+			}
 			flags = append(flags, args[i+1])
 			i++
 		}
@@ -59,7 +64,7 @@ func reorderFlags(app *cli.App, args []string) []string {
 		out = append(out, "--")
 		out = append(out, pos...)
 	}
-	return out
+	return out, nil
 }
 
 // takesValue reports whether the named flag of cmd expects a value.
@@ -72,17 +77,6 @@ func takesValue(cmd *cli.Command, name string) bool {
 			if _, ok := f.(*cli.BoolFlag); ok {
 				return false
 			}
-			return true
-		}
-	}
-	return false
-}
-
-// isCLIUsage reports whether err came from flag parsing.
-func isCLIUsage(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"flag provided but not defined", "flag needs an argument", "invalid value", "Required flag", "No help topic", "not found"} {
-		if strings.Contains(msg, s) {
 			return true
 		}
 	}

@@ -19,7 +19,7 @@ func TestReorderFlags(t *testing.T) {
 		{[]string{"burstlab"}, []string{"burstlab"}},
 	}
 	for _, c := range cases {
-		if got := reorderFlags(app, c.in); !slices.Equal(got, c.want) {
+		if got, err := reorderFlags(app, c.in); err != nil || !slices.Equal(got, c.want) {
 			t.Errorf("reorderFlags(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}

@@ -116,7 +116,7 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 		return err
 	}
 	if werr := render.WriteTable(os.Stdout, rec); werr != nil && err == nil {
-		err = werr
+		err = ioFailure{werr}
 	}
 	if err != nil {
 		return err

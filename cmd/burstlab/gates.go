@@ -57,7 +57,7 @@ func reportGates(c *cli.Context, record string, results []gate.Result) error {
 			return err
 		}
 		if err := report.WriteFileAtomic(path, b.Bytes()); err != nil {
-			return fmt.Errorf("--junit: %w", err)
+			return ioFailure{fmt.Errorf("--junit: %w", err)}
 		}
 	}
 	if err := writeSummary(c.String("summary"), record, results); err != nil {
@@ -84,7 +84,7 @@ func writeSummary(path, record string, results []gate.Result) error {
 	}
 	if path != "" {
 		if err := report.WriteFileAtomic(path, b.Bytes()); err != nil {
-			return fmt.Errorf("--summary: %w", err)
+			return ioFailure{fmt.Errorf("--summary: %w", err)}
 		}
 		return nil
 	}
@@ -94,11 +94,14 @@ func writeSummary(path, record string, results []gate.Result) error {
 	}
 	f, err := os.OpenFile(step, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		return fmt.Errorf("$GITHUB_STEP_SUMMARY: %w", err)
+		return ioFailure{fmt.Errorf("$GITHUB_STEP_SUMMARY: %w", err)}
 	}
 	if _, err := f.Write(append(b.Bytes(), '\n')); err != nil {
 		f.Close()
-		return fmt.Errorf("$GITHUB_STEP_SUMMARY: %w", err)
+		return ioFailure{fmt.Errorf("$GITHUB_STEP_SUMMARY: %w", err)}
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return ioFailure{fmt.Errorf("$GITHUB_STEP_SUMMARY: %w", err)}
+	}
+	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/burstlab/burstlab/burst"
 )
 
 // Exit codes of the CLI contract.
@@ -16,7 +18,7 @@ const (
 	exitOK        = 0
 	exitGateFail  = 1
 	exitBadInput  = 2
-	exitFailed    = 3 // the run itself could not be carried out
+	exitIO        = 3 // an I/O failure while writing the record or a report
 	exitInterrupt = 130
 )
 
@@ -30,6 +32,13 @@ func (e usageError) Unwrap() error { return e.err }
 func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
+
+// ioFailure marks an error writing a record or a report file (disk full,
+// permissions): the one kind of error that exits 3.
+type ioFailure struct{ err error }
+
+func (e ioFailure) Error() string { return e.err.Error() }
+func (e ioFailure) Unwrap() error { return e.err }
 
 // exitError carries a specific exit code with its message.
 type exitError struct {
@@ -51,10 +60,29 @@ func newApp() *cli.App {
 		HideHelpCommand:           true,
 		DisableSliceFlagSeparator: true,
 		ExitErrHandler:            func(*cli.Context, error) {},
+		OnUsageError:              usageOnce,
+		Version:                   version(),
 		Commands:                  commands(),
 	}
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, "burstlab "+c.App.Version) }
 	app.Setup()
+	for _, c := range app.Commands {
+		quietUsage(c)
+	}
 	return app
+}
+
+// usageOnce turns a flag parsing error into the one line burstlab prints on
+// stderr: urfave/cli would print it, then the whole help on stdout, where it
+// would corrupt a report redirected to a file.
+func usageOnce(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+
+// quietUsage gives c and its subcommands usageOnce.
+func quietUsage(c *cli.Command) {
+	c.OnUsageError = usageOnce
+	for _, sub := range c.Subcommands {
+		quietUsage(sub)
+	}
 }
 
 // isTerminal reports whether f is a character device (a terminal).
@@ -66,7 +94,10 @@ func isTerminal(f *os.File) bool {
 // run is main without os.Exit, so tests can call it.
 func run(args []string) int {
 	app := newApp()
-	err := app.Run(reorderFlags(app, args))
+	args, err := reorderFlags(app, args)
+	if err == nil {
+		err = app.Run(args)
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -78,9 +109,12 @@ func run(args []string) int {
 		return ee.code
 	}
 	fmt.Fprintln(os.Stderr, "burstlab: "+err.Error())
-	var ue usageError
-	if errors.As(err, &ue) || isCLIUsage(err) {
-		return exitBadInput
+	var io ioFailure
+	var rw *burst.WriteError
+	if errors.As(err, &io) || errors.As(err, &rw) {
+		return exitIO
 	}
-	return exitFailed
+	// Anything else is what the user gave: flags, a profile, an input file,
+	// a target that cannot be set up.
+	return exitBadInput
 }

@@ -36,7 +36,15 @@ func TestMain(m *testing.M) {
 // burstlab runs the built binary and returns stdout, stderr and the exit code.
 func burstlab(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return burstlabIn(t, "", args...)
+}
+
+// burstlabIn runs the built binary in the working directory dir ("" for
+// the test's own).
+func burstlabIn(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()

@@ -51,7 +51,7 @@ func reportCommand() *cli.Command {
 				}
 			}
 			if err != nil {
-				return err
+				return ioFailure{err}
 			}
 			// Gates judge the record last, after it is rendered.
 			return applyGates(c, rec, nil)
