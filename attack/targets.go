@@ -1,38 +1,216 @@
 package attack
 
 import (
+	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+	"golang.org/x/net/http/httpguts"
 )
+
+// MaxTargetsBytes caps the targets input: targets are read whole before the
+// first request leaves, so a runaway pipe must not fill the memory.
+const MaxTargetsBytes = 64 << 20
 
 // ReadTargets reads every target from r in vegeta's formats: "http" (METHOD
 // URL lines, Header: value lines, @body-file, blank lines between targets) or
-// "json" (one JSON object per line). header is added to every target.
+// "json" (one JSON object per line). header is added to every target. Every
+// target is checked before anything is sent: an absolute http or https URL
+// with a host, header names and values that net/http can send; an error
+// names the line.
 func ReadTargets(r io.Reader, format string, header http.Header) ([]vegeta.Target, error) {
+	if err := checkHeader(header); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(r, MaxTargetsBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading targets: %w", err)
+	}
+	if len(data) > MaxTargetsBytes {
+		return nil, fmt.Errorf("reading targets: more than %d MiB of them", MaxTargetsBytes>>20)
+	}
 	var tr vegeta.Targeter
+	var lines []targetLines
 	switch format {
 	case "", "http":
-		tr = vegeta.NewHTTPTargeter(r, nil, header)
+		tr = vegeta.NewHTTPTargeter(bytes.NewReader(data), nil, header)
+		lines = httpTargetLines(data)
 	case "json":
-		tr = vegeta.NewJSONTargeter(r, nil, header)
+		tr = vegeta.NewJSONTargeter(bytes.NewReader(data), nil, header)
+		lines = jsonTargetLines(data)
 	default:
 		return nil, fmt.Errorf("targets format %q: want http or json", format)
 	}
-	tgts, err := vegeta.ReadAllTargets(tr)
-	if err != nil {
-		return nil, fmt.Errorf("reading targets: %w", err)
+	var tgts []vegeta.Target
+	for {
+		var t vegeta.Target
+		err := tr(&t)
+		if errors.Is(err, vegeta.ErrNoTargets) {
+			break
+		}
+		at := lineOf(lines, len(tgts))
+		if err != nil {
+			return nil, fmt.Errorf("targets line %d: %v", at.target, err)
+		}
+		if err := checkTarget(t, at); err != nil {
+			return nil, err
+		}
+		tgts = append(tgts, t)
 	}
 	if len(tgts) == 0 {
 		return nil, fmt.Errorf("reading targets: none given")
 	}
 	return tgts, nil
+}
+
+// targetLines are the line numbers (from 1) of one target in its input: the
+// target's own and its header lines by name.
+type targetLines struct {
+	target  int
+	headers map[string]int
+}
+
+func lineOf(lines []targetLines, i int) targetLines {
+	if i < len(lines) {
+		return lines[i]
+	}
+	return targetLines{target: len(lines) + 1}
+}
+
+// httpTargetLines finds the lines of each target in vegeta's http format,
+// following its parser: a METHOD URL line, then header lines up to a blank
+// line, an @body line or the next METHOD URL line.
+func httpTargetLines(data []byte) []targetLines {
+	var out []targetLines
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), MaxTargetsBytes)
+	in := false // inside a target's header lines
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "":
+			in = false
+		case line[0] == '#':
+		case startsWithMethod(line):
+			out = append(out, targetLines{target: n, headers: map[string]int{}})
+			in = true
+		case line[0] == '@':
+			in = false
+		case in:
+			k, _, _ := strings.Cut(line, ":")
+			out[len(out)-1].headers[strings.TrimSpace(k)] = n
+		default:
+			// A stray line is a target to vegeta's parser, which refuses it.
+			out = append(out, targetLines{target: n, headers: map[string]int{}})
+		}
+	}
+	return out
+}
+
+// startsWithMethod is vegeta's test for a target line: an upper-case word
+// and a space.
+func startsWithMethod(line string) bool {
+	i := strings.IndexAny(line, " \t")
+	if i <= 0 {
+		return false
+	}
+	for _, c := range line[:i] {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonTargetLines numbers the non-blank lines: one JSON target each.
+func jsonTargetLines(data []byte) []targetLines {
+	var out []targetLines
+	for n, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) > 0 {
+			out = append(out, targetLines{target: n + 1})
+		}
+	}
+	return out
+}
+
+// checkTarget says what in t net/http could not send, naming its line.
+func checkTarget(t vegeta.Target, at targetLines) error {
+	u, err := url.Parse(t.URL)
+	switch {
+	case err != nil:
+		return fmt.Errorf("targets line %d: URL %q: %v", at.target, t.URL, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("targets line %d: URL %q: want an absolute http:// or https:// URL", at.target, Redact(t.URL))
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("targets line %d: URL %q has no host", at.target, Redact(t.URL))
+	}
+	if !httpguts.ValidHeaderFieldName(t.Method) {
+		return fmt.Errorf("targets line %d: method %q is not a valid HTTP method", at.target, t.Method)
+	}
+	for k, vs := range t.Header {
+		line := at.target
+		if n, ok := at.headers[k]; ok {
+			line = n
+		}
+		if err := checkHeaderField(k, vs); err != nil {
+			return fmt.Errorf("targets line %d: %v", line, err)
+		}
+	}
+	return nil
+}
+
+// checkHeader checks headers given on the command line.
+func checkHeader(h http.Header) error {
+	for k, vs := range h {
+		if err := checkHeaderField(k, vs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkHeaderField(k string, vs []string) error {
+	if !httpguts.ValidHeaderFieldName(k) {
+		return fmt.Errorf("header name %q: not a valid HTTP header name", k)
+	}
+	for _, v := range vs {
+		if !httpguts.ValidHeaderFieldValue(v) {
+			return fmt.Errorf("header %s: value %q holds a line break or control character", k, v)
+		}
+	}
+	return nil
+}
+
+// Redact hides the secrets a URL may carry, as headers' are hidden: the
+// user info and every query value. The path stays: it says what was hit.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.IndexAny(raw, "?@"); i >= 0 {
+			return raw[:i] + "?REDACTED"
+		}
+		return raw
+	}
+	if u.User != nil {
+		u.User = url.User("REDACTED")
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{"REDACTED"}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 // MaxRate is the highest rate one process is asked to send, per second:

@@ -2,6 +2,7 @@ package burst
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"time"
 
@@ -24,17 +25,64 @@ type AttackSpec struct {
 	SLOP99   time.Duration // a window is healthy with p99 under it (or under the baseline's times the tolerance)
 }
 
+// MaxDuration is the longest run one process is asked for: a record keeps
+// a summary of every window, 86,400 of them for a day of one-second windows.
+const MaxDuration = 24 * time.Hour
+
+// Check says what in spec cannot make a bounded run that sends something:
+// a duration within (0, MaxDuration], a finite rate within attack.MaxRate,
+// at least one request planned. It needs no targets, so a command can check
+// its flags before it reads them.
+func (spec AttackSpec) Check() error {
+	switch {
+	case spec.Duration <= 0:
+		return fmt.Errorf("-duration must be > 0 (every run is bounded), got %v", spec.Duration)
+	case spec.Duration > MaxDuration:
+		return fmt.Errorf("-duration %v is above the %v one run is asked for: split it into several runs", spec.Duration, MaxDuration)
+	case math.IsNaN(spec.Rate) || math.IsInf(spec.Rate, 0) || spec.Rate < 0 || spec.Rate > attack.MaxRate:
+		return fmt.Errorf("-rate %v/s: want a finite rate within 0..%d/s", spec.Rate, attack.MaxRate)
+	}
+	if spec.Rate > 0 && spec.planned() < 1 {
+		return fmt.Errorf("-rate %g/s for -duration %v plans no request (rate x duration < 1): make the run longer or the rate higher",
+			spec.Rate, spec.Duration)
+	}
+	return nil
+}
+
+// planned is how many requests an open-model spec sends.
+func (spec AttackSpec) planned() int64 {
+	return int64(math.Floor(spec.Rate * spec.Duration.Seconds()))
+}
+
 // Attack runs spec and returns its record.
 func Attack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, error) {
+	if err := spec.Check(); err != nil {
+		return nil, err
+	}
+	if len(spec.Targets) == 0 {
+		return nil, fmt.Errorf("no targets")
+	}
 	if spec.Rate == 0 {
 		return closedAttack(ctx, spec, opt)
 	}
-	n := int64(math.Floor(spec.Rate * spec.Duration.Seconds()))
+	n := spec.planned()
 	at := func(k int64) time.Duration { return time.Duration(float64(k) / spec.Rate * float64(time.Second)) }
 	cfg := attackConfig(spec)
 	offered := make([]int64, int((spec.Duration+cfg.Window-1)/cfg.Window))
-	for k := int64(0); k < n; k++ {
-		offered[int(at(k)/cfg.Window)]++
+	// before(t) counts the requests due before t, in closed form corrected
+	// to the rounding of at: a day at 1,000,000/s is not counted one by one.
+	before := func(t time.Duration) int64 {
+		k := min(max(int64(math.Ceil(t.Seconds()*spec.Rate)), 0), n)
+		for k > 0 && at(k-1) >= t {
+			k--
+		}
+		for k < n && at(k) < t {
+			k++
+		}
+		return k
+	}
+	for w := range offered {
+		offered[w] = before(time.Duration(w+1)*cfg.Window) - before(time.Duration(w)*cfg.Window)
 	}
 	cfg.Streams = []report.StreamOffer{{Name: "attack", Offered: offered}}
 	started := time.Now().Add(lead)

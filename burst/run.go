@@ -46,7 +46,7 @@ const lead = 250 * time.Millisecond
 // Run carries out the profile's plan against its target. Cancelling ctx stops
 // sending; what was measured is still recorded, saved and returned.
 func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record, error) {
-	pl, err := profiles.NewShardPlan(p, opt.Shard)
+	pl, err := profiles.PlanShard(ctx, p, opt.Shard)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -95,10 +96,21 @@ const maxPlanned = 2e9
 // rates (constant memory), and refuses a plan above p.MaxRate.
 func NewPlan(p *Profile) (*Plan, error) { return NewShardPlan(p, Shard{}) }
 
-// NewShardPlan plans one shard of p: totals, offered counts and the peak
-// rate are the shard's; the burst window is the whole plan's, so that every
-// shard and their merge judge the same window.
+// MaxPeakRate is the highest rate, per second, one process is asked to
+// send (the attack engine's cap): a plan whose shard peaks above it is
+// refused while it is counted, before it is sent.
+const MaxPeakRate = 1_000_000
+
+// NewShardPlan plans one shard of p; see PlanShard.
 func NewShardPlan(p *Profile, shard Shard) (*Plan, error) {
+	return PlanShard(context.Background(), p, shard)
+}
+
+// PlanShard plans one shard of p: totals, offered counts and the peak
+// rate are the shard's; the burst window is the whole plan's, so that every
+// shard and their merge judge the same window. Counting a large plan takes
+// a while: cancelling ctx stops it, with ctx's error.
+func PlanShard(ctx context.Context, p *Profile, shard Shard) (*Plan, error) {
 	if !shard.whole() && (shard.Index < 0 || shard.Index >= shard.Count) {
 		return nil, fmt.Errorf("shard %d/%d: want 0 <= i < n", shard.Index, shard.Count)
 	}
@@ -130,7 +142,10 @@ func NewShardPlan(p *Profile, shard Shard) (*Plan, error) {
 	perSecond := make([]int64, nsec)
 	first := true
 	sc := pl.schedule(Shard{})
-	for {
+	for n := 0; ; n++ {
+		if n&0xffff == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		a, ok := sc.Next()
 		if !ok {
 			break
@@ -152,6 +167,9 @@ func NewShardPlan(p *Profile, shard Shard) (*Plan, error) {
 		sp.PerSecond[sec]++
 		perSecond[sec]++
 		pl.Total++
+		if perSecond[sec] > MaxPeakRate {
+			return nil, p.errorAt(problem{"$.streams", fmt.Sprintf("the plan sends more than %d requests in the second from %v, above the %d/s one process is asked to send: lower the rate or fan-out, or split the plan with --shard i/n", MaxPeakRate, time.Duration(sec)*time.Second, MaxPeakRate)})
+		}
 	}
 	for i, n := range perSecond {
 		if float64(n) > pl.PeakRate {

@@ -363,6 +363,12 @@ func (ps *problems) replay(at string, r *Replay) {
 	ps.nonneg(at+".start", r.Start)
 }
 
+// MaxSubscribers caps a fan-out's subscribers per event: each event holds
+// its subscribers' arrivals while the plan is counted and sent, and one
+// event to more would ask one process for more than MaxPeakRate within a
+// second of reaction.
+const MaxSubscribers = 1_000_000
+
 // fanOut checks a fan-out: its subscribers, one kind of event schedule, and
 // the reaction delay.
 func (ps *problems) fanOut(at string, f *FanOut) {
@@ -372,8 +378,10 @@ func (ps *problems) fanOut(at string, f *FanOut) {
 		ps.add(at+".subscribers", "must be >= 1, got %d", sub.Count)
 	case sub.Range && (sub.From < 0 || sub.To < sub.From):
 		ps.add(at+".subscribers", "range needs 0 <= from <= to, got from %d to %d", sub.From, sub.To)
-	case sub.Count > 10_000_000:
-		ps.add(at+".subscribers", "must be at most 10000000, got %d", sub.Count)
+	case sub.Range && sub.To-sub.From >= MaxSubscribers:
+		ps.add(at+".subscribers", "range must hold at most %d ids, got %d..%d", MaxSubscribers, sub.From, sub.To)
+	case sub.Count > MaxSubscribers:
+		ps.add(at+".subscribers", "must be at most %d (one process sends at most %d/s), got %d", MaxSubscribers, MaxPeakRate, sub.Count)
 	}
 	ps.events(at+".events", f.Events)
 	if field, msg := f.Reaction.check(); msg != "" {

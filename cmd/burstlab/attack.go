@@ -45,8 +45,9 @@ func attackCommand() *cli.Command {
 			if rate == 0 && !c.IsSet("max-workers") {
 				return usagef("attack: -rate 0 (as fast as possible) needs -max-workers N, the number of closed-loop workers")
 			}
-			if c.Duration("duration") <= 0 {
-				return usagef("attack: -duration must be > 0 (every run is bounded)")
+			spec := burst.AttackSpec{Name: c.String("name"), Rate: rate, Duration: c.Duration("duration"), SLOP99: c.Duration("slo-p99")}
+			if err := spec.Check(); err != nil {
+				return usagef("attack: %v", err)
 			}
 			if _, err := parseGateFlags(c, nil); err != nil {
 				return err
@@ -74,11 +75,7 @@ func attackCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			spec := burst.AttackSpec{
-				Name: c.String("name"), Targets: tgts, Rate: rate, Duration: c.Duration("duration"),
-				Engine: append(eng, attack.WithClient(client)),
-				SLOP99: c.Duration("slo-p99"),
-			}
+			spec.Targets, spec.Engine = tgts, append(eng, attack.WithClient(client))
 			return runAndReport(c, func(ctx context.Context, opt burst.Options) (*report.Record, error) {
 				return burst.Attack(ctx, spec, opt)
 			}, nil)
@@ -113,6 +110,9 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 		Abort:    abort,
 	})
 	if err != nil && rec == nil {
+		if ctx.Err() != nil {
+			return exitError{code: exitInterrupt, msg: "interrupted before anything was sent"}
+		}
 		return err
 	}
 	if werr := render.WriteTable(os.Stdout, rec); werr != nil && err == nil {

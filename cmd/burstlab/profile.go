@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -57,7 +60,13 @@ func planProfile(c *cli.Context, name string) (*profiles.Plan, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	pl, err := profiles.NewPlan(p)
+	// Counting a large plan takes a while: Ctrl-C stops it.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	pl, err := profiles.PlanShard(ctx, p, profiles.Shard{})
+	if ctx.Err() != nil {
+		return nil, exitError{code: exitInterrupt, msg: "interrupted while counting the plan"}
+	}
 	if err != nil {
 		return nil, usageError{err}
 	}
