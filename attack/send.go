@@ -87,7 +87,7 @@ func (s *sender) send(req *Request) outcome.Result {
 func (s *sender) failed(req *Request, sent time.Duration, err error) outcome.Result {
 	end := time.Since(s.start)
 	if errors.Is(err, context.Canceled) && s.ctx.Err() != nil {
-		return req.result(sent, end, outcome.TimedOut, "no answer before the run stopped")
+		return req.result(sent, end, outcome.Abandoned, "abandoned: no answer before the second Ctrl-C")
 	}
 	text := err.Error()
 	return req.result(sent, end, outcome.Classify(0, text), text)

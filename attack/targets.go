@@ -15,6 +15,8 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/burstlab/burstlab/attack/outcome"
 )
 
 // MaxTargetsBytes caps the targets input: targets are read whole before the
@@ -190,28 +192,8 @@ func checkHeaderField(k string, vs []string) error {
 	return nil
 }
 
-// Redact hides the secrets a URL may carry, as headers' are hidden: the
-// user info and every query value. The path stays: it says what was hit.
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		if i := strings.IndexAny(raw, "?@"); i >= 0 {
-			return raw[:i] + "?REDACTED"
-		}
-		return raw
-	}
-	if u.User != nil {
-		u.User = url.User("REDACTED")
-	}
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			q[k] = []string{"REDACTED"}
-		}
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
-}
+// Redact hides the secrets a URL may carry: see outcome.RedactURL.
+func Redact(raw string) string { return outcome.RedactURL(raw) }
 
 // MaxRate is the highest rate one process is asked to send, per second:
 // well past what net/http carries on a few cores; beyond it, shard the plan.

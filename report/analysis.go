@@ -28,6 +28,7 @@ func Analyze(rec *Record) {
 	} else {
 		j.burstFigures(rec)
 	}
+	stoppedFigures(rec)
 	analyzeScale(rec)
 	s.Warnings = warnings(rec, baseline, baseDegraded)
 }
@@ -201,11 +202,15 @@ func saturation(rec *Record) string {
 func warnings(rec *Record, baseline, baseDegraded int) []string {
 	s := rec.Summary
 	out := []string{}
+	if msg := Unreached(rec); msg != "" {
+		out = append(out, msg)
+	}
 	if rec.Generator.Saturated {
 		out = append(out, saturation(rec))
 	}
+	out = append(out, errorWarnings(rec)...)
 	if rec.Stopped {
-		out = append(out, "the run was stopped before its plan ended; the figures cover what was measured")
+		out = append(out, stoppedWarning(rec))
 	}
 	if s.BaselineDegraded {
 		out = append(out, fmt.Sprintf("baseline degraded: %d of %d windows before the burst were already degraded; the target was unhealthy before it began",

@@ -84,6 +84,8 @@ func (out *Record) addShard(r *Record) {
 		out.Started = r.Started
 	}
 	out.Stopped = out.Stopped || r.Stopped
+	out.Incomplete = out.Incomplete || r.Incomplete
+	out.addSeen(r)
 	out.Clamped += r.Clamped
 	if len(out.ScaleEvents) == 0 {
 		out.ScaleEvents = r.ScaleEvents
@@ -226,6 +228,7 @@ type shardLog struct {
 	streams map[string]int // stream index by interval tag
 	head    interval       // the next interval not yet taken
 	headWin int            // window of head; -1: none read yet; nwin: log ended
+	cut     bool           // an incomplete record: intervals past its windows are ignored
 }
 
 // openShardLog opens the interval log of r and reads its first interval.
@@ -234,7 +237,7 @@ func openShardLog(r *Record, nwin int, streams map[string]int) (*shardLog, error
 	if err != nil {
 		return nil, err
 	}
-	l := &shardLog{hlogReader: hr, started: r.Started.UnixMilli(), nwin: nwin, winMs: r.WindowS * 1000, streams: streams, headWin: -1}
+	l := &shardLog{hlogReader: hr, started: r.Started.UnixMilli(), nwin: nwin, winMs: r.WindowS * 1000, streams: streams, headWin: -1, cut: r.Incomplete}
 	if err := l.advance(); err != nil {
 		hr.Close()
 		return nil, err
@@ -255,6 +258,10 @@ func (l *shardLog) advance() error {
 		return nil
 	}
 	i := int(math.Round(float64(iv.startMs-l.started) / l.winMs))
+	if l.cut && i >= l.nwin {
+		l.headWin = l.nwin
+		return nil
+	}
 	switch {
 	case i < 0 || i >= l.nwin:
 		return fmt.Errorf("%s:%d: the interval at %s lies outside the record's %d windows", l.path, l.n, time.UnixMilli(iv.startMs).UTC().Format(time.RFC3339Nano), l.nwin)

@@ -52,6 +52,7 @@ func Open(paths ...string) (*Record, error) {
 		rec := recs[0]
 		rec.Definitions = Definitions
 		Analyze(rec)
+		noteHlog(rec)
 		return rec, nil
 	}
 	return Merge(recs...)

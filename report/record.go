@@ -47,6 +47,11 @@ type Record struct {
 	Burst     BurstWindow `json:"burst"`
 	Generator Generator   `json:"generator"`
 	Stopped   bool        `json:"stopped"` // the run was interrupted before its plan ended
+	// StoppedAtS is when it was, in seconds from the start.
+	StoppedAtS *float64 `json:"stopped_at_s,omitempty"`
+	// Incomplete: the run died before it finished the record (SIGKILL, a
+	// full disk); it holds the windows final by StoppedAtS.
+	Incomplete bool `json:"incomplete,omitempty"`
 	// Model is "open" (requests leave at planned times; latency counts from
 	// them) or "closed" (workers send as fast as answers come; latency
 	// counts from the actual send, and offered is what was sent).
@@ -124,7 +129,13 @@ type Summary struct {
 	ReplicasStart      int      `json:"replicas_start,omitempty"`
 	ReplicasPeak       int      `json:"replicas_peak,omitempty"`
 	GeneratorSaturated bool     `json:"generator_saturated"`
+	Stopped            bool     `json:"stopped"`      // the run was stopped (or died) before its plan ended
+	StoppedAtS         *float64 `json:"stopped_at_s"` // when, from the start; null when it was not
 	ErrorRatios        Ratios   `json:"error_ratios"`
+	// StatusCodes counts the answers by HTTP status; ErrorSamples keeps
+	// the first distinct messages of each failing class.
+	StatusCodes  Counts              `json:"status_codes,omitempty"`
+	ErrorSamples map[string][]string `json:"error_samples,omitempty"`
 	// Warnings are what a reader must know before trusting the figures
 	// (a saturated generator, a degraded baseline, a stopped run); every
 	// renderer shows them first.

@@ -75,6 +75,8 @@ type Recorder struct {
 	source  string
 	free    []*hdr.Histogram
 	latest  time.Duration // the latest result's end (closed model)
+	seen    errorsSeen
+	stopAt  time.Duration // when the run was stopped, if it was
 	// Clamped counts latencies above the histogram's range, recorded as its top.
 	Clamped int64
 }
@@ -91,6 +93,8 @@ type tallying struct {
 func (t *tallying) count(res outcome.Result, apdexT time.Duration) {
 	if res.Class != outcome.Unsent {
 		t.Sent++
+	}
+	if res.Class.Answered() {
 		t.Completed++
 	}
 	t.errs[res.Class]++
@@ -116,6 +120,7 @@ func (t *tallying) tally() Tally {
 type streamAcc struct {
 	tallying
 	retries int64
+	results int64 // planned requests with a final outcome
 	hist    *hdr.Histogram
 }
 
@@ -234,6 +239,7 @@ func (r *Recorder) Record(res outcome.Result) {
 	}
 	if !res.Retried {
 		w.results++
+		s.results++
 		if r.cfg.Closed {
 			w.Offered++
 			s.Offered++
@@ -242,10 +248,16 @@ func (r *Recorder) Record(res outcome.Result) {
 	r.latest = max(r.latest, res.End)
 	w.count(res, r.cfg.ApdexT)
 	s.count(res, r.cfg.ApdexT)
+	r.seen.add(res)
 	if res.Class != outcome.Unsent {
 		if err := w.late.RecordValue(clamp(res.Lateness())); err != nil {
 			r.Clamped++
 		}
+	}
+	// Latency percentiles are of successful responses: a refused
+	// connection's microsecond must not make a dead target look fast, nor
+	// set the healthy bound. Failures count by class.
+	if res.Class == outcome.OK {
 		lat := clamp(res.Latency())
 		if lat == highestValue {
 			r.Clamped++
@@ -359,19 +371,63 @@ func counts(errs []int64) Counts {
 	return c
 }
 
+// StopAt says when the run was stopped, from its start, for a record
+// finished with stopped set.
+func (r *Recorder) StopAt(d time.Duration) { r.stopAt = d }
+
 // Finish flushes every window (also those still missing results, as after a
 // stopped run), analyses the series and returns the record. events is the
-// target's scale timeline, if any.
+// target's scale timeline, if any. In a stopped run every planned request
+// without an outcome counts as unsent: planned - sent, window by window,
+// whether or not the engine had read it from the plan.
 func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 	for ; r.next < len(r.windows); r.next++ {
+		if w := r.open[r.next]; stopped && w != nil && !r.cfg.Closed {
+			w.errs[outcome.Unsent] += max(w.Offered-w.results, 0)
+		} else if stopped && w == nil && r.offered[r.next] > 0 && !r.cfg.Closed {
+			r.win(r.next).errs[outcome.Unsent] += r.offered[r.next]
+		}
 		r.flush(r.next)
 	}
+	if stopped && !r.cfg.Closed {
+		for i := range r.streams {
+			s := &r.streams[i]
+			s.errs[outcome.Unsent] += max(s.Offered-s.results, 0)
+		}
+	}
+	rec := r.record(stopped, events, r.windows)
+	if r.logErr != nil {
+		return rec, fmt.Errorf("writing the interval log: %w", r.logErr)
+	}
+	return rec, nil
+}
+
+// Snapshot returns the record of the windows final so far, marked
+// incomplete: what a reader gets if the run dies before Finish. The
+// streams' counts include requests of windows not yet final.
+func (r *Recorder) Snapshot(events []ScaleEvent) *Record {
+	windows := append([]Window(nil), r.windows[:r.next]...)
+	rec := r.record(true, events, windows)
+	rec.Incomplete = true
+	rec.StoppedAtS = ptr(float64(r.next) * r.cfg.Window.Seconds())
+	Analyze(rec)
+	return rec
+}
+
+// LogErr is the first error writing the interval log, if any.
+func (r *Recorder) LogErr() error { return r.logErr }
+
+// Final is the number of windows final so far.
+func (r *Recorder) Final() int { return r.next }
+
+// record builds the record of windows and analyses it.
+func (r *Recorder) record(stopped bool, events []ScaleEvent, windows []Window) *Record {
 	c := r.cfg
 	rec := &Record{
 		Schema:    SchemaVersion,
 		Name:      c.Name,
 		Profile:   c.Profile,
-		Target:    c.Target,
+		Target:    outcome.RedactURL(c.Target),
 		Seed:      c.Seed,
 		Started:   c.Started.UTC(),
 		DurationS: c.Duration.Seconds(),
@@ -389,7 +445,7 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 		Burst:       BurstWindow{StartS: r.burst[0].Seconds(), EndS: r.burst[1].Seconds(), Source: r.source},
 		Stopped:     stopped,
 		Model:       ModelOpen,
-		Windows:     r.windows,
+		Windows:     windows,
 		ScaleEvents: events,
 		Clamped:     r.Clamped,
 		Definitions: Definitions,
@@ -412,11 +468,12 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 			ErrorRatio: t.errorRatio(), Percentiles: percentilesOf(s.hist), Apdex: t.apdex(),
 		})
 	}
+	if stopped {
+		rec.StoppedAtS = ptr(r.stopAt.Seconds())
+	}
 	rec.Summary.setLatency(percentilesOf(r.total))
 	rec.Summary.BaselineP99Ms = ms(r.base.ValueAtQuantile(99))
+	rec.Summary.StatusCodes, rec.Summary.ErrorSamples = r.seen.codes(), r.seen.samples()
 	Analyze(rec)
-	if r.logErr != nil {
-		return rec, fmt.Errorf("writing the interval log: %w", r.logErr)
-	}
-	return rec, nil
+	return rec
 }

@@ -104,3 +104,12 @@ func (r *Record) Histogram() (*hdr.Histogram, error) {
 	r.hist = h
 	return h, nil
 }
+
+// noteHlog reads rec's interval log and, when it is missing or cannot be
+// read, says so in the record's notes: the report then shows run.json's
+// figures, and no percentile distribution can be drawn.
+func noteHlog(rec *Record) {
+	if _, err := rec.Histogram(); err != nil {
+		rec.Notes = append(rec.Notes, fmt.Sprintf("the interval log cannot be read (%v): the figures are run.json's; no percentile distribution (hgrm), and shards cannot be merged", err))
+	}
+}

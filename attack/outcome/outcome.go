@@ -51,9 +51,18 @@ const (
 	TLS                    // TLS handshake or certificate failure
 	Other                  // anything else
 	Unsent                 // planned but never sent (the run was stopped)
+	Abandoned              // sent, then given up unanswered when a second Ctrl-C ended the wait
 )
 
-var classNames = [...]string{"ok", "4xx", "429", "5xx", "timeout", "refused", "reset", "dns", "tls", "other", "unsent"}
+var classNames = [...]string{"ok", "4xx", "429", "5xx", "timeout", "refused", "reset", "dns", "tls", "other", "unsent", "abandoned"}
+
+// Answered reports whether the request completed: a response, or a failure
+// of its own (a timeout, a refused connection). Unsent and abandoned
+// requests did not.
+func (c Class) Answered() bool { return c != Unsent && c != Abandoned }
+
+// HTTP reports whether the target answered with an HTTP status.
+func (c Class) HTTP() bool { return c <= Status5xx }
 
 // String returns the class's short name, as used in reports.
 func (c Class) String() string {

@@ -10,16 +10,16 @@ import (
 // sentences: did the target scale, how fast, and how long was p99 bad.
 func Verdict(rec *report.Record) (scaled, p99 string) {
 	s := rec.Summary
-	bad := fmt.Sprintf("p99 was degraded for %s in all, peaking at %s against a bound of %s.",
-		fmtS(s.DegradedForS), report.FormatMs(s.PeakP99Ms), fmtBound(s.HealthyP99Ms))
-	if s.DegradedForS == 0 {
-		bad = fmt.Sprintf("p99 was never degraded: it peaked at %s against a bound of %s.", report.FormatMs(s.PeakP99Ms), fmtBound(s.HealthyP99Ms))
-	}
+	bad := degradedSentence(rec)
 	degraded := ""
 	if s.TimeToDegradeS != nil {
 		degraded = fmt.Sprintf(" (degraded %s after it began)", fmtS(*s.TimeToDegradeS))
 	}
 	switch {
+	case report.Unreached(rec) != "":
+		return upper(report.Unreached(rec)) + ".", bad
+	case s.TimeToScaleStatus == report.StatusStopped || s.P99RecoveryStatus == report.StatusStopped && s.TimeToScaleStatus != report.StatusReached && s.TimeToScaleStatus != report.StatusNoDegradation:
+		return fmt.Sprintf("Stopped at %s, before the burst ended%s: time to scale and p99 recovery are unknown.", fmtS(*s.StoppedAtS), degraded), bad
 	case rec.Model == report.ModelClosed:
 		return fmt.Sprintf("Closed model (as fast as possible): %s achieved; latency counts from the actual send.", fmtRate(s.AchievedRPS)), bad
 	case s.TimeToScaleStatus == report.StatusNoBurst:
@@ -38,6 +38,8 @@ func Verdict(rec *report.Record) (scaled, p99 string) {
 		scaled += fmt.Sprintf(" p99 recovered %s after the burst ended.", fmtS(*s.P99RecoveryS))
 	case report.StatusNotRecovered:
 		scaled += " p99 had not recovered when the run ended."
+	case report.StatusStopped:
+		scaled += " The run stopped before the burst ended."
 	}
 	return scaled, bad
 }

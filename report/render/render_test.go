@@ -50,7 +50,7 @@ func TestRenderVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := strings.Join(strings.SplitN(buf.String(), "\n", 8)[:7], "\n")
-	for _, want := range []string{"Scaled: healthy again", "p99 was degraded for", "time_to_scale", "p99_recovery"} {
+	for _, want := range []string{"Scaled: healthy again", "was degraded for", "time_to_scale", "p99_recovery"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("table lacks %q", want)
 		}
