@@ -9,8 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/burstlab/burstlab/attack"
@@ -34,6 +33,9 @@ type Options struct {
 	Abort <-chan struct{}
 	// Shard, for run, sends one interleaved share of the plan (zero: all).
 	Shard profiles.Shard
+	// Force lets the record replace an old record in Out; without it Out
+	// must be new or empty.
+	Force bool
 	// StartAt is the plan's t=0 on the wall clock (zero: now plus a short
 	// lead); the shards of one plan on several machines share it.
 	StartAt time.Time
@@ -97,65 +99,55 @@ type job struct {
 }
 
 // execute sends the job's requests, records every result, and keeps the
-// record in opt.Out: the interval log is written as windows become final and
-// renamed into place at the end, run.json last, so a directory never holds
-// half a record.
+// record in opt.Out (see recordDir): the interval log as windows become
+// final, run.json now and then marked incomplete, and whole at the end.
 func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
-	var hlog *os.File
+	var dir *recordDir
 	if opt.Out != "" {
-		if err := os.MkdirAll(opt.Out, 0o755); err != nil {
-			return nil, err
-		}
 		var err error
-		if hlog, err = os.CreateTemp(opt.Out, "."+report.HlogFile+".*"); err != nil {
+		if dir, err = openRecordDir(opt.Out, opt.Force); err != nil {
 			return nil, err
 		}
-		defer func() {
-			if hlog != nil {
-				hlog.Close()
-				os.Remove(hlog.Name())
-			}
-		}()
+		defer dir.release()
 	}
 	var w io.Writer
-	if hlog != nil {
-		w = hlog
+	if dir != nil {
+		w = dir.hlog
 	}
 	rec := report.NewRecorder(j.cfg, w)
 	prog := newProgress(j.cfg, j.started, opt)
 	eng := attack.New(append(j.engine, attack.WithLive(&prog.live), attack.Abort(opt.Abort))...)
+	var stoppedAt atomic.Int64
+	defer context.AfterFunc(ctx, func() { stoppedAt.Store(int64(max(time.Since(j.started), 0))) })()
 
 	stopProg := prog.start()
 	stats, err := eng.Run(ctx, j.src, j.started, func(r outcome.Result) {
 		rec.Record(r)
 		prog.observe(r)
+		if dir != nil {
+			dir.checkpoint(rec)
+		}
 	})
 	stopProg()
 	if err != nil {
+		if dir != nil {
+			dir.discard()
+		}
 		return nil, err
 	}
 	var events []report.ScaleEvent
 	if j.events != nil {
 		events = j.events()
 	}
+	rec.StopAt(time.Duration(stoppedAt.Load()))
 	record, err := rec.Finish(stats.Stopped, events)
-	if err != nil {
+	if dir == nil {
 		return record, err
 	}
-	if opt.Out == "" {
-		return record, nil
+	if err != nil && dir.err == nil {
+		dir.err = err
 	}
-	if err := hlog.Close(); err != nil {
-		return record, err
-	}
-	if err := os.Chmod(hlog.Name(), 0o644); err != nil {
-		return record, err
-	}
-	if err := os.Rename(hlog.Name(), filepath.Join(opt.Out, report.HlogFile)); err != nil {
-		return record, err
-	}
-	hlog = nil
-	return record, report.Save(opt.Out, record)
+	return record, dir.finish(record)
 }
 
 // RecorderConfig describes pl to a recorder.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"os/signal"
@@ -23,7 +24,8 @@ func attackCommand() *cli.Command {
 		&cli.StringFlag{Name: "format", Value: "http", Usage: "targets format on stdin: http (vegeta's METHOD URL lines) or json"},
 		&cli.StringFlag{Name: "targets", Usage: "read targets from `FILE` instead of stdin"},
 		&cli.StringFlag{Name: "name", Value: "attack", Usage: "name of the record"},
-		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "keep the record (run.json, latency.hlog) in `DIR`"},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "keep the record (run.json, latency.hlog) in `DIR`, new or empty"},
+		forceFlag,
 		&cli.StringSliceFlag{Name: "header", Aliases: []string{"H"}, Usage: "add `NAME: VALUE` to every request (repeatable)"},
 		&cli.DurationFlag{Name: "slo-p99", Usage: "a window is healthy when its p99 is under this (or under the baseline's times the tolerance)"},
 	}
@@ -105,6 +107,7 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 	}()
 	rec, err := do(ctx, burst.Options{
 		Out:      c.String("out"),
+		Force:    c.Bool("force"),
 		Progress: os.Stderr,
 		Live:     isTerminal(os.Stderr),
 		Abort:    abort,
@@ -122,10 +125,19 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 		return err
 	}
 	if rec.Stopped {
+		// The gates' files (--junit, --summary) are written all the same,
+		// the stopped run failing them; the stop decides the exit code.
+		var io ioFailure
+		if err := applyGates(c, rec, profileGates); errors.As(err, &io) {
+			return err
+		}
 		return exitError{code: exitInterrupt, msg: "interrupted: the record holds what was measured until then"}
 	}
-	return applyGates(c, rec, profileGates)
+	return judge(c, rec, profileGates)
 }
+
+// forceFlag lets a run replace the record already in -o DIR.
+var forceFlag = &cli.BoolFlag{Name: "force", Usage: "replace the record already in -o DIR, whole (without it DIR must be new or empty)"}
 
 // clientFlags are the HTTP client flags a vegeta user expects.
 func clientFlags() []cli.Flag {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 
@@ -45,7 +46,31 @@ func applyGates(c *cli.Context, rec *report.Record, profileGates []string) error
 	if err := gate.CheckStreams(gates, gate.StreamNames(rec)); err != nil {
 		return usageError{err}
 	}
+	if rec.Stopped && len(gates) > 0 {
+		// Gates judge a whole plan: part of one cannot pass them.
+		g, err := gate.Parse("stopped == false")
+		if err != nil {
+			return err
+		}
+		gates = append(gates, g)
+	}
 	return reportGates(c, rec.Name, gate.Evaluate(rec, gates))
+}
+
+// judge applies the gates, then refuses a run in which no request reached
+// the target (or nothing was sent), whatever the gates say: exit 1 with one
+// line saying so.
+func judge(c *cli.Context, rec *report.Record, profileGates []string) error {
+	err := applyGates(c, rec, profileGates)
+	var ue usageError
+	var io ioFailure
+	if errors.As(err, &ue) || errors.As(err, &io) {
+		return err
+	}
+	if msg := report.Unreached(rec); msg != "" {
+		return exitError{code: exitGateFail, msg: msg}
+	}
+	return err
 }
 
 // reportGates writes results where the gate flags ask, prints the verdict

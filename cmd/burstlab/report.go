@@ -54,7 +54,7 @@ func reportCommand() *cli.Command {
 				return ioFailure{err}
 			}
 			// Gates judge the record last, after it is rendered.
-			return applyGates(c, rec, nil)
+			return judge(c, rec, nil)
 		},
 	}
 }

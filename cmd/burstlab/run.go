@@ -14,7 +14,8 @@ import (
 
 func runCommand() *cli.Command {
 	flags := []cli.Flag{
-		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "keep the record (run.json, latency.hlog) in `DIR`"},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "keep the record (run.json, latency.hlog) in `DIR`, new or empty"},
+		forceFlag,
 		&cli.StringFlag{Name: "shard", Usage: "send shard `i/n` of the plan: every n-th planned request from the i-th (merge the records with burstlab report)"},
 		&cli.TimestampFlag{Name: "start-at", Layout: time.RFC3339, Usage: "start the plan at this RFC 3339 `TIME`, so shards on several machines share t=0"},
 	}
