@@ -2,7 +2,9 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -57,6 +59,10 @@ func ReadVegeta(paths ...string) (*Record, error) {
 	}
 	cfg.Started = time.Unix(0, t0).UTC()
 	span := time.Duration(all[len(all)-1].at - t0)
+	if last := all[len(all)-1].at; last-t0 < 0 || span > MaxSpan {
+		return nil, fmt.Errorf("%s: the results span from %s to %s, above the %v one record holds (%d windows of %v)",
+			strings.Join(paths, ", "), time.Unix(0, t0).UTC().Format(time.RFC3339), time.Unix(0, last).UTC().Format(time.RFC3339), MaxSpan, int(MaxSpan/cfg.Window), cfg.Window)
+	}
 	cfg.Duration = (span/cfg.Window + 1) * cfg.Window
 	offered := make([]int64, int(cfg.Duration/cfg.Window))
 	for _, r := range all {
@@ -68,7 +74,7 @@ func ReadVegeta(paths ...string) (*Record, error) {
 		at := time.Duration(r.at - t0)
 		rec.Record(outcome.Result{
 			Seq: int64(i), Intended: at, Sent: at, End: at + r.latency,
-			Code: r.code, Class: r.class,
+			Code: r.code, Class: r.class, Error: r.err,
 		})
 	}
 	out, err := rec.Finish(false, nil)
@@ -85,6 +91,7 @@ type vegetaResult struct {
 	latency time.Duration
 	code    uint16
 	class   outcome.Class
+	err     string
 }
 
 func readVegetaFile(path string) ([]vegetaResult, vegeta.Result, error) {
@@ -98,7 +105,7 @@ func readVegetaFile(path string) ([]vegetaResult, vegeta.Result, error) {
 		defer f.Close()
 		in, name = f, path
 	}
-	dec := vegeta.DecoderFor(bufio.NewReaderSize(in, 1<<20))
+	dec, where := vegetaDecoder(bufio.NewReaderSize(in, 1<<20))
 	if dec == nil {
 		return nil, vegeta.Result{}, fmt.Errorf("%s: neither a record directory nor vegeta results (gob, JSON or CSV)", name)
 	}
@@ -106,19 +113,60 @@ func readVegetaFile(path string) ([]vegetaResult, vegeta.Result, error) {
 	var first vegeta.Result
 	for n := 1; ; n++ {
 		var r vegeta.Result
-		err := dec.Decode(&r)
+		err := dec(&r)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, first, fmt.Errorf("%s: result %d: %v", name, n, err)
+			return nil, first, fmt.Errorf("%s: %s: %v", name, where(n), err)
 		}
 		if n == 1 {
 			first = r
 		}
-		out = append(out, vegetaResult{at: r.Timestamp.UnixNano(), latency: r.Latency, code: r.Code, class: outcome.Classify(r.Code, r.Error)})
+		out = append(out, vegetaResult{at: r.Timestamp.UnixNano(), latency: r.Latency, code: r.Code, class: outcome.Classify(r.Code, r.Error), err: r.Error})
 	}
 	return out, first, nil
+}
+
+// MaxSpan is the longest stretch of vegeta results one record holds: as
+// long as the longest run (a day), so a stray timestamp years away is
+// refused instead of allocating a window for every second in between.
+const MaxSpan = 24 * time.Hour
+
+// vegetaDecoder tells vegeta's formats apart by their first byte (JSON
+// results start with '{', CSV ones with a digit, gob with neither) and
+// returns a decoder for r, with how an error names a result's place: the
+// line for JSON and CSV, the position for gob. JSON is read line by line
+// here: vegeta's decoder drops a last line without a newline.
+func vegetaDecoder(r *bufio.Reader) (func(*vegeta.Result) error, func(n int) string) {
+	b, err := r.Peek(1)
+	if err != nil {
+		return nil, nil
+	}
+	switch {
+	case b[0] == '{':
+		line := 0
+		return func(res *vegeta.Result) error {
+				for {
+					text, err := r.ReadBytes('\n')
+					if len(text) == 0 && err != nil {
+						return err
+					}
+					line++
+					if len(bytes.TrimSpace(text)) == 0 {
+						continue
+					}
+					return json.Unmarshal(text, res)
+				}
+			}, func(int) string {
+				return fmt.Sprintf("line %d", line)
+			}
+	case b[0] >= '0' && b[0] <= '9':
+		dec := vegeta.NewCSVDecoder(r)
+		return func(res *vegeta.Result) error { return dec.Decode(res) }, func(n int) string { return fmt.Sprintf("line %d", n) }
+	}
+	dec := vegeta.NewDecoder(r)
+	return func(res *vegeta.Result) error { return dec.Decode(res) }, func(n int) string { return fmt.Sprintf("result %d (gob)", n) }
 }
 
 // DefaultConfig is the recorder configuration for results that come with
