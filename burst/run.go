@@ -159,6 +159,7 @@ func RecorderConfig(pl *profiles.Plan, target string, started time.Time) report.
 		Started: started, Duration: p.Duration, Window: pl.Window, Warmup: p.Warmup,
 		SLOP99: a.SLOP99, Tolerance: a.Tolerance, HealthyWindows: a.HealthyWindows,
 		ErrorRatio: a.ErrorRatio, ApdexT: a.ApdexT, LatenessBound: a.LatenessBound,
+		Plan: p.Hash(), Shard: pl.Shard.Index, Of: pl.Shard.Count,
 	}
 	for _, s := range pl.Streams {
 		cfg.Streams = append(cfg.Streams, report.StreamOffer{Name: s.Name, Burst: s.Burst, Offered: s.Offered})

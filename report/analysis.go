@@ -212,6 +212,9 @@ func warnings(rec *Record, baseline, baseDegraded int) []string {
 	if rec.Stopped {
 		out = append(out, stoppedWarning(rec))
 	}
+	if msg := partialWarning(rec); msg != "" {
+		out = append(out, msg)
+	}
 	if s.BaselineDegraded {
 		out = append(out, fmt.Sprintf("baseline degraded: %d of %d windows before the burst were already degraded; the target was unhealthy before it began",
 			baseDegraded, baseline))

@@ -31,6 +31,7 @@ func Merge(recs ...*Record) (*Record, error) {
 	out := &Record{
 		Schema: SchemaVersion, Name: a.Name, Profile: a.Profile, Target: a.Target, Seed: a.Seed,
 		Started: a.Started, WindowS: a.WindowS, Unit: a.Unit, Settings: a.Settings,
+		Plan:        a.Plan,
 		Windows:     make([]Window, len(a.Windows)),
 		Streams:     make([]StreamSummary, len(a.Streams)),
 		Definitions: Definitions,
@@ -65,6 +66,9 @@ func checkShards(recs []*Record) error {
 			return fmt.Errorf("merge: record %q was not loaded from a record directory: its interval log is needed", r.Name)
 		}
 	}
+	if err := checkShardSet(recs); err != nil {
+		return err
+	}
 	a := recs[0]
 	for _, r := range recs[1:] {
 		if err := sameShape(a, r); err != nil {
@@ -78,6 +82,9 @@ func checkShards(recs []*Record) error {
 // worst of its generator figures; percentiles are merged separately.
 func (out *Record) addShard(r *Record) {
 	out.Shards += max(r.Shards, 1)
+	if r.ShardOf != nil {
+		out.PlanShards = r.ShardOf.Count
+	}
 	out.dirs = append(out.dirs, r.dirs...)
 	out.DurationS = math.Max(out.DurationS, r.DurationS)
 	if r.Started.Before(out.Started) {

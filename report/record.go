@@ -63,9 +63,17 @@ type Record struct {
 	// Notes say where the record came from when that limits what it
 	// means (vegeta results, merged shards); Summary.Warnings says what the
 	// analysis found.
-	Notes       []string          `json:"notes,omitempty"`
-	Clamped     int64             `json:"clamped_latencies,omitempty"` // latencies above the histogram's range, recorded as its top (1 h)
-	Shards      int               `json:"shards,omitempty"`            // records merged into this one; 0 or 1: a single run
+	Notes   []string `json:"notes,omitempty"`
+	Clamped int64    `json:"clamped_latencies,omitempty"` // latencies above the histogram's range, recorded as its top (1 h)
+	Shards  int      `json:"shards,omitempty"`            // records merged into this one; 0 or 1: a single run
+	// Plan identifies the plan run (a hash of its profile), so records of
+	// different plans are not merged as shards; ShardOf says which shard of
+	// it a run sent (nil: the whole plan, or a merge).
+	Plan    string   `json:"plan,omitempty"`
+	ShardOf *ShardOf `json:"shard_of,omitempty"`
+	// PlanShards is the number of shards the plan was split into, for a
+	// merged record (0: not known).
+	PlanShards  int               `json:"plan_shards,omitempty"`
 	Definitions map[string]string `json:"definitions"`
 
 	// hist is the merged latency histogram of the whole run, when known;

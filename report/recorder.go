@@ -40,6 +40,10 @@ type Config struct {
 	ErrorRatio            float64
 	ApdexT                time.Duration
 	LatenessBound         time.Duration
+	// Plan identifies the plan (a hash of the profile); Shard and Of say
+	// which shard of it this run sends (Of 0: the whole plan).
+	Plan      string
+	Shard, Of int
 	// Closed is the closed model (as fast as possible, no plan): a window's
 	// offered count is what was sent in it, and it is final once no request
 	// sent in it can still be answered, Timeout after its end.
@@ -444,6 +448,7 @@ func (r *Recorder) record(stopped bool, events []ScaleEvent, windows []Window) *
 		},
 		Burst:       BurstWindow{StartS: r.burst[0].Seconds(), EndS: r.burst[1].Seconds(), Source: r.source},
 		Stopped:     stopped,
+		Plan:        c.Plan,
 		Model:       ModelOpen,
 		Windows:     windows,
 		ScaleEvents: events,
@@ -453,6 +458,9 @@ func (r *Recorder) record(stopped bool, events []ScaleEvent, windows []Window) *
 	}
 	if c.Closed {
 		rec.Model = ModelClosed
+	}
+	if c.Of > 1 {
+		rec.ShardOf = &ShardOf{Index: c.Shard, Count: c.Of}
 	}
 	rec.Generator = Generator{
 		LatenessP50Ms: ms(r.late.ValueAtQuantile(50)),

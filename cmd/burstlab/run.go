@@ -38,6 +38,9 @@ func runCommand() *cli.Command {
 					return usageError{err}
 				}
 			}
+			if shard.Count > 1 && c.Timestamp("start-at") == nil {
+				return usagef("run: --shard %s needs --start-at TIME: the shards of one plan share its t=0", c.String("shard"))
+			}
 			var startAt time.Time
 			if t := c.Timestamp("start-at"); t != nil {
 				if startAt = *t; startAt.Before(time.Now()) {
