@@ -82,8 +82,8 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 		// The simulator's own timeline is the ground truth.
 		j.events = func() []report.ScaleEvent { return ScaleEvents(s.Events(), started) }
 	case sg != nil:
-		stop := startSignal(*sg, started, opt.Progress)
-		j.events = stop
+		stop, failures := startSignal(*sg, started, opt.Progress)
+		j.events, j.signalFailures = stop, failures
 		defer stop()
 	}
 	return j.execute(ctx, opt)
@@ -96,6 +96,8 @@ type job struct {
 	engine  []attack.Option
 	started time.Time
 	events  func() []report.ScaleEvent // the target's scale timeline, if known
+	// signalFailures says how sampling the scale signal failed, if it did.
+	signalFailures func() string
 }
 
 // execute sends the job's requests, records every result, and keeps the
@@ -140,6 +142,9 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 		events = j.events()
 	}
 	rec.StopAt(time.Duration(stoppedAt.Load()))
+	if j.signalFailures != nil {
+		rec.ScaleSignalFailure(j.signalFailures())
+	}
 	record, err := rec.Finish(stats.Stopped, events)
 	if dir == nil {
 		return record, err

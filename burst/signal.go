@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/burstlab/burstlab/attack/outcome"
 	"github.com/burstlab/burstlab/profiles"
 	"github.com/burstlab/burstlab/report"
 )
@@ -32,12 +33,15 @@ type signal struct {
 	mu     sync.Mutex
 	events []report.ScaleEvent
 	last   int
-	failed bool
+	failed int    // failed samples
+	first  string // the first failure
+	tried  int    // samples taken
 }
 
 // startSignal samples until the returned stop is called, which returns the
-// samples that changed the count.
-func startSignal(cfg profiles.ScaleSignal, started time.Time, warn io.Writer) (stop func() []report.ScaleEvent) {
+// samples that changed the count; failures says how sampling failed, ""
+// when it never did.
+func startSignal(cfg profiles.ScaleSignal, started time.Time, warn io.Writer) (stop func() []report.ScaleEvent, failures func() string) {
 	s := &signal{cfg: cfg, started: started, client: &http.Client{Timeout: 2 * time.Second}, warn: warn, last: -1}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -54,13 +58,22 @@ func startSignal(cfg profiles.ScaleSignal, started time.Time, warn io.Writer) (s
 			}
 		}
 	}()
-	return func() []report.ScaleEvent {
+	stop = func() []report.ScaleEvent {
 		cancel()
 		<-done
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		return s.events
 	}
+	failures = func() string {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.failed == 0 {
+			return ""
+		}
+		return fmt.Sprintf("scale signal: %d of %d samples failed, the first with: %s; the scale figures miss them", s.failed, s.tried, s.first)
+	}
+	return stop, failures
 }
 
 func (s *signal) sample(ctx context.Context) {
@@ -68,11 +81,18 @@ func (s *signal) sample(ctx context.Context) {
 	v, err := s.read(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err != nil && ctx.Err() != nil {
+		return // stopped while sampling: not the signal's failure
+	}
+	s.tried++
 	if err != nil {
-		if !s.failed && ctx.Err() == nil && s.warn != nil {
-			fmt.Fprintf(s.warn, "burstlab: scale signal: %v (further failures are not shown)\n", err)
+		if s.failed == 0 {
+			s.first = outcome.RedactText(err.Error())
+			if s.warn != nil {
+				fmt.Fprintf(s.warn, "burstlab: scale signal: %v (further failures are not shown; the record counts them)\n", s.first)
+			}
 		}
-		s.failed = true
+		s.failed++
 		return
 	}
 	n := int(math.Round(v))

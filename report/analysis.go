@@ -215,6 +215,9 @@ func warnings(rec *Record, baseline, baseDegraded int) []string {
 	if msg := partialWarning(rec); msg != "" {
 		out = append(out, msg)
 	}
+	if rec.ScaleSignalFailure != "" {
+		out = append(out, rec.ScaleSignalFailure)
+	}
 	if s.BaselineDegraded {
 		out = append(out, fmt.Sprintf("baseline degraded: %d of %d windows before the burst were already degraded; the target was unhealthy before it began",
 			baseDegraded, baseline))

@@ -55,6 +55,7 @@ var Definitions = map[string]string{
 	"warnings":             "what a reader must know before trusting the figures; every report shows them first",
 	"clamped_latencies":    "latencies above the histogram's 1 h range, recorded as 1 h",
 	"plan":                 "a hash of the profile the run planned from: records of one plan's shards share it, and records of different plans are not merged",
+	"scale_signal_failure": "how sampling the profile's scale signal failed: how many samples, the first message; the scale figures miss those samples",
 	"shard_of":             "the shard of the plan a run sent (--shard index/count); absent for the whole plan or a merge",
 	"plan_shards":          "the number of shards the plan was split into, for a merged record; fewer merged than this is reported as partial",
 	"shards":               "number of records of one plan merged into this one: counters summed, histograms merged from their interval logs",

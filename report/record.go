@@ -60,6 +60,8 @@ type Record struct {
 	Streams     []StreamSummary `json:"streams"`
 	Windows     []Window        `json:"windows"`
 	ScaleEvents []ScaleEvent    `json:"scale_events,omitempty"`
+	// ScaleSignalFailure says how sampling the scale signal failed.
+	ScaleSignalFailure string `json:"scale_signal_failure,omitempty"`
 	// Notes say where the record came from when that limits what it
 	// means (vegeta results, merged shards); Summary.Warnings says what the
 	// analysis found.

@@ -64,23 +64,24 @@ type StreamOffer struct {
 // summarised, written to the interval log and its histograms are dropped.
 // Record is not safe for concurrent use: the engine calls it from one goroutine.
 type Recorder struct {
-	cfg     Config
-	log     *hdr.HistogramLogWriter
-	logErr  error
-	open    map[int]*winAcc
-	next    int     // first window not yet flushed
-	offered []int64 // planned requests per window, all streams
-	windows []Window
-	streams []streamAcc
-	total   *hdr.Histogram
-	late    *hdr.Histogram
-	base    *hdr.Histogram
-	burst   [2]time.Duration
-	source  string
-	free    []*hdr.Histogram
-	latest  time.Duration // the latest result's end (closed model)
-	seen    errorsSeen
-	stopAt  time.Duration // when the run was stopped, if it was
+	cfg           Config
+	log           *hdr.HistogramLogWriter
+	logErr        error
+	open          map[int]*winAcc
+	next          int     // first window not yet flushed
+	offered       []int64 // planned requests per window, all streams
+	windows       []Window
+	streams       []streamAcc
+	total         *hdr.Histogram
+	late          *hdr.Histogram
+	base          *hdr.Histogram
+	burst         [2]time.Duration
+	source        string
+	free          []*hdr.Histogram
+	latest        time.Duration // the latest result's end (closed model)
+	seen          errorsSeen
+	stopAt        time.Duration // when the run was stopped, if it was
+	signalFailure string
 	// Clamped counts latencies above the histogram's range, recorded as its top.
 	Clamped int64
 }
@@ -375,6 +376,10 @@ func counts(errs []int64) Counts {
 	return c
 }
 
+// ScaleSignalFailure notes how sampling the scale signal failed ("" when
+// it did not): the record's warnings say so.
+func (r *Recorder) ScaleSignalFailure(msg string) { r.signalFailure = msg }
+
 // StopAt says when the run was stopped, from its start, for a record
 // finished with stopped set.
 func (r *Recorder) StopAt(d time.Duration) { r.stopAt = d }
@@ -479,6 +484,7 @@ func (r *Recorder) record(stopped bool, events []ScaleEvent, windows []Window) *
 	if stopped {
 		rec.StoppedAtS = ptr(r.stopAt.Seconds())
 	}
+	rec.ScaleSignalFailure = r.signalFailure
 	rec.Summary.setLatency(percentilesOf(r.total))
 	rec.Summary.BaselineP99Ms = ms(r.base.ValueAtQuantile(99))
 	rec.Summary.StatusCodes, rec.Summary.ErrorSamples = r.seen.codes(), r.seen.samples()
