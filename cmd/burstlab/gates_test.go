@@ -25,7 +25,7 @@ func gateRecord() *report.Record {
 			P99RecoveryS:      &recovery,
 			P99RecoveryStatus: report.StatusRecovered,
 		},
-		Streams: []report.StreamSummary{{Name: "teams", Percentiles: report.Percentiles{P99Ms: 900}}},
+		Streams: []report.StreamSummary{{Name: "teams", Tally: report.Tally{OK: 100}, Percentiles: report.Percentiles{P99Ms: 900}}},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -86,6 +87,20 @@ streams:
 	if rec.Shards != 2 || rec.Summary.Offered != pj.Total || rec.Summary.Sent != pj.Total || rec.Summary.OK != pj.Total || hits.Load() != pj.Total {
 		t.Errorf("merged %d shards: offered %d sent %d ok %d, server saw %d; the plan holds %d",
 			rec.Shards, rec.Summary.Offered, rec.Summary.Sent, rec.Summary.OK, hits.Load(), pj.Total)
+	}
+	// One shard alone is not the plan: it says so. The same shard twice
+	// is refused, not counted twice.
+	s0, s1 := filepath.Join(dir, "s0"), filepath.Join(dir, "s1")
+	if out, stderr, code := burstlab(t, "report", s0); code != 0 || !strings.Contains(out, "partial: 1 of 2 shards") {
+		t.Errorf("one shard: exit %d, want 0 and a partial warning; stdout %q stderr %q", code, firstLine(out), stderr)
+	}
+	for _, args := range [][]string{{"report", s0, s0}, {"report", s1, filepath.Join(s1, ".")}} {
+		if _, stderr, code := burstlab(t, args...); code != 2 || !strings.Contains(stderr, "given twice") {
+			t.Errorf("%q: exit %d, stderr %q; want 2, given twice", args, code, stderr)
+		}
+	}
+	if _, stderr, code := burstlab(t, "run", profile, "--shard", "0/2"); code != 2 || !strings.Contains(stderr, "needs --start-at") {
+		t.Errorf("--shard without --start-at: exit %d, stderr %q; want 2", code, stderr)
 	}
 	if _, _, code := burstlab(t, "run", profile, "--shard", "2/2"); code != 2 {
 		t.Errorf("--shard 2/2: exit %d, want 2", code)

@@ -30,8 +30,8 @@ func testRecord() *report.Record {
 			DegradedForS:      25,
 		},
 		Streams: []report.StreamSummary{
-			{Name: "base", Percentiles: report.Percentiles{P99Ms: 120}, Apdex: 0.95},
-			{Name: "teams", Percentiles: report.Percentiles{P99Ms: 950.5}, Apdex: 0.7, ErrorRatio: 0.01},
+			{Name: "base", Tally: report.Tally{OK: 3000}, Percentiles: report.Percentiles{P99Ms: 120}, Apdex: 0.95},
+			{Name: "teams", Tally: report.Tally{OK: 1979}, Percentiles: report.Percentiles{P99Ms: 950.5}, Apdex: 0.7, ErrorRatio: 0.01},
 		},
 	}
 }

@@ -10,6 +10,7 @@ import (
 func Example() {
 	recovery := 42.0
 	rec := &report.Record{Name: "checkout-burst", Summary: report.Summary{
+		Tally:             report.Tally{Completed: 1000, OK: 998},
 		ErrorRatio:        0.002,
 		PeakP99Ms:         1840,
 		P99RecoveryS:      &recovery,

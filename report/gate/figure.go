@@ -202,6 +202,12 @@ func (f Figure) Better() Better {
 	return NoDirection
 }
 
+// latencyFigures are the latency percentiles, measured on ok responses.
+var latencyFigures = map[string]bool{
+	"p50": true, "p90": true, "p99": true, "p999": true, "max": true,
+	"peak_p99": true, "peak_p999": true, "baseline_p99": true,
+}
+
 // Value is a figure as a record holds it.
 type Value struct {
 	Num    float64 // in the figure's own unit; 1 or 0 for a boolean
@@ -255,6 +261,11 @@ func (f Figure) Value(rec *report.Record) (Value, error) {
 		}
 		return out, nil
 	case reflect.Float32, reflect.Float64:
+		if latencyFigures[f.f.name] && v.FieldByName("OK").Int() == 0 {
+			// Latency is of ok responses: without one there is none,
+			// and 0 ms would pass every upper bound.
+			return Value{Null: true, Status: "no ok response"}, nil
+		}
 		return Value{Num: fv.Float()}, nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return Value{Num: float64(fv.Int())}, nil
