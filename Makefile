@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/burstlab
 PKGS    := ./...
 
-.PHONY: all build demo test bench vet fmt clean
+.PHONY: all build demo test fuzz bench vet fmt clean
 
 all: build
 
@@ -22,6 +22,21 @@ test:
 	# -tags long adds the real-time end-to-end runs (tens of seconds each)
 	# that a plain `go test ./...` leaves out.
 	$(GO) test -race -count=1 -tags long -timeout 15m $(PKGS)
+	# Every fuzz target for a few seconds beyond its seed corpus.
+	$(MAKE) fuzz FUZZTIME=3s
+
+# Every fuzz target (func FuzzX in a _test.go file) in turn, FUZZTIME each
+# (60s by default), FUZZPROCS workers each: the cores are shared.
+FUZZTIME  ?= 60s
+FUZZPROCS ?= 1
+fuzz:
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
+		pkg=./$$(dirname $$f); \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "== $$pkg $$t ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -parallel $(FUZZPROCS) $$pkg; \
+		done; \
+	done
 
 # First burstlab beside vegeta's CLI, a bare-vegeta burst and hey, through their
 # command lines against an out-of-process server (writes docs/bench.md); then the

@@ -139,11 +139,15 @@ func (s *signal) read(ctx context.Context) (float64, error) {
 		return 0, fmt.Errorf("no number in the answer")
 	}
 	v, err := strconv.ParseFloat(f[0], 64)
-	if err != nil {
-		return 0, fmt.Errorf("not a number: %q", f[0])
+	if err != nil || !replicaCount(v) {
+		return 0, fmt.Errorf("not a replica count: %q", f[0])
 	}
 	return v, nil
 }
+
+// replicaCount reports whether v can be a number of replicas: finite, not
+// negative, within int range.
+func replicaCount(v float64) bool { return v >= 0 && v <= 1e9 }
 
 // promValue sums the samples of metric in Prometheus text exposition;
 // metric may carry label matchers, `name{k="v"}`, that every sample summed
@@ -189,6 +193,9 @@ func promValue(body []byte, metric string) (float64, error) {
 	}
 	if !found {
 		return 0, fmt.Errorf("no sample of %s", metric)
+	}
+	if !replicaCount(sum) {
+		return 0, fmt.Errorf("%s is %v: not a replica count", metric, sum)
 	}
 	return sum, nil
 }

@@ -105,10 +105,12 @@ func readRateCSV(path string, rd io.Reader) ([]step, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// A parse error leaves no record to ask FieldPos about: it
+			// panics then. The error names the line itself.
 			return nil, fmt.Errorf("%s: %v", path, err)
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
