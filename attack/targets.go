@@ -40,6 +40,10 @@ func ReadTargets(r io.Reader, format string, header http.Header) ([]vegeta.Targe
 	if len(data) > MaxTargetsBytes {
 		return nil, fmt.Errorf("reading targets: more than %d MiB of them", MaxTargetsBytes>>20)
 	}
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		// vegeta's JSON reader drops a last line without a newline.
+		data = append(data, '\n')
+	}
 	var tr vegeta.Targeter
 	var lines []targetLines
 	switch format {

@@ -36,6 +36,7 @@ func TestBadAttackInput(t *testing.T) {
 		{[]string{"-rate", "10", "-duration", "1s"}, good + "\nGET ftp://127.0.0.1/x\n", "targets line 3: URL \"ftp://127.0.0.1/x\""},
 		{[]string{"-rate", "10", "-duration", "1s"}, good + "\n# two\nGET " + srv.URL + "/\nBad Name: x\n", `targets line 5: header name "Bad Name"`},
 		{[]string{"-rate", "10", "-duration", "1s", "-H", "X-A: a\nb"}, good, `header X-A: value "a\nb" holds a line break`},
+		{[]string{"-rate", "10", "-duration", "1s", "-cert", "/nonexistent/c.pem", "-key", "/nonexistent/k.pem"}, good, "client certificate: open /nonexistent/c.pem"},
 		{[]string{"-rate", "10", "-duration", "1s", "-format", "json"}, `{"method":"GET","url":"` + srv.URL + `/","header":{"X":["a\nb"]}}` + "\n", "targets line 1: header X"},
 	}
 	for _, c := range cases {
