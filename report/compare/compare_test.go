@@ -22,6 +22,7 @@ func record(name string, recovery *float64, peakP99Ms, errRatio, minApdex float6
 		Target: "sim",
 		Burst:  report.BurstWindow{StartS: 10, EndS: 40, Source: "profile"},
 		Summary: report.Summary{
+			Tally:             report.Tally{Completed: 1000, OK: 990},
 			ErrorRatio:        errRatio,
 			PeakP99Ms:         peakP99Ms,
 			BaselineP99Ms:     20,
@@ -34,7 +35,7 @@ func record(name string, recovery *float64, peakP99Ms, errRatio, minApdex float6
 			P99RecoveryStatus: status,
 			DegradedForS:      20,
 		},
-		Streams: []report.StreamSummary{{Name: "teams", Percentiles: report.Percentiles{P99Ms: 800}}},
+		Streams: []report.StreamSummary{{Name: "teams", Tally: report.Tally{OK: 500}, Percentiles: report.Percentiles{P99Ms: 800}}},
 	}
 }
 
