@@ -26,15 +26,18 @@ test:
 	$(MAKE) fuzz FUZZTIME=3s
 
 # Every fuzz target (func FuzzX in a _test.go file) in turn, FUZZTIME each
-# (60s by default), FUZZPROCS workers each: the cores are shared.
-FUZZTIME  ?= 60s
-FUZZPROCS ?= 1
+# (60s by default), FUZZPROCS workers each: the cores are shared. Go spends
+# up to a minute minimizing each new interesting input by default, which
+# would eat a short run whole: FUZZMINTIME bounds it.
+FUZZTIME    ?= 60s
+FUZZPROCS   ?= 1
+FUZZMINTIME ?= 5s
 fuzz:
 	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
 		pkg=./$$(dirname $$f); \
 		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
 			echo "== $$pkg $$t ($(FUZZTIME))"; \
-			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -parallel $(FUZZPROCS) $$pkg; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) -parallel $(FUZZPROCS) $$pkg; \
 		done; \
 	done
 
