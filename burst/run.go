@@ -72,7 +72,7 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 	j := job{
 		src:     FromPlan(pl, base),
 		cfg:     RecorderConfig(pl, base, started),
-		engine:  EngineOptions(pl),
+		engine:  EngineOptions(pl, base),
 		started: started,
 	}
 	switch sg := p.Target.ScaleSignal; {
@@ -168,8 +168,9 @@ func RecorderConfig(pl *profiles.Plan, target string, started time.Time) report.
 		SLOP99: a.SLOP99, Tolerance: a.Tolerance, HealthyWindows: a.HealthyWindows,
 		ErrorRatio: a.ErrorRatio, ApdexT: a.ApdexT, LatenessBound: a.LatenessBound,
 	}
+	cfg.Timeout = p.Client.Timeout
 	for _, s := range pl.Streams {
-		cfg.Streams = append(cfg.Streams, report.StreamOffer{Name: s.Name, Burst: s.Burst, Offered: s.Offered})
+		cfg.Streams = append(cfg.Streams, report.StreamOffer{Name: s.Name, Burst: s.Burst, Offered: s.Offered, Closed: s.Workers > 0})
 	}
 	if pl.Burst.Marked {
 		cfg.Burst = &[2]time.Duration{pl.Burst.Start, pl.Burst.End}
@@ -177,9 +178,10 @@ func RecorderConfig(pl *profiles.Plan, target string, started time.Time) report.
 	return cfg
 }
 
-// EngineOptions turns the profile's client settings and its streams' retry
-// policies into engine options.
-func EngineOptions(pl *profiles.Plan) []attack.Option {
+// EngineOptions turns the profile's client settings, its streams' retry
+// policies and its closed (rate: max) streams into engine options; requests
+// go to base.
+func EngineOptions(pl *profiles.Plan, base string) []attack.Option {
 	c := pl.Profile.Client
 	workers := c.Workers
 	if workers == 0 {
@@ -193,6 +195,11 @@ func EngineOptions(pl *profiles.Plan) []attack.Option {
 	}
 	if f := retries(pl); f != nil {
 		opts = append(opts, attack.Retries(f))
+	}
+	for i, s := range pl.Streams {
+		if s.Workers > 0 {
+			opts = append(opts, attack.ClosedLoop(closedSource(pl, i, base), s.Workers, pl.Profile.Duration))
+		}
 	}
 	return opts
 }

@@ -48,8 +48,9 @@ type Record struct {
 	Generator Generator   `json:"generator"`
 	Stopped   bool        `json:"stopped"` // the run was interrupted before its plan ended
 	// Model is "open" (requests leave at planned times; latency counts from
-	// them) or "closed" (workers send as fast as answers come; latency
-	// counts from the actual send, and offered is what was sent).
+	// them), "closed" (workers send as fast as answers come; latency counts
+	// from the actual send, and offered is what was sent) or "mixed" (closed
+	// streams beside planned ones; StreamSummary.Closed says which).
 	Model       string          `json:"model"`
 	Summary     Summary         `json:"summary"`
 	Streams     []StreamSummary `json:"streams"`
@@ -135,6 +136,7 @@ type Summary struct {
 const (
 	ModelOpen   = "open"   // at planned times, whatever the answers (latency from the intended time)
 	ModelClosed = "closed" // each worker sends once its last answer came (latency from the send)
+	ModelMixed  = "mixed"  // planned streams beside closed ones
 )
 
 // setLatency fills the run's latency figures from the whole run's
@@ -170,8 +172,9 @@ type Ratios map[string]float64
 
 // StreamSummary sums one stream up over the whole run.
 type StreamSummary struct {
-	Name  string `json:"name"`
-	Burst bool   `json:"burst"`
+	Name   string `json:"name"`
+	Burst  bool   `json:"burst"`
+	Closed bool   `json:"closed,omitempty"` // a closed-model stream: offered is what it sent
 	Tally
 	Retries    int64   `json:"retries"`
 	ErrorRatio float64 `json:"error_ratio"`

@@ -40,10 +40,9 @@ type Config struct {
 	ErrorRatio            float64
 	ApdexT                time.Duration
 	LatenessBound         time.Duration
-	// Closed is the closed model (as fast as possible, no plan): a window's
-	// offered count is what was sent in it, and it is final once no request
-	// sent in it can still be answered, Timeout after its end.
-	Closed  bool
+	// Timeout bounds each request. A window with closed streams is final
+	// only once no request sent in it can still be answered: Timeout after
+	// its end.
 	Timeout time.Duration
 }
 
@@ -53,6 +52,9 @@ type StreamOffer struct {
 	Name    string
 	Burst   bool
 	Offered []int64 // planned requests per window
+	// Closed is a stream of the closed model (as fast as possible): it has
+	// no plan, and what it offers in a window is what it sent there.
+	Closed bool
 }
 
 // Recorder folds results into windows with constant memory per open window.
@@ -74,7 +76,8 @@ type Recorder struct {
 	burst   [2]time.Duration
 	source  string
 	free    []*hdr.Histogram
-	latest  time.Duration // the latest result's end (closed model)
+	closed  bool          // some streams are closed (as fast as possible)
+	latest  time.Duration // the latest result's end
 	// Clamped counts latencies above the histogram's range, recorded as its top.
 	Clamped int64
 }
@@ -142,6 +145,7 @@ func NewRecorder(cfg Config, hlog io.Writer) *Recorder {
 		base:    newHist(),
 	}
 	for i, s := range cfg.Streams {
+		r.closed = r.closed || s.Closed
 		r.streams[i].hist = newHist()
 		for w, n := range s.Offered {
 			r.streams[i].Offered += n
@@ -220,11 +224,15 @@ func (r *Recorder) Record(res outcome.Result) {
 	if res.Attempt > 0 {
 		at = res.Planned
 	}
-	i := int(at / r.cfg.Window)
-	if r.cfg.Closed && i == len(r.windows) {
-		i-- // sent as the run ended: the closed loop checks the time before a send
+	if res.Stream < 0 || res.Stream >= len(r.streams) {
+		return
 	}
-	if i < 0 || i >= len(r.windows) || i < r.next || res.Stream < 0 || res.Stream >= len(r.streams) {
+	closed := r.cfg.Streams[res.Stream].Closed
+	i := int(at / r.cfg.Window)
+	if closed && i == len(r.windows) {
+		i-- // sent as the run ended: a closed loop checks the time before a send
+	}
+	if i < 0 || i >= len(r.windows) || i < r.next {
 		return
 	}
 	w := r.win(i)
@@ -232,19 +240,23 @@ func (r *Recorder) Record(res outcome.Result) {
 	if res.Attempt > 0 {
 		s.retries++
 	}
-	if !res.Retried {
+	switch {
+	case res.Retried:
+	case closed:
+		w.Offered++
+		s.Offered++
+	default:
 		w.results++
-		if r.cfg.Closed {
-			w.Offered++
-			s.Offered++
-		}
 	}
 	r.latest = max(r.latest, res.End)
 	w.count(res, r.cfg.ApdexT)
 	s.count(res, r.cfg.ApdexT)
 	if res.Class != outcome.Unsent {
-		if err := w.late.RecordValue(clamp(res.Lateness())); err != nil {
-			r.Clamped++
+		// A closed stream has no intended time, so no lateness to count.
+		if !closed {
+			if err := w.late.RecordValue(clamp(res.Lateness())); err != nil {
+				r.Clamped++
+			}
 		}
 		lat := clamp(res.Latency())
 		if lat == highestValue {
@@ -272,22 +284,19 @@ func clamp(d time.Duration) int64 {
 }
 
 // flushFinal summarises windows, in order, whose every planned request has a
-// result.
+// result and, when the run has closed streams, in which no request can still
+// be answered.
 func (r *Recorder) flushFinal() {
-	if r.cfg.Closed {
-		for r.next < len(r.windows) && time.Duration(r.next+1)*r.cfg.Window+r.cfg.Timeout+time.Second < r.latest {
-			r.flush(r.next)
-			r.next++
-		}
-		return
-	}
 	for r.next < len(r.windows) {
+		if r.closed && time.Duration(r.next+1)*r.cfg.Window+r.cfg.Timeout+time.Second >= r.latest {
+			return
+		}
 		w := r.open[r.next]
 		if w == nil {
 			if r.offered[r.next] > 0 {
 				return
 			}
-		} else if w.results < w.Offered {
+		} else if w.results < r.offered[r.next] {
 			return
 		}
 		r.flush(r.next)
@@ -395,9 +404,7 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 		Definitions: Definitions,
 		hist:        r.total,
 	}
-	if c.Closed {
-		rec.Model = ModelClosed
-	}
+	rec.Model = modelOf(c.Streams)
 	rec.Generator = Generator{
 		LatenessP50Ms: ms(r.late.ValueAtQuantile(50)),
 		LatenessP99Ms: ms(r.late.ValueAtQuantile(99)),
@@ -408,7 +415,7 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 		s := &r.streams[i]
 		t := s.tally()
 		rec.Streams = append(rec.Streams, StreamSummary{
-			Name: c.Streams[i].Name, Burst: c.Streams[i].Burst, Tally: t, Retries: s.retries,
+			Name: c.Streams[i].Name, Burst: c.Streams[i].Burst, Closed: c.Streams[i].Closed, Tally: t, Retries: s.retries,
 			ErrorRatio: t.errorRatio(), Percentiles: percentilesOf(s.hist), Apdex: t.apdex(),
 		})
 	}
@@ -419,4 +426,21 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 		return rec, fmt.Errorf("writing the interval log: %w", r.logErr)
 	}
 	return rec, nil
+}
+
+// modelOf says how a run with these streams sent its requests.
+func modelOf(streams []StreamOffer) string {
+	closed := 0
+	for _, s := range streams {
+		if s.Closed {
+			closed++
+		}
+	}
+	switch closed {
+	case 0:
+		return ModelOpen
+	case len(streams):
+		return ModelClosed
+	}
+	return ModelMixed
 }

@@ -76,7 +76,7 @@ func attackCommand() *cli.Command {
 			}
 			spec := burst.AttackSpec{
 				Name: c.String("name"), Targets: tgts, Rate: rate, Duration: c.Duration("duration"),
-				Engine: append(eng, attack.WithClient(client)),
+				Engine: append(eng, attack.WithClient(client)), Workers: int(c.Uint64("max-workers")),
 				SLOP99: c.Duration("slo-p99"),
 			}
 			return runAndReport(c, func(ctx context.Context, opt burst.Options) (*report.Record, error) {

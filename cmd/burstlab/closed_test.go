@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -65,5 +66,58 @@ func TestClosedModel(t *testing.T) {
 	}
 	if hits.Load() != before {
 		t.Errorf("refused rates still sent %d requests", hits.Load()-before)
+	}
+}
+
+// TestClosedStreamInProfile runs a profile with a planned stream beside a
+// rate: max stream: the record is mixed, the planned stream offers its plan,
+// and the closed stream offers what it sent, which is what the server saw.
+func TestClosedStreamInProfile(t *testing.T) {
+	var planned, flood atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/f/") {
+			flood.Add(1)
+		} else {
+			planned.Add(1)
+		}
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	prof := filepath.Join(dir, "mixed.yaml")
+	yaml := `name: mixed
+duration: 1s
+target: {url: "` + srv.URL + `"}
+streams:
+  - name: app
+    request: {path: /a}
+    constant: {rate: 50}
+  - name: flood
+    request: {path: "/f/{seq}"}
+    rate: max
+    max_workers: 2
+`
+	if err := os.WriteFile(prof, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "rec")
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(bin, "run", prof, "-o", out)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	rec, err := report.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Model != report.ModelMixed || len(rec.Streams) != 2 {
+		t.Fatalf("model %q with %d streams, want mixed with 2", rec.Model, len(rec.Streams))
+	}
+	app, fl := rec.Streams[0], rec.Streams[1]
+	if app.Offered != 50 || app.OK != 50 || app.Closed || planned.Load() != 50 {
+		t.Errorf("planned stream: offered %d ok %d closed %v, server saw %d; want 50", app.Offered, app.OK, app.Closed, planned.Load())
+	}
+	if !fl.Closed || fl.OK == 0 || fl.Offered != fl.Sent || fl.OK != flood.Load() {
+		t.Errorf("closed stream: closed %v offered %d sent %d ok %d, server saw %d", fl.Closed, fl.Offered, fl.Sent, fl.OK, flood.Load())
 	}
 }
