@@ -33,8 +33,8 @@ func TestClosedLoop(t *testing.T) {
 	results := 0
 	st, err := New(ClosedLoop(src, 3, 500*time.Millisecond), Timeout(time.Second)).Run(context.Background(), nil, began, func(r outcome.Result) {
 		results++
-		if r.Class != outcome.OK || r.Intended != r.Sent || r.Planned != r.Sent || r.Sent < 0 {
-			t.Errorf("request %d: %v, intended %v planned %v sent %v", r.Seq, r.Class, r.Intended, r.Planned, r.Sent)
+		if r.Class != outcome.OK || r.Intended != r.Sent || r.FirstIntended != r.Sent || r.Sent < 0 {
+			t.Errorf("request %d: %v, intended %v planned %v sent %v", r.Seq, r.Class, r.Intended, r.FirstIntended, r.Sent)
 		}
 	})
 	if err != nil {

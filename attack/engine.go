@@ -54,7 +54,7 @@ type Request struct {
 func (req *Request) result(sent, end time.Duration, c outcome.Class, errText string) outcome.Result {
 	return outcome.Result{
 		Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key,
-		Intended: req.Intended, Planned: req.first, Sent: sent, End: end, Class: c, Error: errText,
+		Intended: req.Intended, FirstIntended: req.first, Sent: sent, End: end, Class: c, Error: errText,
 	}
 }
 

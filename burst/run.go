@@ -182,17 +182,7 @@ func RecorderConfig(pl *profiles.Plan, target string, started time.Time) report.
 // policies and its closed (rate: max) streams into engine options; requests
 // go to base.
 func EngineOptions(pl *profiles.Plan, base string) []attack.Option {
-	c := pl.Profile.Client
-	workers := c.Workers
-	if workers == 0 {
-		workers = attack.DefaultWorkers
-	}
-	opts := []attack.Option{
-		attack.WithClient(ClientOf(c)),
-		attack.Workers(min(workers, c.MaxWorkers)),
-		attack.MaxWorkers(c.MaxWorkers),
-		attack.MaxBody(c.MaxBody),
-	}
+	opts := ClientOptions(pl.Profile.Client)
 	if f := retries(pl); f != nil {
 		opts = append(opts, attack.Retries(f))
 	}
@@ -226,7 +216,24 @@ func retries(pl *profiles.Plan) attack.RetryFunc {
 	}
 }
 
-// ClientOf turns a profile's client block into the engine's client settings.
+// ClientOptions turns a client block (a profile's, or the attack command's
+// flags) into engine options: the one place client settings map onto the
+// engine. Zero values take the engine's defaults.
+func ClientOptions(c profiles.Client) []attack.Option {
+	opts := []attack.Option{attack.WithClient(ClientOf(c))}
+	if c.Workers > 0 {
+		opts = append(opts, attack.Workers(c.Workers))
+	}
+	if c.MaxWorkers > 0 {
+		opts = append(opts, attack.MaxWorkers(c.MaxWorkers))
+	}
+	if c.MaxBody != 0 {
+		opts = append(opts, attack.MaxBody(c.MaxBody))
+	}
+	return opts
+}
+
+// ClientOf turns a client block into the engine's client settings.
 func ClientOf(c profiles.Client) attack.Client {
 	return attack.Client{
 		Timeout:        c.Timeout,

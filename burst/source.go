@@ -22,7 +22,7 @@ func FromPlan(pl *profiles.Plan, base string) attack.Source {
 			Seq:      a.Seq,
 			Stream:   a.Stream,
 			Key:      a.StreamSeq,
-			Intended: a.At,
+			Intended: a.Intended,
 			Method:   r.Method,
 			URL:      base + r.Path,
 			Header:   r.Header,

@@ -89,7 +89,7 @@ type Burst struct {
 type Arrival struct {
 	Seq        int64         // index in the whole plan, in schedule order
 	Stream     int           // index into Plan.Streams
-	At         time.Duration // intended send time, from the start of the run
+	Intended   time.Duration // intended send time, from the start of the run
 	StreamSeq  int64         // index within its stream
 	Event      int64         // fan-out trigger event
 	Subscriber int64         // fan-out subscriber
@@ -155,17 +155,17 @@ func NewShardPlan(p *Profile, shard Shard) (*Plan, error) {
 		sp := &pl.Streams[a.Stream]
 		if sp.Burst {
 			if first {
-				pl.Burst.Start = a.At
+				pl.Burst.Start = a.Intended
 				first = false
 			}
-			pl.Burst.End = a.At
+			pl.Burst.End = a.Intended
 		}
 		if !shard.has(a.Seq) {
 			continue
 		}
 		sp.Total++
-		sp.Offered[int(a.At/pl.Window)]++
-		sec := int(a.At / time.Second)
+		sp.Offered[int(a.Intended/pl.Window)]++
+		sec := int(a.Intended / time.Second)
 		sp.PerSecond[sec]++
 		perSecond[sec]++
 		pl.Total++
@@ -287,7 +287,7 @@ func (sc *Schedule) Next() (Arrival, bool) {
 		} else {
 			sc.h.Pop()
 		}
-		if a.At >= sc.end {
+		if a.Intended >= sc.end {
 			continue
 		}
 		a.Seq = sc.seq

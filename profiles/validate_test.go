@@ -25,11 +25,10 @@ streams:
     retry: {max_attempts: 3, backoff: 500ms, jitter: 250ms, on: [5xx, timeout]}
 `
 
-func TestGoodProfile(t *testing.T) {
-	mustPlan(t, good)
-}
-
+// TestMalformedProfiles changes one thing of the good profile at a time: each
+// change must give one line naming the file, line, column and field.
 func TestMalformedProfiles(t *testing.T) {
+	mustPlan(t, good) // unchanged, it plans: each error below comes from its change
 	for _, tc := range []struct {
 		name, old, new string
 		want           string // "LINE:COL: message" (a regexp)

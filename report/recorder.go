@@ -222,7 +222,7 @@ func (r *Recorder) win(i int) *winAcc {
 func (r *Recorder) Record(res outcome.Result) {
 	at := res.Intended
 	if res.Attempt > 0 {
-		at = res.Planned
+		at = res.FirstIntended
 	}
 	if res.Stream < 0 || res.Stream >= len(r.streams) {
 		return

@@ -12,6 +12,7 @@ import (
 
 	"github.com/burstlab/burstlab/attack"
 	"github.com/burstlab/burstlab/burst"
+	"github.com/burstlab/burstlab/profiles"
 	"github.com/burstlab/burstlab/report"
 	"github.com/burstlab/burstlab/report/render"
 )
@@ -70,13 +71,13 @@ func attackCommand() *cli.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			client, eng, err := clientOptions(c)
+			client, err := clientBlock(c)
 			if err != nil {
 				return err
 			}
 			spec := burst.AttackSpec{
 				Name: c.String("name"), Targets: tgts, Rate: rate, Duration: c.Duration("duration"),
-				Engine: append(eng, attack.WithClient(client)), Workers: int(c.Uint64("max-workers")),
+				Engine: burst.ClientOptions(client), Workers: int(client.MaxWorkers),
 				SLOP99: c.Duration("slo-p99"),
 			}
 			return runAndReport(c, func(ctx context.Context, opt burst.Options) (*report.Record, error) {
@@ -151,12 +152,16 @@ func clientFlags() []cli.Flag {
 	}
 }
 
-// clientOptions reads the client flags.
-func clientOptions(c *cli.Context) (attack.Client, []attack.Option, error) {
-	h2 := c.Bool("http2")
-	cl := attack.Client{
+// clientBlock reads the client flags as a profile's client block, which
+// burst maps onto the engine as it does a profile's.
+func clientBlock(c *cli.Context) (profiles.Client, error) {
+	h2, keepAlive := c.Bool("http2"), c.Bool("keepalive")
+	cl := profiles.Client{
 		Timeout:        c.Duration("timeout"),
-		NoKeepAlive:    !c.Bool("keepalive"),
+		Workers:        c.Uint64("workers"),
+		MaxWorkers:     c.Uint64("max-workers"),
+		MaxBody:        c.Int64("max-body"),
+		KeepAlive:      &keepAlive,
 		Connections:    c.Int("connections"),
 		MaxConnections: c.Int("max-connections"),
 		HTTP2:          &h2,
@@ -171,25 +176,21 @@ func clientOptions(c *cli.Context) (attack.Client, []attack.Option, error) {
 		UnixSocket:     c.String("unix-socket"),
 	}
 	if cl.Timeout <= 0 {
-		return cl, nil, usagef("-timeout must be > 0 (every request is bounded)")
+		return cl, usagef("-timeout must be > 0 (every request is bounded)")
 	}
 	for _, h := range c.StringSlice("proxy-header") {
 		k, v, ok := strings.Cut(h, ":")
 		if !ok {
-			return cl, nil, usagef("-proxy-header %q: want NAME: VALUE", h)
+			return cl, usagef("-proxy-header %q: want NAME: VALUE", h)
 		}
 		if cl.ProxyHeader == nil {
-			cl.ProxyHeader = http.Header{}
+			cl.ProxyHeader = map[string][]string{}
 		}
-		cl.ProxyHeader.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+		k = http.CanonicalHeaderKey(strings.TrimSpace(k))
+		cl.ProxyHeader[k] = append(cl.ProxyHeader[k], strings.TrimSpace(v))
 	}
-	if c.IsSet("workers") && c.Uint64("workers") > c.Uint64("max-workers") {
-		return cl, nil, usagef("-workers %d is above -max-workers %d", c.Uint64("workers"), c.Uint64("max-workers"))
+	if c.IsSet("workers") && cl.Workers > cl.MaxWorkers {
+		return cl, usagef("-workers %d is above -max-workers %d", cl.Workers, cl.MaxWorkers)
 	}
-	opts := []attack.Option{
-		attack.Workers(c.Uint64("workers")),
-		attack.MaxWorkers(c.Uint64("max-workers")),
-		attack.MaxBody(c.Int64("max-body")),
-	}
-	return cl, opts, nil
+	return cl, nil
 }

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -30,12 +28,9 @@ func TestClosedModel(t *testing.T) {
 	}))
 	defer srv.Close()
 	out := filepath.Join(t.TempDir(), "rec")
-	cmd := exec.Command(bin, "attack", "-rate", "0", "-max-workers", "4", "-duration", "1s", "-o", out)
-	cmd.Stdin = strings.NewReader("GET " + srv.URL + "/\n")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%v\n%s\n%s", err, stdout.String(), stderr.String())
+	stdout, stderr, code := burstlabIn(t, "GET "+srv.URL+"/\n", "attack", "-rate", "0", "-max-workers", "4", "-duration", "1s", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	rec, err := report.Load(out)
 	if err != nil {
@@ -50,18 +45,15 @@ func TestClosedModel(t *testing.T) {
 	if most.Load() > 4 {
 		t.Errorf("%d requests at the server at once, want at most 4 workers", most.Load())
 	}
-	if !strings.Contains(stdout.String(), "achieved rate") || rec.Generator.LatenessP99Ms != 0 {
-		t.Errorf("report lacks the achieved rate or shows lateness %.1fms:\n%s", rec.Generator.LatenessP99Ms, stdout.String())
+	if !strings.Contains(stdout, "achieved rate") || rec.Generator.LatenessP99Ms != 0 {
+		t.Errorf("report lacks the achieved rate or shows lateness %.1fms:\n%s", rec.Generator.LatenessP99Ms, stdout)
 	}
 
 	before := hits.Load()
 	for _, rate := range []string{"0", "NaN", "Inf", "-5/s", "1e20", "5/0s"} {
-		cmd = exec.Command(bin, "attack", "-rate", rate, "-duration", "1s")
-		cmd.Stdin = strings.NewReader("GET " + srv.URL + "/\n")
-		var e bytes.Buffer
-		cmd.Stderr = &e
-		if err := cmd.Run(); exitCode(err) != 2 || strings.Count(strings.TrimSpace(e.String()), "\n") > 1 {
-			t.Errorf("-rate %s: exit %d, stderr %q; want 2 and one message", rate, exitCode(err), e.String())
+		_, stderr, code := burstlabIn(t, "GET "+srv.URL+"/\n", "attack", "-rate", rate, "-duration", "1s")
+		if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") > 1 {
+			t.Errorf("-rate %s: exit %d, stderr %q; want 2 and one message", rate, code, stderr)
 		}
 	}
 	if hits.Load() != before {
@@ -100,11 +92,8 @@ streams:
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "rec")
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(bin, "run", prof, "-o", out)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%v\n%s\n%s", err, stdout.String(), stderr.String())
+	if stdout, stderr, code := burstlab(t, "run", prof, "-o", out); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	rec, err := report.Load(out)
 	if err != nil {

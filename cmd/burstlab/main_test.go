@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -36,7 +37,14 @@ func TestMain(m *testing.M) {
 // burstlab runs the built binary and returns stdout, stderr and the exit code.
 func burstlab(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return burstlabIn(t, "", args...)
+}
+
+// burstlabIn runs the built binary with stdin on its standard input.
+func burstlabIn(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
+	cmd.Stdin = strings.NewReader(stdin)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()

@@ -42,24 +42,6 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
-// TestRenderVerdict checks the first screen answers the three questions.
-func TestRenderVerdict(t *testing.T) {
-	rec := fixture(t)
-	var buf bytes.Buffer
-	if err := WriteTable(&buf, rec); err != nil {
-		t.Fatal(err)
-	}
-	first := strings.Join(strings.SplitN(buf.String(), "\n", 8)[:7], "\n")
-	for _, want := range []string{"Scaled: healthy again", "p99 was degraded for", "time_to_scale", "p99_recovery"} {
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("table lacks %q", want)
-		}
-	}
-	if !strings.Contains(first, "Scaled:") {
-		t.Errorf("the verdict is not on the first lines:\n%s", first)
-	}
-}
-
 func TestFormatUnknown(t *testing.T) {
 	if _, err := Format("pdf"); err == nil || !strings.Contains(err.Error(), "table") {
 		t.Errorf("Format(pdf) = %v, want an error listing the formats", err)
