@@ -55,6 +55,7 @@ func (req *Request) result(sent, end time.Duration, c outcome.Class, errText str
 	return outcome.Result{
 		Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key,
 		Intended: req.Intended, FirstIntended: req.first, Sent: sent, End: end, Class: c, Error: errText,
+		Method: req.Method, URL: req.URL,
 	}
 }
 

@@ -37,6 +37,10 @@ type Options struct {
 	// StartAt is the plan's t=0 on the wall clock (zero: now plus a short
 	// lead); the shards of one plan on several machines share it.
 	StartAt time.Time
+	// Results, when set, is a file that receives every request's result
+	// in vegeta's format ResultFormat (gob, json or csv), as they come.
+	Results      string
+	ResultFormat string
 }
 
 // lead is how far in the future a run's t=0 is set, so the engine can open
@@ -124,13 +128,21 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	rec := report.NewRecorder(j.cfg, w)
 	prog := newProgress(j.cfg, j.started, opt)
 	eng := attack.New(append(j.engine, attack.WithLive(&prog.live), attack.Abort(opt.Abort))...)
+	results, err := j.results(opt)
+	if err != nil {
+		return nil, err
+	}
 
 	stopProg := prog.start()
 	stats, err := eng.Run(ctx, j.src, j.started, func(r outcome.Result) {
 		rec.Record(r)
 		prog.observe(r)
+		results.write(r)
 	})
 	stopProg()
+	if cerr := results.close(); err == nil && cerr != nil {
+		err = fmt.Errorf("writing the results file: %w", cerr)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +168,55 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	}
 	hlog = nil
 	return record, report.Save(opt.Out, record)
+}
+
+// results opens opt's results file; without one, writing is a no-op.
+func (j job) results(opt Options) (*resultSink, error) {
+	if opt.Results == "" {
+		return &resultSink{}, nil
+	}
+	f, err := os.Create(opt.Results)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(j.cfg.Streams))
+	for i, s := range j.cfg.Streams {
+		names[i] = s.Name
+	}
+	rf, err := report.NewResultFile(f, opt.ResultFormat, j.started, names)
+	if err != nil {
+		f.Close()
+		os.Remove(opt.Results)
+		return nil, err
+	}
+	return &resultSink{file: f, rf: rf}, nil
+}
+
+// resultSink writes results to a results file, keeping the first error.
+type resultSink struct {
+	file *os.File
+	rf   *report.ResultFile
+	err  error
+}
+
+func (s *resultSink) write(r outcome.Result) {
+	if s.rf != nil && s.err == nil {
+		s.err = s.rf.Write(r)
+	}
+}
+
+func (s *resultSink) close() error {
+	if s.rf == nil {
+		return nil
+	}
+	err := s.err
+	if ferr := s.rf.Flush(); err == nil {
+		err = ferr
+	}
+	if cerr := s.file.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // RecorderConfig describes pl to a recorder.

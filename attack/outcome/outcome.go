@@ -26,6 +26,7 @@ type Result struct {
 	Error         string        // what went wrong, "" for an ok response
 	BytesOut      uint64
 	BytesIn       uint64
+	Method, URL   string // the request as planned (a redirect's hops are not listed)
 }
 
 // Latency is the coordinated-omission-free latency: response end minus the

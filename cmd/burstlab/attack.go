@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -29,6 +30,7 @@ func attackCommand() *cli.Command {
 		&cli.DurationFlag{Name: "slo-p99", Usage: "a window is healthy when its p99 is under this (or under the baseline's times the tolerance)"},
 	}
 	flags = append(flags, clientFlags()...)
+	flags = append(flags, resultFlags()...)
 	flags = append(flags, gateFlags()...)
 	return &cli.Command{
 		Name:      "attack",
@@ -107,11 +109,17 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 			close(abort)
 		}
 	}()
+	format := c.String("output-format")
+	if !slices.Contains(report.ResultFormats, format) {
+		return usagef("-output-format %q: want %s", format, strings.Join(report.ResultFormats, ", "))
+	}
 	rec, err := do(ctx, burst.Options{
-		Out:      c.String("out"),
-		Progress: os.Stderr,
-		Live:     isTerminal(os.Stderr),
-		Abort:    abort,
+		Out:          c.String("out"),
+		Progress:     os.Stderr,
+		Live:         isTerminal(os.Stderr),
+		Abort:        abort,
+		Results:      c.String("output"),
+		ResultFormat: format,
 	})
 	if err != nil && rec == nil {
 		return err
@@ -126,6 +134,14 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 		return exitError{code: exitInterrupt, msg: "interrupted: the record holds what was measured until then"}
 	}
 	return applyGates(c, rec, profileGates)
+}
+
+// resultFlags ask for every request's result in vegeta's formats.
+func resultFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "output", Usage: "write every request's result to `FILE` as vegeta does (vegeta report, plot and encode read it; so does burstlab report)"},
+		&cli.StringFlag{Name: "output-format", Value: report.ResultFormats[0], Usage: "format of -output: gob, json or csv"},
+	}
 }
 
 // clientFlags are the HTTP client flags a vegeta user expects.

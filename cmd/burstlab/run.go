@@ -22,7 +22,7 @@ func runCommand() *cli.Command {
 		Name:      "run",
 		Usage:     "run a burst profile against its target and report time-to-scale and p99 recovery",
 		ArgsUsage: "PROFILE",
-		Flags:     append(flags, gateFlags()...),
+		Flags:     append(append(flags, resultFlags()...), gateFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("run: want one PROFILE, got %d arguments", c.NArg())
