@@ -240,19 +240,8 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 		return Stats{}, err
 	}
 	defer c.close()
-	// A second Ctrl-C cancels what is still in flight.
-	reqCtx, cancelReqs := context.WithCancel(context.Background())
+	reqCtx, cancelReqs := e.requestContext(ctx)
 	defer cancelReqs()
-	if e.abort != nil {
-		stopAbort := context.AfterFunc(ctx, func() {
-			select {
-			case <-e.abort:
-				cancelReqs()
-			case <-reqCtx.Done():
-			}
-		})
-		defer stopAbort()
-	}
 	g := newGate(minInFlight)
 	ws := newWorkers(&sender{client: c.client, ctx: reqCtx, start: start, timeout: e.timeout, maxBody: e.maxBody, observe: sc.observe}, e.maxWorkers+loopWorkers)
 	defer ws.close()
@@ -275,11 +264,48 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 		go func() { dispatched <- l.run(runCtx, ws) }()
 	}
 
-	stats := Stats{Start: start}
-	var last time.Duration
-	var end int64 // requests dispatched, once the schedule and loops have ended
+	stats := e.collect(sc, ws, dispatched, live, out)
+	stats.Start = start
+	cancel()
+	stats.Stopped = ctx.Err() != nil
+	// Whatever was read from the plan and never sent (retries too) comes
+	// back as unsent: no request read from the plan goes missing.
+	for _, req := range sc.leftovers() {
+		out(req.result(-1, -1, outcome.Unsent, "not sent: run stopped"))
+		stats.Unsent++
+	}
+	if c.pool != nil {
+		stats.WarmConns, stats.ColdDials = c.pool.warm.Load(), c.pool.cold.Load()
+	}
+	return stats, nil
+}
+
+// requestContext is the context every request is sent in: after ctx is
+// cancelled (a first Ctrl-C), the engine's abort (a second) cancels what is
+// still in flight.
+func (e *Engine) requestContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	reqCtx, cancel := context.WithCancel(context.Background())
+	if e.abort == nil {
+		return reqCtx, cancel
+	}
+	stop := context.AfterFunc(ctx, func() {
+		select {
+		case <-e.abort:
+			cancel()
+		case <-reqCtx.Done():
+		}
+	})
+	return reqCtx, func() { stop(); cancel() }
+}
+
+// collect hands every result on, in completion order, and schedules the
+// retries they ask for, until the schedule and every closed loop have ended
+// (each sends its count of released requests on dispatched) and every
+// released request has its result.
+func (e *Engine) collect(sc *schedule, ws *workers, dispatched <-chan int64, live *Live, out func(outcome.Result)) Stats {
+	var stats Stats
 	ended := 0
-	for ended <= len(e.loops) || stats.Sent < end {
+	for ended <= len(e.loops) || stats.Sent < stats.Planned {
 		select {
 		case a := <-ws.results:
 			rr := a.res
@@ -294,7 +320,7 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 				stats.Retries++
 			}
 			sc.settled()
-			last = max(last, rr.End)
+			stats.Duration = max(stats.Duration, rr.End)
 			stats.Sent++
 			live.done.Add(1)
 			if rr.Class != outcome.OK {
@@ -302,22 +328,9 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 			}
 			out(rr)
 		case n := <-dispatched:
-			end += n
+			stats.Planned += n
 			ended++
 		}
 	}
-	cancel()
-	stats.Stopped = ctx.Err() != nil
-	// Whatever was read from the plan and never sent (retries too) comes
-	// back as unsent: no request read from the plan goes missing.
-	for _, req := range sc.leftovers() {
-		out(req.result(-1, -1, outcome.Unsent, "not sent: run stopped"))
-		stats.Unsent++
-	}
-	stats.Planned = end
-	stats.Duration = last
-	if c.pool != nil {
-		stats.WarmConns, stats.ColdDials = c.pool.warm.Load(), c.pool.cold.Load()
-	}
-	return stats, nil
+	return stats
 }
