@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -47,6 +48,10 @@ func ParseRule(name, expr string, forD time.Duration) (Rule, error) {
 	p := parser{expr: expr, in: []rune(expr), lookup: lookupWindow}
 	g, err := p.gate()
 	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return Rule{}, fmt.Errorf("alert %s %q: col %d: %s", name, expr, e.Col, e.Msg)
+		}
 		return Rule{}, err
 	}
 	g.Expr = expr
