@@ -17,6 +17,7 @@ import (
 	"github.com/burstlab/burstlab/attack/outcome"
 	"github.com/burstlab/burstlab/profiles"
 	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/report/gate"
 	"github.com/burstlab/burstlab/sim"
 )
 
@@ -37,6 +38,9 @@ type Options struct {
 	// StartAt is the plan's t=0 on the wall clock (zero: now plus a short
 	// lead); the shards of one plan on several machines share it.
 	StartAt time.Time
+	// Alerts are alert rules to judge the run with (--alert), beside a
+	// profile's own; one of the same name replaces the profile's.
+	Alerts []gate.Rule
 }
 
 // lead is how far in the future a run's t=0 is set, so the engine can open
@@ -84,6 +88,7 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 		j.events = stop
 		defer stop()
 	}
+	opt.Alerts = gate.MergeRules(p.Rules(), opt.Alerts)
 	return j.execute(ctx, opt)
 }
 
@@ -139,6 +144,9 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 		events = j.events()
 	}
 	record, err := rec.Finish(stats.Stopped, events)
+	if record != nil {
+		gate.EvaluateAlerts(record, opt.Alerts)
+	}
 	if err != nil {
 		return record, err
 	}

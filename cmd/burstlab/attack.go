@@ -29,6 +29,7 @@ func attackCommand() *cli.Command {
 	}
 	flags = append(flags, clientFlags()...)
 	flags = append(flags, gateFlags()...)
+	flags = append(flags, alertFlag())
 	return &cli.Command{
 		Name:      "attack",
 		Usage:     "vegeta-style ad-hoc attack: targets on stdin, a constant rate, burstlab's measurement and report",
@@ -48,7 +49,11 @@ func attackCommand() *cli.Command {
 			if c.Duration("duration") <= 0 {
 				return usagef("attack: -duration must be > 0 (every run is bounded)")
 			}
-			if _, err := parseGateFlags(c, nil); err != nil {
+			gates, err := parseGateFlags(c, nil)
+			if err != nil {
+				return err
+			}
+			if _, err := parseAlertFlags(c, nil, gates); err != nil {
 				return err
 			}
 			header := http.Header{}
@@ -106,11 +111,16 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 			close(abort)
 		}
 	}()
+	alerts, err := parseAlertFlags(c, nil, nil)
+	if err != nil {
+		return err
+	}
 	rec, err := do(ctx, burst.Options{
 		Out:      c.String("out"),
 		Progress: os.Stderr,
 		Live:     isTerminal(os.Stderr),
 		Abort:    abort,
+		Alerts:   alerts,
 	})
 	if err != nil && rec == nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,6 +79,20 @@ func ParseRuleFlag(s string) (Rule, error) {
 	return ParseRule(name, rest, forD)
 }
 
+// MergeRules returns base's rules followed by more's, a rule of more
+// replacing the rule of base with its name.
+func MergeRules(base, more []Rule) []Rule {
+	out := slices.Clone(base)
+	for _, r := range more {
+		if i := slices.IndexFunc(out, func(b Rule) bool { return b.Name == r.Name }); i >= 0 {
+			out[i] = r
+		} else {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // RulesOf re-reads the alert rules a record was judged with.
 func RulesOf(rec *report.Record) ([]Rule, error) {
 	var out []Rule
@@ -107,22 +122,13 @@ func EvaluateAlerts(rec *report.Record, rules []Rule) {
 // so that a misspelt alert is refused before a run.
 func CheckAlerts(gates []Gate, rules []string) error {
 	for _, g := range gates {
-		if g.Figure.Alert == "" || contains(rules, g.Figure.Alert) {
+		if g.Figure.Alert == "" || slices.Contains(rules, g.Figure.Alert) {
 			continue
 		}
 		col := g.col + len("alert.")
 		return &Error{Expr: g.Expr, Col: col, Msg: fmt.Sprintf("no alert %q%s", g.Figure.Alert, suggest(g.Figure.Alert, rules))}
 	}
 	return nil
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // RuleNames lists the names of rules.
