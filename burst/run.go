@@ -17,6 +17,7 @@ import (
 	"github.com/burstlab/burstlab/attack/outcome"
 	"github.com/burstlab/burstlab/profiles"
 	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/report/gate"
 	"github.com/burstlab/burstlab/sim"
 )
 
@@ -41,6 +42,9 @@ type Options struct {
 	// in vegeta's format ResultFormat (gob, json or csv), as they come.
 	Results      string
 	ResultFormat string
+	// Alerts are alert rules to judge the run with (--alert), beside a
+	// profile's own; one of the same name replaces the profile's.
+	Alerts []gate.Rule
 }
 
 // lead is how far in the future a run's t=0 is set, so the engine can open
@@ -88,6 +92,7 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 		j.events = stop
 		defer stop()
 	}
+	opt.Alerts = gate.MergeRules(p.Rules(), opt.Alerts)
 	return j.execute(ctx, opt)
 }
 
@@ -151,6 +156,9 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 		events = j.events()
 	}
 	record, err := rec.Finish(stats.Stopped, events)
+	if record != nil {
+		gate.EvaluateAlerts(record, opt.Alerts)
+	}
 	if err != nil {
 		return record, err
 	}

@@ -51,6 +51,7 @@ type Profile struct {
 	Streams  []Stream      `yaml:"streams"`
 	Analysis Analysis      `yaml:"analysis"`
 	Gates    []string      `yaml:"gates"`
+	Alerts   []Alert       `yaml:"alerts"`
 
 	path string    // file the profile was read from, for messages
 	src  []byte    // the YAML text, to place errors found after parsing

@@ -87,6 +87,7 @@ func (p *Profile) problems() []problem {
 		seen[s.Name] = true
 		ps.stream(at, s)
 	}
+	ps.alerts(p.Alerts)
 	return ps
 }
 

@@ -29,6 +29,7 @@ func Analyze(rec *Record) {
 		j.burstFigures(rec)
 	}
 	analyzeScale(rec)
+	analyzeRecovery(rec, j)
 	s.Warnings = warnings(rec, baseline, baseDegraded)
 }
 

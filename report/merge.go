@@ -32,6 +32,7 @@ func Merge(recs ...*Record) (*Record, error) {
 		Schema: SchemaVersion, Name: a.Name, Profile: a.Profile, Target: a.Target, Seed: a.Seed,
 		Started: a.Started, WindowS: a.WindowS, Unit: a.Unit, Settings: a.Settings,
 		Windows:     make([]Window, len(a.Windows)),
+		Alerts:      a.Alerts, // the rules; their timings are for the caller to evaluate again on the merged windows
 		Streams:     make([]StreamSummary, len(a.Streams)),
 		Definitions: Definitions,
 	}

@@ -56,6 +56,9 @@ type Record struct {
 	Streams     []StreamSummary `json:"streams"`
 	Windows     []Window        `json:"windows"`
 	ScaleEvents []ScaleEvent    `json:"scale_events,omitempty"`
+	// Alerts are the alert rules the run was judged with and when each
+	// would have fired (see alerts.go).
+	Alerts []Alert `json:"alerts,omitempty"`
 	// Notes say where the record came from when that limits what it
 	// means (vegeta results, merged shards); Summary.Warnings says what the
 	// analysis found.
@@ -100,26 +103,30 @@ type Generator struct {
 // with its status saying why.
 type Summary struct {
 	Tally
-	AchievedRPS        float64  `json:"achieved_rps"` // completed per second of the run
-	ErrorRatio         float64  `json:"error_ratio"`
-	BaselineP99Ms      float64  `json:"baseline_p99_ms"`
-	BaselineDegraded   bool     `json:"baseline_degraded"`
-	HealthyP99Ms       float64  `json:"healthy_p99_ms"` // the p99 bound of a healthy window
-	P50Ms              float64  `json:"p50_ms"`
-	P99Ms              float64  `json:"p99_ms"`
-	P999Ms             float64  `json:"p999_ms"`
-	MaxMs              float64  `json:"max_ms"`
-	PeakP99Ms          float64  `json:"peak_p99_ms"`
-	PeakP999Ms         float64  `json:"peak_p999_ms"`
-	PeakErrorRatio     float64  `json:"peak_error_ratio"`
-	Apdex              float64  `json:"apdex"`
-	MinApdex           float64  `json:"min_apdex"`
-	TimeToDegradeS     *float64 `json:"time_to_degrade_s"`
-	TimeToScaleS       *float64 `json:"time_to_scale_s"`
-	TimeToScaleStatus  string   `json:"time_to_scale_status"` // reached, no degradation, not reached
-	P99RecoveryS       *float64 `json:"p99_recovery_s"`
-	P99RecoveryStatus  string   `json:"p99_recovery_status"` // recovered, healthy at burst end, not recovered
-	DegradedForS       float64  `json:"degraded_for_s"`
+	AchievedRPS       float64  `json:"achieved_rps"` // completed per second of the run
+	ErrorRatio        float64  `json:"error_ratio"`
+	BaselineP99Ms     float64  `json:"baseline_p99_ms"`
+	BaselineDegraded  bool     `json:"baseline_degraded"`
+	HealthyP99Ms      float64  `json:"healthy_p99_ms"` // the p99 bound of a healthy window
+	P50Ms             float64  `json:"p50_ms"`
+	P99Ms             float64  `json:"p99_ms"`
+	P999Ms            float64  `json:"p999_ms"`
+	MaxMs             float64  `json:"max_ms"`
+	PeakP99Ms         float64  `json:"peak_p99_ms"`
+	PeakP999Ms        float64  `json:"peak_p999_ms"`
+	PeakErrorRatio    float64  `json:"peak_error_ratio"`
+	Apdex             float64  `json:"apdex"`
+	MinApdex          float64  `json:"min_apdex"`
+	TimeToDegradeS    *float64 `json:"time_to_degrade_s"`
+	TimeToScaleS      *float64 `json:"time_to_scale_s"`
+	TimeToScaleStatus string   `json:"time_to_scale_status"` // reached, no degradation, not reached
+	P99RecoveryS      *float64 `json:"p99_recovery_s"`
+	P99RecoveryStatus string   `json:"p99_recovery_status"` // recovered, healthy at burst end, not recovered
+	DegradedForS      float64  `json:"degraded_for_s"`
+	// RecoveryCause says why the target was healthy again (see cause.go);
+	// Recovery holds the evidence.
+	RecoveryCause      string   `json:"recovery_cause"`
+	Recovery           Recovery `json:"recovery"`
 	ScaleReactionS     *float64 `json:"scale_reaction_s,omitempty"`
 	ScaleCompleteS     *float64 `json:"scale_complete_s,omitempty"`
 	ReplicasStart      int      `json:"replicas_start,omitempty"`

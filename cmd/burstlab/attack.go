@@ -32,6 +32,7 @@ func attackCommand() *cli.Command {
 	flags = append(flags, clientFlags()...)
 	flags = append(flags, resultFlags()...)
 	flags = append(flags, gateFlags()...)
+	flags = append(flags, alertFlag())
 	return &cli.Command{
 		Name:      "attack",
 		Usage:     "vegeta-style ad-hoc attack: targets on stdin, a constant rate, burstlab's measurement and report",
@@ -51,7 +52,11 @@ func attackCommand() *cli.Command {
 			if c.Duration("duration") <= 0 {
 				return usagef("attack: -duration must be > 0 (every run is bounded)")
 			}
-			if _, err := parseGateFlags(c, nil); err != nil {
+			gates, err := parseGateFlags(c, nil)
+			if err != nil {
+				return err
+			}
+			if _, err := parseAlertFlags(c, nil, gates); err != nil {
 				return err
 			}
 			header := http.Header{}
@@ -113,6 +118,10 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 	if !slices.Contains(report.ResultFormats, format) {
 		return usagef("-output-format %q: want %s", format, strings.Join(report.ResultFormats, ", "))
 	}
+	alerts, err := parseAlertFlags(c, nil, nil)
+	if err != nil {
+		return err
+	}
 	rec, err := do(ctx, burst.Options{
 		Out:          c.String("out"),
 		Progress:     os.Stderr,
@@ -120,6 +129,7 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 		Abort:        abort,
 		Results:      c.String("output"),
 		ResultFormat: format,
+		Alerts:       alerts,
 	})
 	if err != nil && rec == nil {
 		return err

@@ -45,6 +45,13 @@ func applyGates(c *cli.Context, rec *report.Record, profileGates []string) error
 	if err := gate.CheckStreams(gates, gate.StreamNames(rec)); err != nil {
 		return usageError{err}
 	}
+	var alerts []string
+	for _, a := range rec.Alerts {
+		alerts = append(alerts, a.Name)
+	}
+	if err := gate.CheckAlerts(gates, alerts); err != nil {
+		return usageError{err}
+	}
 	return reportGates(c, rec.Name, gate.Evaluate(rec, gates))
 }
 

@@ -21,12 +21,13 @@ func reportCommand() *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "table", Usage: "`FORMAT`: table, json, csv (per-window series), md, html (self-contained, with charts) or hgrm (percentile distribution)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the report to `FILE` (whole or not at all) instead of stdout"},
-		}, gateFlags()...),
+		}, append(gateFlags(), alertFlag())...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usagef("report: want one or more RECORDs (record directories or vegeta result files)")
 			}
-			if _, err := parseGateFlags(c, nil); err != nil {
+			gates, err := parseGateFlags(c, nil)
+			if err != nil {
 				return err
 			}
 			r, err := render.Format(c.String("format"))
@@ -36,6 +37,9 @@ func reportCommand() *cli.Command {
 			rec, err := report.Open(c.Args().Slice()...)
 			if err != nil {
 				return usagef("report: %v", err)
+			}
+			if err := evaluateAlerts(c, rec, gates); err != nil {
+				return err
 			}
 			if c.String("format") == "hgrm" {
 				if _, err := rec.Histogram(); err != nil {

@@ -29,6 +29,7 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 type htmlData struct {
 	Rec         *report.Record
 	Scaled, P99 string
+	Alerts      []string
 	Figures     [][2]string
 	Streams     []htmlStream
 	Charts      []template.HTML
@@ -45,6 +46,7 @@ type htmlStream struct {
 func (HTML) Render(w io.Writer, rec *report.Record) error {
 	d := htmlData{Rec: rec, Figures: figureRows(rec, true)}
 	d.Scaled, d.P99 = Verdict(rec)
+	d.Alerts = AlertLines(rec)
 	for _, r := range streamRows(rec) {
 		d.Streams = append(d.Streams, htmlStream{
 			Name: r.name, Offered: r.offered, Sent: r.sent, OK: r.ok,
