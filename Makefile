@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/burstlab
 PKGS    := ./...
 
-.PHONY: all build demo test bench vet fmt clean
+.PHONY: all build demo test lint-examples bench vet fmt clean
 
 all: build
 
@@ -22,6 +22,14 @@ test:
 	# -tags long adds the real-time end-to-end runs (tens of seconds each)
 	# that a plain `go test ./...` leaves out.
 	$(GO) test -race -count=1 -tags long -timeout 15m $(PKGS)
+
+# The CI and Kubernetes examples, offline: actionlint (pinned) on the GitHub
+# workflow; a strict decode of the manifests into the Kubernetes API types
+# (internal/examplecheck, its own module with pinned k8s.io/api).
+ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+lint-examples:
+	$(GO) run $(ACTIONLINT) examples/ci/github-actions.yml
+	cd internal/examplecheck && $(GO) run . $(addprefix ../../,$(wildcard examples/kubernetes/*.yaml))
 
 # First burstlab beside vegeta's CLI, a bare-vegeta burst and hey, through their
 # command lines against an out-of-process server (writes docs/bench.md); then the

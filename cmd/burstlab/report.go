@@ -19,7 +19,7 @@ func reportCommand() *cli.Command {
 			"exactly (histograms from their interval logs). Vegeta result files (gob, JSON or CSV; - for stdin)\n" +
 			"get the same burst analysis, with vegeta's own latency. Exit 2 on bad flags or unreadable records.",
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "table", Usage: "`FORMAT`: table, json, csv (per-window series), md, html (self-contained, with charts) or hgrm (percentile distribution)"},
+			&cli.StringFlag{Name: "format", Value: "table", Usage: "`FORMAT`: table, json, csv (per-window series), md, html (self-contained, with charts), hgrm (percentile distribution) or metrics (name value lines: GitLab metrics report)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the report to `FILE` (whole or not at all) instead of stdout"},
 		}, append(gateFlags(), alertFlag())...),
 		Action: func(c *cli.Context) error {

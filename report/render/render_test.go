@@ -73,3 +73,17 @@ func TestTableNotes(t *testing.T) {
 		t.Errorf("the table does not say latency is vegeta's own")
 	}
 }
+
+// TestMetricsLeaveOutUnknown checks a figure that was not reached is left
+// out of the metrics lines, not written as 0.
+func TestMetricsLeaveOutUnknown(t *testing.T) {
+	rec := fixture(t)
+	rec.Summary.TimeToScaleS, rec.Summary.TimeToScaleStatus = nil, report.StatusNotReached
+	var buf bytes.Buffer
+	if err := (Metrics{}).Render(&buf, rec); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "time_to_scale_s") || !strings.Contains(buf.String(), "p99_recovery_s 0\n") {
+		t.Errorf("metrics:\n%s\nwant no time_to_scale_s line and p99_recovery_s 0", buf.String())
+	}
+}
