@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/burstlab
 PKGS    := ./...
 
-.PHONY: all build demo test fuzz bench vet fmt clean
+.PHONY: all build demo test fuzz lint-examples bench vet fmt clean
 
 all: build
 
@@ -40,6 +40,14 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) -parallel $(FUZZPROCS) $$pkg; \
 		done; \
 	done
+
+# The CI and Kubernetes examples, offline: actionlint (pinned) on the GitHub
+# workflow; a strict decode of the manifests into the Kubernetes API types
+# (internal/examplecheck, its own module with pinned k8s.io/api).
+ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+lint-examples:
+	$(GO) run $(ACTIONLINT) examples/ci/github-actions.yml
+	cd internal/examplecheck && $(GO) run . $(addprefix ../../,$(wildcard examples/kubernetes/*.yaml))
 
 # First burstlab beside vegeta's CLI, a bare-vegeta burst and hey, through their
 # command lines against an out-of-process server (writes docs/bench.md); then the

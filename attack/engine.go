@@ -45,14 +45,17 @@ type Request struct {
 	Header   http.Header
 	Body     []byte
 
-	first time.Duration // the first attempt's intended time; set by the engine
+	first  time.Duration // the first attempt's intended time; set by the engine
+	gate   *gate         // the gate whose place the request holds in flight
+	closed bool          // sent by a closed loop: the intended time is the send time
 }
 
 // result is req's outcome: sent and ended at those offsets, in class c.
 func (req *Request) result(sent, end time.Duration, c outcome.Class, errText string) outcome.Result {
 	return outcome.Result{
 		Seq: req.Seq, Stream: req.Stream, Attempt: req.Attempt, Key: req.Key,
-		Intended: req.Intended, Planned: req.first, Sent: sent, End: end, Class: c, Error: errText,
+		Intended: req.Intended, FirstIntended: req.first, Sent: sent, End: end, Class: c, Error: errText,
+		Method: req.Method, URL: req.URL,
 	}
 }
 
@@ -86,7 +89,7 @@ type Engine struct {
 	maxBody    int64
 	lookahead  time.Duration
 	noWarm     bool
-	closed     time.Duration // closed model for this long; 0 = open model
+	loops      []*loop // closed loops beside the plan
 	client     Client
 	retry      RetryFunc
 	live       *Live
@@ -164,12 +167,15 @@ func WithClient(c Client) Option {
 // connection is dialed on demand as in plain vegeta. For comparison only.
 func NoWarmup() Option { return func(e *Engine) { e.noWarm = true } }
 
-// ClosedLoop runs the closed model for d, vegeta's -rate 0: MaxWorkers
-// workers each send the source's next request as soon as their last one is
-// answered, as fast as the target allows. There is no intended time: each
-// result's Intended is its actual send time, so its latency counts from the
-// send and its lateness is zero.
-func ClosedLoop(d time.Duration) Option { return func(e *Engine) { e.closed = d } }
+// ClosedLoop adds a closed loop to the run, vegeta's -rate 0: workers
+// workers each send src's next request as soon as their last one is
+// answered, as fast as the target allows, from the run's start for d. There
+// is no intended time: each result's Intended is its actual send time, so
+// its latency counts from the send and its lateness is zero. A run may have
+// several closed loops beside its plan (or instead of one).
+func ClosedLoop(src Source, workers int, d time.Duration) Option {
+	return func(e *Engine) { e.loops = append(e.loops, &loop{src: src, workers: max(workers, 1), d: d}) }
+}
 
 // RequestTimeout is the bound on each request.
 func (e *Engine) RequestTimeout() time.Duration { return e.timeout }
@@ -198,10 +204,11 @@ type Stats struct {
 	ColdDials int64         // connections dialed on demand during the run
 }
 
-// Run sends every request of src at its intended time and calls out once per
-// request, from one goroutine, with its result; requests read from the plan
-// but never sent because ctx was cancelled come back with class Unsent. Run
-// returns when every sent request has completed or timed out. Offsets count
+// Run sends every request of src (nil: no plan) at its intended time, runs
+// the closed loops beside it, and calls out once per request, from one
+// goroutine, with its result; requests read from the plan but never sent
+// because ctx was cancelled come back with class Unsent. Run returns when
+// every sent request has completed or timed out. Offsets count
 // from start; a zero start means now. A start a little in the future gives
 // the engine time to open the first connections.
 func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(outcome.Result)) (Stats, error) {
@@ -212,57 +219,93 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 	if live == nil {
 		live = &Live{}
 	}
+	if src == nil {
+		src = SourceFunc(func() (Request, bool) { return Request{}, false })
+	}
 	sc := newSchedule(src, start, e.lookahead, e.retry != nil)
 	sc.released = &live.released
-	if e.closed > 0 {
-		sc.fillOne()
-	} else {
-		sc.fill()
+	sc.fill()
+	first := sc.firstURL()
+	loopWorkers := 0
+	for _, l := range e.loops {
+		l.prepare(start, &live.released)
+		if first == "" {
+			first = l.firstURL()
+		}
+		loopWorkers += l.workers
 	}
 
-	c, err := e.client.connect(sc.firstURL(), e.timeout, !e.noWarm)
+	c, err := e.client.connect(first, e.timeout, !e.noWarm)
 	if err != nil {
 		return Stats{}, err
 	}
 	defer c.close()
-	// A second Ctrl-C cancels what is still in flight.
-	reqCtx, cancelReqs := context.WithCancel(context.Background())
+	reqCtx, cancelReqs := e.requestContext(ctx)
 	defer cancelReqs()
-	if e.abort != nil {
-		stopAbort := context.AfterFunc(ctx, func() {
-			select {
-			case <-e.abort:
-				cancelReqs()
-			case <-reqCtx.Done():
-			}
-		})
-		defer stopAbort()
-	}
 	g := newGate(minInFlight)
-	ws := newWorkers(&sender{client: c.client, ctx: reqCtx, start: start, timeout: e.timeout, maxBody: e.maxBody, gate: g, observe: sc.observe, closed: e.closed > 0}, e.maxWorkers)
+	ws := newWorkers(&sender{client: c.client, ctx: reqCtx, start: start, timeout: e.timeout, maxBody: e.maxBody, observe: sc.observe}, e.maxWorkers+loopWorkers)
 	defer ws.close()
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	dispatched := make(chan int64, 1)
-	if e.closed > 0 {
-		ws.spawn(e.maxWorkers)
-		go func() { dispatched <- sc.closedLoop(runCtx, ws, g, e.closed) }()
+	dispatched := make(chan int64, 1+len(e.loops))
+	if sc.ahead.len() > 0 {
+		ws.spawn(e.workers + loopWorkers)
 	} else {
-		ws.spawn(e.workers)
-		if e.noWarm || c.pool == nil {
-			g.setLimit(e.maxWorkers)
-		} else {
-			go size(runCtx, c.pool, g, sc, e.maxWorkers)
-		}
-		go func() { dispatched <- sc.dispatch(runCtx, ws, g) }()
+		ws.spawn(loopWorkers)
+	}
+	if e.noWarm || c.pool == nil {
+		g.setLimit(e.maxWorkers)
+	} else {
+		go size(runCtx, c.pool, g, sc, e.maxWorkers)
+	}
+	go func() { dispatched <- sc.dispatch(runCtx, ws, g) }()
+	for _, l := range e.loops {
+		go func() { dispatched <- l.run(runCtx, ws) }()
 	}
 
-	stats := Stats{Start: start}
-	var last time.Duration
-	var end int64 // requests dispatched, once the schedule has ended
-	ended := false
-	for !ended || stats.Sent < end {
+	stats := e.collect(sc, ws, dispatched, live, out)
+	stats.Start = start
+	cancel()
+	stats.Stopped = ctx.Err() != nil
+	// Whatever was read from the plan and never sent (retries too) comes
+	// back as unsent: no request read from the plan goes missing.
+	for _, req := range sc.leftovers() {
+		out(req.result(-1, -1, outcome.Unsent, "not sent: run stopped"))
+		stats.Unsent++
+	}
+	if c.pool != nil {
+		stats.WarmConns, stats.ColdDials = c.pool.warm.Load(), c.pool.cold.Load()
+	}
+	return stats, nil
+}
+
+// requestContext is the context every request is sent in: after ctx is
+// cancelled (a first Ctrl-C), the engine's abort (a second) cancels what is
+// still in flight.
+func (e *Engine) requestContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	reqCtx, cancel := context.WithCancel(context.Background())
+	if e.abort == nil {
+		return reqCtx, cancel
+	}
+	stop := context.AfterFunc(ctx, func() {
+		select {
+		case <-e.abort:
+			cancel()
+		case <-reqCtx.Done():
+		}
+	})
+	return reqCtx, func() { stop(); cancel() }
+}
+
+// collect hands every result on, in completion order, and schedules the
+// retries they ask for, until the schedule and every closed loop have ended
+// (each sends its count of released requests on dispatched) and every
+// released request has its result.
+func (e *Engine) collect(sc *schedule, ws *workers, dispatched <-chan int64, live *Live, out func(outcome.Result)) Stats {
+	var stats Stats
+	ended := 0
+	for ended <= len(e.loops) || stats.Sent < stats.Planned {
 		select {
 		case a := <-ws.results:
 			rr := a.res
@@ -277,29 +320,17 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 				stats.Retries++
 			}
 			sc.settled()
-			last = max(last, rr.End)
+			stats.Duration = max(stats.Duration, rr.End)
 			stats.Sent++
 			live.done.Add(1)
 			if rr.Class != outcome.OK {
 				live.errors.Add(1)
 			}
 			out(rr)
-		case end = <-dispatched:
-			ended = true
+		case n := <-dispatched:
+			stats.Planned += n
+			ended++
 		}
 	}
-	cancel()
-	stats.Stopped = ctx.Err() != nil
-	// Whatever was read from the plan and never sent (retries too) comes
-	// back as unsent: no request read from the plan goes missing.
-	for _, req := range sc.leftovers() {
-		out(req.result(-1, -1, outcome.Unsent, "not sent: run stopped"))
-		stats.Unsent++
-	}
-	stats.Planned = sc.handed
-	stats.Duration = last
-	if c.pool != nil {
-		stats.WarmConns, stats.ColdDials = c.pool.warm.Load(), c.pool.cold.Load()
-	}
-	return stats, nil
+	return stats
 }

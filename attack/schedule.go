@@ -17,7 +17,7 @@ const maxSleep = 100 * time.Millisecond
 
 // schedule releases a run's requests at their intended times: the plan, read
 // a little ahead, and the retries the results ask for. One goroutine runs it
-// (dispatch or closedLoop); the result loop adds retries and settles requests
+// (dispatch); the result loop adds retries and settles requests
 // under mu, and the sizing reads its atomics.
 type schedule struct {
 	src       Source
@@ -60,15 +60,6 @@ func (s *schedule) fill() {
 		req.first = req.Intended
 		s.ahead.push(req)
 		s.rate.add(req.Intended, 1)
-	}
-}
-
-// fillOne reads the plan's first request, which tells where to connect.
-func (s *schedule) fillOne() {
-	if req, ok := s.src.Next(); ok {
-		s.ahead.push(req)
-	} else {
-		s.srcDone = true
 	}
 }
 
@@ -118,38 +109,9 @@ func (s *schedule) dispatch(ctx context.Context, ws *workers, g *gate) int64 {
 		if !g.acquire(ctx.Done()) {
 			break
 		}
-		ws.hand(s.pop())
-	}
-	return s.handed
-}
-
-// closedLoop hands the source's requests to the workers as fast as they take
-// them, for d, and returns how many it released.
-func (s *schedule) closedLoop(ctx context.Context, ws *workers, g *gate, d time.Duration) int64 {
-	g.setLimit(ws.max)
-	select {
-	case <-time.After(time.Until(s.start)):
-	case <-ctx.Done():
-	}
-	for ctx.Err() == nil && time.Since(s.start) < d {
-		if !g.acquire(ctx.Done()) {
-			break
-		}
-		if time.Since(s.start) >= d { // the wait for a worker outlasted the run
-			g.release()
-			break
-		}
-		if s.ahead.len() == 0 {
-			req, ok := s.src.Next()
-			if !ok {
-				g.release()
-				break
-			}
-			s.ahead.push(req)
-		}
-		s.handed++
-		s.released.Add(1)
-		ws.hand(s.ahead.pop())
+		req := s.pop()
+		req.gate = g
+		ws.hand(req)
 	}
 	return s.handed
 }

@@ -20,9 +20,7 @@ type sender struct {
 	start   time.Time
 	timeout time.Duration
 	maxBody int64
-	gate    *gate
 	observe func(time.Duration) // response time, wire to body read
-	closed  bool                // closed model: the intended time is the send time
 }
 
 // noHeader stands in for a request without headers: the client would
@@ -32,7 +30,7 @@ var noHeader = http.Header{}
 // send sends req, reads the response and returns its result. It gives the
 // request's place at the gate back once the answer is read.
 func (s *sender) send(req *Request) outcome.Result {
-	defer s.gate.release()
+	defer req.gate.release()
 	ctx, cancel := s.ctx, context.CancelFunc(func() {})
 	if s.timeout > 0 {
 		ctx, cancel = context.WithTimeout(s.ctx, s.timeout)
@@ -44,7 +42,7 @@ func (s *sender) send(req *Request) outcome.Result {
 	}
 	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, body)
 	sent := time.Since(s.start)
-	if s.closed {
+	if req.closed {
 		req.Intended, req.first = sent, sent
 	}
 	if err != nil {

@@ -20,6 +20,7 @@ type AttackSpec struct {
 	Name     string
 	Targets  []vegeta.Target
 	Rate     float64 // requests per second; 0: closed model
+	Workers  int     // closed model: the number of workers
 	Duration time.Duration
 	Engine   []attack.Option
 	SLOP99   time.Duration // a window is healthy with p99 under it (or under the baseline's times the tolerance)
@@ -104,8 +105,7 @@ func Attack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, 
 // answers, for spec.Duration.
 func closedAttack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, error) {
 	cfg := attackConfig(spec)
-	cfg.Streams = []report.StreamOffer{{Name: "attack"}}
-	cfg.Closed = true
+	cfg.Streams = []report.StreamOffer{{Name: "attack", Closed: true}}
 	cfg.Timeout = attack.New(spec.Engine...).RequestTimeout()
 	started := time.Now().Add(lead)
 	cfg.Started = started
@@ -115,8 +115,8 @@ func closedAttack(ctx context.Context, spec AttackSpec, opt Options) (*report.Re
 		k++
 		return r, true
 	})
-	eng := append(spec.Engine[:len(spec.Engine):len(spec.Engine)], attack.ClosedLoop(spec.Duration))
-	return job{src: src, cfg: cfg, engine: eng, started: started}.execute(ctx, opt)
+	eng := append(spec.Engine[:len(spec.Engine):len(spec.Engine)], attack.ClosedLoop(src, spec.Workers, spec.Duration))
+	return job{cfg: cfg, engine: eng, started: started}.execute(ctx, opt)
 }
 
 // attackConfig describes spec to a recorder, without its offered series.

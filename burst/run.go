@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/burstlab/burstlab/attack/outcome"
 	"github.com/burstlab/burstlab/profiles"
 	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/report/gate"
 	"github.com/burstlab/burstlab/sim"
 )
 
@@ -39,6 +41,13 @@ type Options struct {
 	// StartAt is the plan's t=0 on the wall clock (zero: now plus a short
 	// lead); the shards of one plan on several machines share it.
 	StartAt time.Time
+	// Results, when set, is a file that receives every request's result
+	// in vegeta's format ResultFormat (gob, json or csv), as they come.
+	Results      string
+	ResultFormat string
+	// Alerts are alert rules to judge the run with (--alert), beside a
+	// profile's own; one of the same name replaces the profile's.
+	Alerts []gate.Rule
 }
 
 // lead is how far in the future a run's t=0 is set, so the engine can open
@@ -74,7 +83,7 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 	j := job{
 		src:     FromPlan(pl, base),
 		cfg:     RecorderConfig(pl, base, started),
-		engine:  EngineOptions(pl),
+		engine:  EngineOptions(pl, base),
 		started: started,
 	}
 	switch sg := p.Target.ScaleSignal; {
@@ -86,6 +95,7 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 		j.events, j.signalFailures = stop, failures
 		defer stop()
 	}
+	opt.Alerts = gate.MergeRules(p.Rules(), opt.Alerts)
 	return j.execute(ctx, opt)
 }
 
@@ -119,6 +129,13 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	rec := report.NewRecorder(j.cfg, w)
 	prog := newProgress(j.cfg, j.started, opt)
 	eng := attack.New(append(j.engine, attack.WithLive(&prog.live), attack.Abort(opt.Abort))...)
+	results, err := j.results(opt)
+	if err != nil {
+		if dir != nil {
+			dir.discard()
+		}
+		return nil, err
+	}
 	var stoppedAt atomic.Int64
 	defer context.AfterFunc(ctx, func() { stoppedAt.Store(int64(max(time.Since(j.started), 0))) })()
 
@@ -126,11 +143,15 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	stats, err := eng.Run(ctx, j.src, j.started, func(r outcome.Result) {
 		rec.Record(r)
 		prog.observe(r)
+		results.write(r)
 		if dir != nil {
 			dir.checkpoint(rec)
 		}
 	})
 	stopProg()
+	if cerr := results.close(); err == nil && cerr != nil {
+		err = fmt.Errorf("writing the results file: %w", cerr)
+	}
 	if err != nil {
 		if dir != nil {
 			dir.discard()
@@ -146,6 +167,9 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 		rec.ScaleSignalFailure(j.signalFailures())
 	}
 	record, err := rec.Finish(stats.Stopped, events)
+	if record != nil {
+		gate.EvaluateAlerts(record, opt.Alerts)
+	}
 	if dir == nil {
 		return record, err
 	}
@@ -153,6 +177,55 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 		dir.err = err
 	}
 	return record, dir.finish(record)
+}
+
+// results opens opt's results file; without one, writing is a no-op.
+func (j job) results(opt Options) (*resultSink, error) {
+	if opt.Results == "" {
+		return &resultSink{}, nil
+	}
+	f, err := os.Create(opt.Results)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(j.cfg.Streams))
+	for i, s := range j.cfg.Streams {
+		names[i] = s.Name
+	}
+	rf, err := report.NewResultFile(f, opt.ResultFormat, j.started, names)
+	if err != nil {
+		f.Close()
+		os.Remove(opt.Results)
+		return nil, err
+	}
+	return &resultSink{file: f, rf: rf}, nil
+}
+
+// resultSink writes results to a results file, keeping the first error.
+type resultSink struct {
+	file *os.File
+	rf   *report.ResultFile
+	err  error
+}
+
+func (s *resultSink) write(r outcome.Result) {
+	if s.rf != nil && s.err == nil {
+		s.err = s.rf.Write(r)
+	}
+}
+
+func (s *resultSink) close() error {
+	if s.rf == nil {
+		return nil
+	}
+	err := s.err
+	if ferr := s.rf.Flush(); err == nil {
+		err = ferr
+	}
+	if cerr := s.file.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // RecorderConfig describes pl to a recorder.
@@ -166,8 +239,9 @@ func RecorderConfig(pl *profiles.Plan, target string, started time.Time) report.
 		ErrorRatio: a.ErrorRatio, ApdexT: a.ApdexT, LatenessBound: a.LatenessBound,
 		Plan: p.Hash(), Shard: pl.Shard.Index, Of: pl.Shard.Count,
 	}
+	cfg.Timeout = p.Client.Timeout
 	for _, s := range pl.Streams {
-		cfg.Streams = append(cfg.Streams, report.StreamOffer{Name: s.Name, Burst: s.Burst, Offered: s.Offered})
+		cfg.Streams = append(cfg.Streams, report.StreamOffer{Name: s.Name, Burst: s.Burst, Offered: s.Offered, Closed: s.Workers > 0})
 	}
 	if pl.Burst.Marked {
 		cfg.Burst = &[2]time.Duration{pl.Burst.Start, pl.Burst.End}
@@ -175,22 +249,18 @@ func RecorderConfig(pl *profiles.Plan, target string, started time.Time) report.
 	return cfg
 }
 
-// EngineOptions turns the profile's client settings and its streams' retry
-// policies into engine options.
-func EngineOptions(pl *profiles.Plan) []attack.Option {
-	c := pl.Profile.Client
-	workers := c.Workers
-	if workers == 0 {
-		workers = attack.DefaultWorkers
-	}
-	opts := []attack.Option{
-		attack.WithClient(ClientOf(c)),
-		attack.Workers(min(workers, c.MaxWorkers)),
-		attack.MaxWorkers(c.MaxWorkers),
-		attack.MaxBody(c.MaxBody),
-	}
+// EngineOptions turns the profile's client settings, its streams' retry
+// policies and its closed (rate: max) streams into engine options; requests
+// go to base.
+func EngineOptions(pl *profiles.Plan, base string) []attack.Option {
+	opts := ClientOptions(pl.Profile.Client)
 	if f := retries(pl); f != nil {
 		opts = append(opts, attack.Retries(f))
+	}
+	for i, s := range pl.Streams {
+		if s.Workers > 0 {
+			opts = append(opts, attack.ClosedLoop(closedSource(pl, i, base), s.Workers, pl.Profile.Duration))
+		}
 	}
 	return opts
 }
@@ -217,7 +287,24 @@ func retries(pl *profiles.Plan) attack.RetryFunc {
 	}
 }
 
-// ClientOf turns a profile's client block into the engine's client settings.
+// ClientOptions turns a client block (a profile's, or the attack command's
+// flags) into engine options: the one place client settings map onto the
+// engine. Zero values take the engine's defaults.
+func ClientOptions(c profiles.Client) []attack.Option {
+	opts := []attack.Option{attack.WithClient(ClientOf(c))}
+	if c.Workers > 0 {
+		opts = append(opts, attack.Workers(c.Workers))
+	}
+	if c.MaxWorkers > 0 {
+		opts = append(opts, attack.MaxWorkers(c.MaxWorkers))
+	}
+	if c.MaxBody != 0 {
+		opts = append(opts, attack.MaxBody(c.MaxBody))
+	}
+	return opts
+}
+
+// ClientOf turns a client block into the engine's client settings.
 func ClientOf(c profiles.Client) attack.Client {
 	return attack.Client{
 		Timeout:        c.Timeout,

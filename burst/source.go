@@ -22,7 +22,7 @@ func FromPlan(pl *profiles.Plan, base string) attack.Source {
 			Seq:      a.Seq,
 			Stream:   a.Stream,
 			Key:      a.StreamSeq,
-			Intended: a.At,
+			Intended: a.Intended,
 			Method:   r.Method,
 			URL:      base + r.Path,
 			Header:   r.Header,
@@ -30,3 +30,21 @@ func FromPlan(pl *profiles.Plan, base string) attack.Source {
 		}, true
 	})
 }
+
+// closedSource returns the requests of pl's closed stream i, without end,
+// for a closed loop: the k-th renders the stream's template as its k-th
+// arrival would. Their sequence numbers lie past any plan's.
+func closedSource(pl *profiles.Plan, i int, base string) attack.Source {
+	base = strings.TrimRight(base, "/")
+	k := int64(0)
+	return attack.SourceFunc(func() (attack.Request, bool) {
+		a := profiles.Arrival{Stream: i, StreamSeq: k, Seq: closedSeq + int64(i)<<32 + k}
+		k++
+		r := pl.Request(a)
+		return attack.Request{Seq: a.Seq, Stream: i, Key: a.StreamSeq, Method: r.Method, URL: base + r.Path, Header: r.Header, Body: r.Body}, true
+	})
+}
+
+// closedSeq is where closed streams number their requests: past the 2e9
+// requests a plan may hold.
+const closedSeq = 1 << 40

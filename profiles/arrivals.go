@@ -73,7 +73,7 @@ func (g *rateGen) advance() {
 func (g *rateGen) peek() (time.Duration, bool) { return g.next, g.ok }
 
 func (g *rateGen) pop() Arrival {
-	a := Arrival{At: g.next, StreamSeq: g.n}
+	a := Arrival{Intended: g.next, StreamSeq: g.n}
 	g.n++
 	g.advance()
 	return a

@@ -108,6 +108,7 @@ func (p *Profile) Redacted() *Profile {
 		q.Target.Sim = &s
 	}
 	q.Gates = slices.Clone(p.Gates)
+	q.Alerts = slices.Clone(p.Alerts)
 	q.Streams = make([]Stream, len(p.Streams))
 	for i, s := range p.Streams {
 		s.Request = s.Request.clone()

@@ -183,7 +183,7 @@ func (r rateEvents) next() (time.Duration, bool) {
 	if _, ok := r.g.peek(); !ok {
 		return 0, false
 	}
-	return r.g.pop().At, true
+	return r.g.pop().Intended, true
 }
 
 // newEvents returns the event source of f in a run of length runEnd.
@@ -313,7 +313,7 @@ func (g *fanOutGen) pop() Arrival {
 	g.fill()
 	c := g.active.Min()
 	it := c.items[0]
-	a := Arrival{At: it.at, StreamSeq: g.n, Event: c.event, Subscriber: it.sub}
+	a := Arrival{Intended: it.at, StreamSeq: g.n, Event: c.event, Subscriber: it.sub}
 	g.n++
 	c.items = c.items[1:]
 	if len(c.items) == 0 {

@@ -23,8 +23,8 @@ func TestFanOutFixedReaction(t *testing.T) {
 		t.Fatalf("total %d, per second %v", sp.Total, sp.PerSecond[:5])
 	}
 	as := arrivals(pl)
-	if as[0].At != 1500*time.Millisecond || as[199].At != 3*time.Second {
-		t.Errorf("first %v last %v", as[0].At, as[199].At)
+	if as[0].Intended != 1500*time.Millisecond || as[199].Intended != 3*time.Second {
+		t.Errorf("first %v last %v", as[0].Intended, as[199].Intended)
 	}
 	if r := pl.Request(as[0]); r.Path != "/users/0/teams?e=0" {
 		t.Errorf("path %q", r.Path)
@@ -101,7 +101,7 @@ func TestFanOutLognormalReaction(t *testing.T) {
 `)
 	var ds []float64
 	for _, a := range arrivals(pl) {
-		ds = append(ds, a.At.Seconds())
+		ds = append(ds, a.Intended.Seconds())
 	}
 	slices.Sort(ds)
 	n := len(ds)
@@ -130,11 +130,11 @@ func TestFanOutCoalesce(t *testing.T) {
 	}
 	bySub := map[int64][]time.Duration{}
 	for _, a := range arrivals(pl) {
-		bySub[a.Subscriber] = append(bySub[a.Subscriber], a.At)
+		bySub[a.Subscriber] = append(bySub[a.Subscriber], a.Intended)
 		// Some event reached the subscriber in the window that just closed.
 		ev := 10*time.Second + time.Duration(a.Event)*time.Second
-		if a.At <= ev || a.At > ev+5*time.Second {
-			t.Fatalf("refetch at %v for event %d at %v", a.At, a.Event, ev)
+		if a.Intended <= ev || a.Intended > ev+5*time.Second {
+			t.Fatalf("refetch at %v for event %d at %v", a.Intended, a.Event, ev)
 		}
 	}
 	if len(bySub) != 100 {

@@ -78,7 +78,7 @@ func hashPlan(pl *Plan) string {
 		}
 		put(a.Seq)
 		put(int64(a.Stream))
-		put(int64(a.At))
+		put(int64(a.Intended))
 		put(a.StreamSeq)
 		put(a.Event)
 		put(a.Subscriber)

@@ -42,6 +42,20 @@ func (s Shard) whole() bool { return s.Count <= 1 }
 func (s Shard) has(seq int64) bool { return s.whole() || seq%int64(s.Count) == int64(s.Index) }
 
 // String writes the shard as i/n.
+// workers is this shard's share of a closed stream's workers (0 for a
+// planned stream): the shards of a plan split them, each keeping at least
+// one.
+func (s Shard) workers(st *Stream) int {
+	if !st.Closed() {
+		return 0
+	}
+	n := int(st.MaxWorkers)
+	if s.whole() {
+		return n
+	}
+	return max(1, (n+s.Count-1-s.Index)/s.Count)
+}
+
 func (s Shard) String() string {
 	if s.whole() {
 		return "0/1"
@@ -59,6 +73,9 @@ type StreamPlan struct {
 	PerSecond []int64 // planned arrivals per second of the run
 	PeakRate  float64 // the stream's highest per-second count
 	Retry     *Retry  // the stream's retry policy, nil for none
+	// Workers is a closed (rate: max) stream's worker count, this shard's
+	// share; such a stream has no planned arrivals.
+	Workers int
 }
 
 // Burst is the window [Start, End] from the first to the last arrival planned
@@ -73,7 +90,7 @@ type Burst struct {
 type Arrival struct {
 	Seq        int64         // index in the whole plan, in schedule order
 	Stream     int           // index into Plan.Streams
-	At         time.Duration // intended send time, from the start of the run
+	Intended   time.Duration // intended send time, from the start of the run
 	StreamSeq  int64         // index within its stream
 	Event      int64         // fan-out trigger event
 	Subscriber int64         // fan-out subscriber
@@ -132,7 +149,7 @@ func PlanShard(ctx context.Context, p *Profile, shard Shard) (*Plan, error) {
 	for i := range p.Streams {
 		s := &p.Streams[i]
 		pl.Streams = append(pl.Streams, StreamPlan{Name: s.Name, Burst: s.Burst, Shape: s.Shape(), Retry: s.Retry,
-			Offered: make([]int64, nwin), PerSecond: make([]int64, nsec)})
+			Offered: make([]int64, nwin), PerSecond: make([]int64, nsec), Workers: shard.workers(s)})
 		pl.Burst.Marked = pl.Burst.Marked || s.Burst
 		expected += pl.expected(i)
 	}
@@ -153,17 +170,17 @@ func PlanShard(ctx context.Context, p *Profile, shard Shard) (*Plan, error) {
 		sp := &pl.Streams[a.Stream]
 		if sp.Burst {
 			if first {
-				pl.Burst.Start = a.At
+				pl.Burst.Start = a.Intended
 				first = false
 			}
-			pl.Burst.End = a.At
+			pl.Burst.End = a.Intended
 		}
 		if !shard.has(a.Seq) {
 			continue
 		}
 		sp.Total++
-		sp.Offered[int(a.At/pl.Window)]++
-		sec := int(a.At / time.Second)
+		sp.Offered[int(a.Intended/pl.Window)]++
+		sec := int(a.Intended / time.Second)
 		sp.PerSecond[sec]++
 		perSecond[sec]++
 		pl.Total++
@@ -191,6 +208,9 @@ func PlanShard(ctx context.Context, p *Profile, shard Shard) (*Plan, error) {
 func (pl *Plan) expected(i int) float64 {
 	p := pl.Profile
 	s := &p.Streams[i]
+	if s.Closed() {
+		return 0
+	}
 	if s.FanOut == nil {
 		return s.rateFunc(p.Duration, pl.c.streams[i].series).total()
 	}
@@ -256,6 +276,9 @@ func (pl *Plan) schedule(shard Shard) *Schedule {
 	for i := range p.Streams {
 		s := &p.Streams[i]
 		var g gen
+		if s.Closed() {
+			continue // no plan: its workers send as fast as answers come
+		}
 		if s.FanOut != nil {
 			g = newFanOutGen(s.FanOut, p.Duration, uint64(p.Seed), uint64(i))
 		} else {
@@ -282,7 +305,7 @@ func (sc *Schedule) Next() (Arrival, bool) {
 		} else {
 			sc.h.Pop()
 		}
-		if a.At >= sc.end {
+		if a.Intended >= sc.end {
 			continue
 		}
 		a.Seq = sc.seq

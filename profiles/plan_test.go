@@ -101,7 +101,7 @@ func times(pl *Plan, i int) string {
 	var b strings.Builder
 	for _, a := range arrivals(pl) {
 		if a.Stream == i {
-			b.WriteString(a.At.String() + " ")
+			b.WriteString(a.Intended.String() + " ")
 		}
 	}
 	return b.String()
@@ -133,7 +133,7 @@ func TestPlanTotalsAndBurst(t *testing.T) {
 		if a.Seq != int64(i) {
 			t.Fatalf("arrival %d has Seq %d", i, a.Seq)
 		}
-		if i > 0 && a.At < as[i-1].At {
+		if i > 0 && a.Intended < as[i-1].Intended {
 			t.Fatalf("arrival %d out of order", i)
 		}
 		if a.Stream == fan {
@@ -143,8 +143,8 @@ func TestPlanTotalsAndBurst(t *testing.T) {
 			last = i
 		}
 	}
-	if !pl.Burst.Marked || pl.Burst.Start != as[first].At || pl.Burst.End != as[last].At {
-		t.Errorf("burst %+v, want %v..%v", pl.Burst, as[first].At, as[last].At)
+	if !pl.Burst.Marked || pl.Burst.Start != as[first].Intended || pl.Burst.End != as[last].Intended {
+		t.Errorf("burst %+v, want %v..%v", pl.Burst, as[first].Intended, as[last].Intended)
 	}
 }
 

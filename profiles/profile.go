@@ -51,6 +51,7 @@ type Profile struct {
 	Streams  []Stream      `yaml:"streams"`
 	Analysis Analysis      `yaml:"analysis"`
 	Gates    []string      `yaml:"gates"`
+	Alerts   []Alert       `yaml:"alerts"`
 
 	path string    // file the profile was read from, for messages
 	src  []byte    // the YAML text, to place errors found after parsing
@@ -110,7 +111,10 @@ type Analysis struct {
 }
 
 // Stream is one named flow of requests with a single arrival shape: exactly
-// one of Constant, Ramp, Stages, Spike, Sine, Replay and FanOut is set.
+// one of Constant, Ramp, Stages, Spike, Sine, Replay and FanOut is set, or
+// Rate is "max": the closed model, MaxWorkers workers sending each its next
+// request as soon as its last one is answered, for the whole run (vegeta's
+// -rate 0). A closed stream has no plan: what it offers is what it sent.
 type Stream struct {
 	Name     string `yaml:"name"`
 	Burst    bool   `yaml:"burst"`    // the stream forms the burst window
@@ -120,6 +124,9 @@ type Stream struct {
 	// mix instead (each arrival picks one by weight, fixed by the seed).
 	Request  RequestTemplate   `yaml:"request"`
 	Requests []RequestTemplate `yaml:"requests"`
+
+	Rate       string `yaml:"rate"`        // "max": the closed model (as fast as possible)
+	MaxWorkers uint64 `yaml:"max_workers"` // workers of a rate: max stream
 
 	Constant *Constant `yaml:"constant"`
 	Ramp     *Ramp     `yaml:"ramp"`

@@ -103,6 +103,8 @@ func stopAt(start, d, runEnd time.Duration) float64 {
 func (s *Stream) Shape() string {
 	var b strings.Builder
 	switch {
+	case s.Closed():
+		fmt.Fprintf(&b, "as fast as possible, %d workers", s.MaxWorkers)
 	case s.Constant != nil:
 		c := s.Constant
 		fmt.Fprintf(&b, "constant %g/s", c.Rate)
@@ -141,3 +143,6 @@ func (s *Stream) Shape() string {
 	}
 	return b.String()
 }
+
+// Closed reports whether the stream runs the closed model (rate: max).
+func (s *Stream) Closed() bool { return s.Rate == "max" }

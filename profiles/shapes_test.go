@@ -123,12 +123,12 @@ func TestShapeTotalsAndPerSecond(t *testing.T) {
 			// The schedule is sorted and every arrival k sits where Λ crosses k.
 			var last time.Duration
 			for k, a := range arrivals(pl) {
-				if a.At < last {
-					t.Fatalf("arrival %d at %v before %v", k, a.At, last)
+				if a.Intended < last {
+					t.Fatalf("arrival %d at %v before %v", k, a.Intended, last)
 				}
-				last = a.At
-				if got := tc.cum(a.At.Seconds()); math.Abs(got-float64(k)) > 1e-3 {
-					t.Fatalf("arrival %d at %v: Λ = %v, want %d", k, a.At, got, k)
+				last = a.Intended
+				if got := tc.cum(a.Intended.Seconds()); math.Abs(got-float64(k)) > 1e-3 {
+					t.Fatalf("arrival %d at %v: Λ = %v, want %d", k, a.Intended, got, k)
 				}
 			}
 		})
@@ -174,7 +174,7 @@ func TestPoissonKolmogorovSmirnov(t *testing.T) {
 			var gaps []float64
 			prev := 0.0
 			for _, a := range arrivals(pl) {
-				x := tc.cum(a.At.Seconds())
+				x := tc.cum(a.Intended.Seconds())
 				gaps = append(gaps, x-prev)
 				prev = x
 			}

@@ -87,6 +87,7 @@ func (p *Profile) problems() []problem {
 		seen[s.Name] = true
 		ps.stream(at, s)
 	}
+	ps.alerts(p.Alerts)
 	return ps
 }
 
@@ -219,8 +220,9 @@ func (ps *problems) stream(at string, s *Stream) {
 		ps.add(at+".arrivals", "must be even or poisson, got %q", s.Arrivals)
 	}
 	if shapes := ps.shapes(at, s); len(shapes) != 1 {
-		ps.add(at, "needs exactly one arrival shape (constant, ramp, stages, spike, sine, replay or fanout), got %d %v", len(shapes), shapes)
+		ps.add(at, "needs exactly one arrival shape (constant, ramp, stages, spike, sine, replay, fanout or rate: max), got %d %v", len(shapes), shapes)
 	}
+	ps.closed(at, s)
 	if r := s.Retry; r != nil {
 		if field, msg := r.check(); msg != "" {
 			ps.add(at+".retry."+field, "%s", msg)
@@ -257,9 +259,27 @@ func (ps *problems) requests(at string, s *Stream) {
 	}
 }
 
+// closed checks a rate: max stream: its workers, and nothing that needs a
+// plan.
+func (ps *problems) closed(at string, s *Stream) {
+	switch {
+	case s.Rate != "" && s.Rate != "max":
+		ps.add(at+".rate", "must be max (as fast as max_workers workers get answers), got %q; a planned rate is a shape such as constant: {rate: %s}", s.Rate, s.Rate)
+	case s.Rate == "max" && s.MaxWorkers == 0:
+		ps.add(at+".max_workers", "must be > 0 for a rate: max stream: the number of closed-loop workers")
+	case s.Rate == "" && s.MaxWorkers > 0:
+		ps.add(at+".max_workers", "applies to rate: max streams only (the client block's max_workers caps planned streams)")
+	case s.Rate == "max" && s.Burst:
+		ps.add(at+".burst", "a rate: max stream has no plan, so it cannot mark the burst")
+	}
+}
+
 // shapes checks each arrival shape the stream sets and returns their names.
 func (ps *problems) shapes(at string, s *Stream) []string {
 	var shapes []string
+	if s.Rate != "" {
+		shapes = append(shapes, "rate")
+	}
 	if c := s.Constant; c != nil {
 		shapes = append(shapes, "constant")
 		ps.rate(at+".constant.rate", c.Rate, true)

@@ -25,11 +25,10 @@ streams:
     retry: {max_attempts: 3, backoff: 500ms, jitter: 250ms, on: [5xx, timeout]}
 `
 
-func TestGoodProfile(t *testing.T) {
-	mustPlan(t, good)
-}
-
+// TestMalformedProfiles changes one thing of the good profile at a time: each
+// change must give one line naming the file, line, column and field.
 func TestMalformedProfiles(t *testing.T) {
+	mustPlan(t, good) // unchanged, it plans: each error below comes from its change
 	for _, tc := range []struct {
 		name, old, new string
 		want           string // "LINE:COL: message" (a regexp)
@@ -74,6 +73,11 @@ func TestMalformedProfiles(t *testing.T) {
 		{"no target", `target: {url: "http://127.0.0.1:9"}`, ``, `1:1: target: needs url or sim`},
 		{"tab indentation", "    constant: {rate: 10}", "\tconstant: {rate: 10}", `7:1: `},
 		{"not a mapping", "name: v\n", "- v\n", `2:1: value is not allowed`},
+		{"rate not max", "constant: {rate: 10}", "rate: fast\n    max_workers: 4", `7:11: streams\[0\].rate: must be max .*, got "fast"; a planned rate is a shape such as constant: \{rate: fast\}`},
+		{"rate max without workers", "constant: {rate: 10}", "rate: max", `5:9: streams\[0\].max_workers: must be > 0 for a rate: max stream`},
+		{"workers without rate max", "constant: {rate: 10}", "constant: {rate: 10}\n    max_workers: 4", `8:18: streams\[0\].max_workers: applies to rate: max streams only`},
+		{"rate max and a shape", "constant: {rate: 10}", "constant: {rate: 10}\n    rate: max\n    max_workers: 4", `5:9: streams\[0\]: needs exactly one arrival shape .*got 2 \[rate constant\]`},
+		{"rate max marks the burst", "    constant: {rate: 10}", "    rate: max\n    max_workers: 2\n    burst: true", `9:12: streams\[0\].burst: a rate: max stream has no plan`},
 		{"bare number duration", "duration: 60s", "duration: 60", `2:11: cannot unmarshal uint64 .*write durations with a unit`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -30,6 +30,7 @@ func Analyze(rec *Record) {
 	}
 	stoppedFigures(rec)
 	analyzeScale(rec)
+	analyzeRecovery(rec, j)
 	s.Warnings = warnings(rec, baseline, baseDegraded)
 }
 

@@ -33,6 +33,7 @@ func Merge(recs ...*Record) (*Record, error) {
 		Started: a.Started, WindowS: a.WindowS, Unit: a.Unit, Settings: a.Settings,
 		Plan:        a.Plan,
 		Windows:     make([]Window, len(a.Windows)),
+		Alerts:      a.Alerts, // the rules; their timings are for the caller to evaluate again on the merged windows
 		Streams:     make([]StreamSummary, len(a.Streams)),
 		Definitions: Definitions,
 	}

@@ -53,8 +53,9 @@ type Record struct {
 	// full disk); it holds the windows final by StoppedAtS.
 	Incomplete bool `json:"incomplete,omitempty"`
 	// Model is "open" (requests leave at planned times; latency counts from
-	// them) or "closed" (workers send as fast as answers come; latency
-	// counts from the actual send, and offered is what was sent).
+	// them), "closed" (workers send as fast as answers come; latency counts
+	// from the actual send, and offered is what was sent) or "mixed" (closed
+	// streams beside planned ones; StreamSummary.Closed says which).
 	Model       string          `json:"model"`
 	Summary     Summary         `json:"summary"`
 	Streams     []StreamSummary `json:"streams"`
@@ -62,6 +63,9 @@ type Record struct {
 	ScaleEvents []ScaleEvent    `json:"scale_events,omitempty"`
 	// ScaleSignalFailure says how sampling the scale signal failed.
 	ScaleSignalFailure string `json:"scale_signal_failure,omitempty"`
+	// Alerts are the alert rules the run was judged with and when each
+	// would have fired (see alerts.go).
+	Alerts []Alert `json:"alerts,omitempty"`
 	// Notes say where the record came from when that limits what it
 	// means (vegeta results, merged shards); Summary.Warnings says what the
 	// analysis found.
@@ -114,26 +118,30 @@ type Generator struct {
 // with its status saying why.
 type Summary struct {
 	Tally
-	AchievedRPS        float64  `json:"achieved_rps"` // completed per second of the run
-	ErrorRatio         float64  `json:"error_ratio"`
-	BaselineP99Ms      float64  `json:"baseline_p99_ms"`
-	BaselineDegraded   bool     `json:"baseline_degraded"`
-	HealthyP99Ms       float64  `json:"healthy_p99_ms"` // the p99 bound of a healthy window
-	P50Ms              float64  `json:"p50_ms"`
-	P99Ms              float64  `json:"p99_ms"`
-	P999Ms             float64  `json:"p999_ms"`
-	MaxMs              float64  `json:"max_ms"`
-	PeakP99Ms          float64  `json:"peak_p99_ms"`
-	PeakP999Ms         float64  `json:"peak_p999_ms"`
-	PeakErrorRatio     float64  `json:"peak_error_ratio"`
-	Apdex              float64  `json:"apdex"`
-	MinApdex           float64  `json:"min_apdex"`
-	TimeToDegradeS     *float64 `json:"time_to_degrade_s"`
-	TimeToScaleS       *float64 `json:"time_to_scale_s"`
-	TimeToScaleStatus  string   `json:"time_to_scale_status"` // reached, no degradation, not reached
-	P99RecoveryS       *float64 `json:"p99_recovery_s"`
-	P99RecoveryStatus  string   `json:"p99_recovery_status"` // recovered, healthy at burst end, not recovered
-	DegradedForS       float64  `json:"degraded_for_s"`
+	AchievedRPS       float64  `json:"achieved_rps"` // completed per second of the run
+	ErrorRatio        float64  `json:"error_ratio"`
+	BaselineP99Ms     float64  `json:"baseline_p99_ms"`
+	BaselineDegraded  bool     `json:"baseline_degraded"`
+	HealthyP99Ms      float64  `json:"healthy_p99_ms"` // the p99 bound of a healthy window
+	P50Ms             float64  `json:"p50_ms"`
+	P99Ms             float64  `json:"p99_ms"`
+	P999Ms            float64  `json:"p999_ms"`
+	MaxMs             float64  `json:"max_ms"`
+	PeakP99Ms         float64  `json:"peak_p99_ms"`
+	PeakP999Ms        float64  `json:"peak_p999_ms"`
+	PeakErrorRatio    float64  `json:"peak_error_ratio"`
+	Apdex             float64  `json:"apdex"`
+	MinApdex          float64  `json:"min_apdex"`
+	TimeToDegradeS    *float64 `json:"time_to_degrade_s"`
+	TimeToScaleS      *float64 `json:"time_to_scale_s"`
+	TimeToScaleStatus string   `json:"time_to_scale_status"` // reached, no degradation, not reached
+	P99RecoveryS      *float64 `json:"p99_recovery_s"`
+	P99RecoveryStatus string   `json:"p99_recovery_status"` // recovered, healthy at burst end, not recovered
+	DegradedForS      float64  `json:"degraded_for_s"`
+	// RecoveryCause says why the target was healthy again (see cause.go);
+	// Recovery holds the evidence.
+	RecoveryCause      string   `json:"recovery_cause"`
+	Recovery           Recovery `json:"recovery"`
 	ScaleReactionS     *float64 `json:"scale_reaction_s,omitempty"`
 	ScaleCompleteS     *float64 `json:"scale_complete_s,omitempty"`
 	ReplicasStart      int      `json:"replicas_start,omitempty"`
@@ -156,6 +164,7 @@ type Summary struct {
 const (
 	ModelOpen   = "open"   // at planned times, whatever the answers (latency from the intended time)
 	ModelClosed = "closed" // each worker sends once its last answer came (latency from the send)
+	ModelMixed  = "mixed"  // planned streams beside closed ones
 )
 
 // setLatency fills the run's latency figures from the whole run's
@@ -191,8 +200,9 @@ type Ratios map[string]float64
 
 // StreamSummary sums one stream up over the whole run.
 type StreamSummary struct {
-	Name  string `json:"name"`
-	Burst bool   `json:"burst"`
+	Name   string `json:"name"`
+	Burst  bool   `json:"burst"`
+	Closed bool   `json:"closed,omitempty"` // a closed-model stream: offered is what it sent
 	Tally
 	Retries    int64   `json:"retries"`
 	ErrorRatio float64 `json:"error_ratio"`

@@ -44,10 +44,9 @@ type Config struct {
 	// which shard of it this run sends (Of 0: the whole plan).
 	Plan      string
 	Shard, Of int
-	// Closed is the closed model (as fast as possible, no plan): a window's
-	// offered count is what was sent in it, and it is final once no request
-	// sent in it can still be answered, Timeout after its end.
-	Closed  bool
+	// Timeout bounds each request. A window with closed streams is final
+	// only once no request sent in it can still be answered: Timeout after
+	// its end.
 	Timeout time.Duration
 }
 
@@ -57,6 +56,9 @@ type StreamOffer struct {
 	Name    string
 	Burst   bool
 	Offered []int64 // planned requests per window
+	// Closed is a stream of the closed model (as fast as possible): it has
+	// no plan, and what it offers in a window is what it sent there.
+	Closed bool
 }
 
 // Recorder folds results into windows with constant memory per open window.
@@ -78,7 +80,8 @@ type Recorder struct {
 	burst         [2]time.Duration
 	source        string
 	free          []*hdr.Histogram
-	latest        time.Duration // the latest result's end (closed model)
+	closed        bool          // some streams are closed (as fast as possible)
+	latest        time.Duration // the latest result's end
 	seen          errorsSeen
 	stopAt        time.Duration // when the run was stopped, if it was
 	signalFailure string
@@ -152,6 +155,7 @@ func NewRecorder(cfg Config, hlog io.Writer) *Recorder {
 		base:    newHist(),
 	}
 	for i, s := range cfg.Streams {
+		r.closed = r.closed || s.Closed
 		r.streams[i].hist = newHist()
 		for w, n := range s.Offered {
 			r.streams[i].Offered += n
@@ -228,13 +232,17 @@ func (r *Recorder) win(i int) *winAcc {
 func (r *Recorder) Record(res outcome.Result) {
 	at := res.Intended
 	if res.Attempt > 0 {
-		at = res.Planned
+		at = res.FirstIntended
 	}
+	if res.Stream < 0 || res.Stream >= len(r.streams) {
+		return
+	}
+	closed := r.cfg.Streams[res.Stream].Closed
 	i := int(at / r.cfg.Window)
-	if r.cfg.Closed && i == len(r.windows) {
-		i-- // sent as the run ended: the closed loop checks the time before a send
+	if closed && i == len(r.windows) {
+		i-- // sent as the run ended: a closed loop checks the time before a send
 	}
-	if i < 0 || i >= len(r.windows) || i < r.next || res.Stream < 0 || res.Stream >= len(r.streams) {
+	if i < 0 || i >= len(r.windows) || i < r.next {
 		return
 	}
 	w := r.win(i)
@@ -242,21 +250,25 @@ func (r *Recorder) Record(res outcome.Result) {
 	if res.Attempt > 0 {
 		s.retries++
 	}
-	if !res.Retried {
+	switch {
+	case res.Retried:
+	case closed:
+		w.Offered++
+		s.Offered++
+	default:
 		w.results++
 		s.results++
-		if r.cfg.Closed {
-			w.Offered++
-			s.Offered++
-		}
 	}
 	r.latest = max(r.latest, res.End)
 	w.count(res, r.cfg.ApdexT)
 	s.count(res, r.cfg.ApdexT)
 	r.seen.add(res)
 	if res.Class != outcome.Unsent {
-		if err := w.late.RecordValue(clamp(res.Lateness())); err != nil {
-			r.Clamped++
+		// A closed stream has no intended time, so no lateness to count.
+		if !closed {
+			if err := w.late.RecordValue(clamp(res.Lateness())); err != nil {
+				r.Clamped++
+			}
 		}
 	}
 	// Latency percentiles are of successful responses: a refused
@@ -289,22 +301,19 @@ func clamp(d time.Duration) int64 {
 }
 
 // flushFinal summarises windows, in order, whose every planned request has a
-// result.
+// result and, when the run has closed streams, in which no request can still
+// be answered.
 func (r *Recorder) flushFinal() {
-	if r.cfg.Closed {
-		for r.next < len(r.windows) && time.Duration(r.next+1)*r.cfg.Window+r.cfg.Timeout+time.Second < r.latest {
-			r.flush(r.next)
-			r.next++
-		}
-		return
-	}
 	for r.next < len(r.windows) {
+		if r.closed && time.Duration(r.next+1)*r.cfg.Window+r.cfg.Timeout+time.Second >= r.latest {
+			return
+		}
 		w := r.open[r.next]
 		if w == nil {
 			if r.offered[r.next] > 0 {
 				return
 			}
-		} else if w.results < w.Offered {
+		} else if w.results < r.offered[r.next] {
 			return
 		}
 		r.flush(r.next)
@@ -391,15 +400,18 @@ func (r *Recorder) StopAt(d time.Duration) { r.stopAt = d }
 // whether or not the engine had read it from the plan.
 func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 	for ; r.next < len(r.windows); r.next++ {
-		if w := r.open[r.next]; stopped && w != nil && !r.cfg.Closed {
-			w.errs[outcome.Unsent] += max(w.Offered-w.results, 0)
-		} else if stopped && w == nil && r.offered[r.next] > 0 && !r.cfg.Closed {
+		if w := r.open[r.next]; stopped && w != nil {
+			w.errs[outcome.Unsent] += max(r.offered[r.next]-w.results, 0)
+		} else if stopped && w == nil && r.offered[r.next] > 0 {
 			r.win(r.next).errs[outcome.Unsent] += r.offered[r.next]
 		}
 		r.flush(r.next)
 	}
-	if stopped && !r.cfg.Closed {
+	if stopped {
 		for i := range r.streams {
+			if r.cfg.Streams[i].Closed {
+				continue // a closed stream offers what it sent: none unsent
+			}
 			s := &r.streams[i]
 			s.errs[outcome.Unsent] += max(s.Offered-s.results, 0)
 		}
@@ -461,9 +473,7 @@ func (r *Recorder) record(stopped bool, events []ScaleEvent, windows []Window) *
 		Definitions: Definitions,
 		hist:        r.total,
 	}
-	if c.Closed {
-		rec.Model = ModelClosed
-	}
+	rec.Model = modelOf(c.Streams)
 	if c.Of > 1 {
 		rec.ShardOf = &ShardOf{Index: c.Shard, Count: c.Of}
 	}
@@ -477,7 +487,7 @@ func (r *Recorder) record(stopped bool, events []ScaleEvent, windows []Window) *
 		s := &r.streams[i]
 		t := s.tally()
 		rec.Streams = append(rec.Streams, StreamSummary{
-			Name: c.Streams[i].Name, Burst: c.Streams[i].Burst, Tally: t, Retries: s.retries,
+			Name: c.Streams[i].Name, Burst: c.Streams[i].Burst, Closed: c.Streams[i].Closed, Tally: t, Retries: s.retries,
 			ErrorRatio: t.errorRatio(), Percentiles: percentilesOf(s.hist), Apdex: t.apdex(),
 		})
 	}
@@ -490,4 +500,21 @@ func (r *Recorder) record(stopped bool, events []ScaleEvent, windows []Window) *
 	rec.Summary.StatusCodes, rec.Summary.ErrorSamples = r.seen.codes(), r.seen.samples()
 	Analyze(rec)
 	return rec
+}
+
+// modelOf says how a run with these streams sent its requests.
+func modelOf(streams []StreamOffer) string {
+	closed := 0
+	for _, s := range streams {
+		if s.Closed {
+			closed++
+		}
+	}
+	switch closed {
+	case 0:
+		return ModelOpen
+	case len(streams):
+		return ModelClosed
+	}
+	return ModelMixed
 }

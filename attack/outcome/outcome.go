@@ -12,20 +12,21 @@ import (
 // Result is the outcome of one planned request, attributed exactly to it.
 // All times are offsets from the start of the run.
 type Result struct {
-	Seq      int64         // the planned request's sequence number
-	Stream   int           // the planned request's stream
-	Attempt  int           // 0 for the first try, n for the n-th retry
-	Key      int64         // the planned request's Key (the source's own id)
-	Intended time.Duration // when the plan meant it to leave
-	Planned  time.Duration // when the plan meant the first attempt to leave (Intended for attempt 0)
-	Retried  bool          // a failure that the engine tries again
-	Sent     time.Duration // when a worker picked it up (Sent-Intended is lateness)
-	End      time.Duration // when the response was read to the end, or the request failed
-	Code     uint16        // HTTP status, 0 when no response came
-	Class    Class         // outcome class
-	Error    string        // what went wrong, "" for an ok response
-	BytesOut uint64
-	BytesIn  uint64
+	Seq           int64         // the planned request's sequence number
+	Stream        int           // the planned request's stream
+	Attempt       int           // 0 for the first try, n for the n-th retry
+	Key           int64         // the planned request's Key (the source's own id)
+	Intended      time.Duration // when the plan meant it to leave
+	FirstIntended time.Duration // when the plan meant the first attempt to leave (Intended for attempt 0)
+	Retried       bool          // a failure that the engine tries again
+	Sent          time.Duration // when it went to the wire (Sent-Intended is lateness)
+	End           time.Duration // when the response was read to the end, or the request failed
+	Code          uint16        // HTTP status, 0 when no response came
+	Class         Class         // outcome class
+	Error         string        // what went wrong, "" for an ok response
+	BytesOut      uint64
+	BytesIn       uint64
+	Method, URL   string // the request as planned (a redirect's hops are not listed)
 }
 
 // Latency is the coordinated-omission-free latency: response end minus the

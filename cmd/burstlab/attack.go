@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/burstlab/burstlab/attack"
 	"github.com/burstlab/burstlab/burst"
+	"github.com/burstlab/burstlab/profiles"
 	"github.com/burstlab/burstlab/report"
 	"github.com/burstlab/burstlab/report/render"
 )
@@ -30,7 +32,9 @@ func attackCommand() *cli.Command {
 		&cli.DurationFlag{Name: "slo-p99", Usage: "a window is healthy when its p99 is under this (or under the baseline's times the tolerance)"},
 	}
 	flags = append(flags, clientFlags()...)
+	flags = append(flags, resultFlags()...)
 	flags = append(flags, gateFlags()...)
+	flags = append(flags, alertFlag())
 	return &cli.Command{
 		Name:      "attack",
 		Usage:     "vegeta-style ad-hoc attack: targets on stdin, a constant rate, burstlab's measurement and report",
@@ -51,7 +55,11 @@ func attackCommand() *cli.Command {
 			if err := spec.Check(); err != nil {
 				return usagef("attack: %v", err)
 			}
-			if _, err := parseGateFlags(c, nil); err != nil {
+			gates, err := parseGateFlags(c, nil)
+			if err != nil {
+				return err
+			}
+			if _, err := parseAlertFlags(c, nil, gates); err != nil {
 				return err
 			}
 			header := http.Header{}
@@ -73,11 +81,11 @@ func attackCommand() *cli.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			client, eng, err := clientOptions(c)
+			client, err := clientBlock(c)
 			if err != nil {
 				return err
 			}
-			spec.Targets, spec.Engine = tgts, append(eng, attack.WithClient(client))
+			spec.Targets, spec.Engine, spec.Workers = tgts, burst.ClientOptions(client), int(client.MaxWorkers)
 			return runAndReport(c, func(ctx context.Context, opt burst.Options) (*report.Record, error) {
 				return burst.Attack(ctx, spec, opt)
 			}, nil)
@@ -105,12 +113,23 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 			close(abort)
 		}
 	}()
+	format := c.String("output-format")
+	if !slices.Contains(report.ResultFormats, format) {
+		return usagef("-output-format %q: want %s", format, strings.Join(report.ResultFormats, ", "))
+	}
+	alerts, err := parseAlertFlags(c, nil, nil)
+	if err != nil {
+		return err
+	}
 	rec, err := do(ctx, burst.Options{
-		Out:      c.String("out"),
-		Force:    c.Bool("force"),
-		Progress: os.Stderr,
-		Live:     isTerminal(os.Stderr),
-		Abort:    abort,
+		Out:          c.String("out"),
+		Force:        c.Bool("force"),
+		Progress:     os.Stderr,
+		Live:         isTerminal(os.Stderr),
+		Abort:        abort,
+		Results:      c.String("output"),
+		ResultFormat: format,
+		Alerts:       alerts,
 	})
 	if err != nil && rec == nil {
 		if ctx.Err() != nil {
@@ -139,6 +158,14 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 // forceFlag lets a run replace the record already in -o DIR.
 var forceFlag = &cli.BoolFlag{Name: "force", Usage: "replace the record already in -o DIR, whole (without it DIR must be new or empty)"}
 
+// resultFlags ask for every request's result in vegeta's formats.
+func resultFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "output", Usage: "write every request's result to `FILE` as vegeta does (vegeta report, plot and encode read it; so does burstlab report)"},
+		&cli.StringFlag{Name: "output-format", Value: report.ResultFormats[0], Usage: "format of -output: gob, json or csv"},
+	}
+}
+
 // clientFlags are the HTTP client flags a vegeta user expects.
 func clientFlags() []cli.Flag {
 	return []cli.Flag{
@@ -163,12 +190,16 @@ func clientFlags() []cli.Flag {
 	}
 }
 
-// clientOptions reads the client flags.
-func clientOptions(c *cli.Context) (attack.Client, []attack.Option, error) {
-	h2 := c.Bool("http2")
-	cl := attack.Client{
+// clientBlock reads the client flags as a profile's client block, which
+// burst maps onto the engine as it does a profile's.
+func clientBlock(c *cli.Context) (profiles.Client, error) {
+	h2, keepAlive := c.Bool("http2"), c.Bool("keepalive")
+	cl := profiles.Client{
 		Timeout:        c.Duration("timeout"),
-		NoKeepAlive:    !c.Bool("keepalive"),
+		Workers:        c.Uint64("workers"),
+		MaxWorkers:     c.Uint64("max-workers"),
+		MaxBody:        c.Int64("max-body"),
+		KeepAlive:      &keepAlive,
 		Connections:    c.Int("connections"),
 		MaxConnections: c.Int("max-connections"),
 		HTTP2:          &h2,
@@ -183,25 +214,21 @@ func clientOptions(c *cli.Context) (attack.Client, []attack.Option, error) {
 		UnixSocket:     c.String("unix-socket"),
 	}
 	if cl.Timeout <= 0 {
-		return cl, nil, usagef("-timeout must be > 0 (every request is bounded)")
+		return cl, usagef("-timeout must be > 0 (every request is bounded)")
 	}
 	for _, h := range c.StringSlice("proxy-header") {
 		k, v, ok := strings.Cut(h, ":")
 		if !ok {
-			return cl, nil, usagef("-proxy-header %q: want NAME: VALUE", h)
+			return cl, usagef("-proxy-header %q: want NAME: VALUE", h)
 		}
 		if cl.ProxyHeader == nil {
-			cl.ProxyHeader = http.Header{}
+			cl.ProxyHeader = map[string][]string{}
 		}
-		cl.ProxyHeader.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+		k = http.CanonicalHeaderKey(strings.TrimSpace(k))
+		cl.ProxyHeader[k] = append(cl.ProxyHeader[k], strings.TrimSpace(v))
 	}
-	if c.IsSet("workers") && c.Uint64("workers") > c.Uint64("max-workers") {
-		return cl, nil, usagef("-workers %d is above -max-workers %d", c.Uint64("workers"), c.Uint64("max-workers"))
+	if c.IsSet("workers") && cl.Workers > cl.MaxWorkers {
+		return cl, usagef("-workers %d is above -max-workers %d", cl.Workers, cl.MaxWorkers)
 	}
-	opts := []attack.Option{
-		attack.Workers(c.Uint64("workers")),
-		attack.MaxWorkers(c.Uint64("max-workers")),
-		attack.MaxBody(c.Int64("max-body")),
-	}
-	return cl, opts, nil
+	return cl, nil
 }

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -29,12 +28,9 @@ func TestClosedModel(t *testing.T) {
 	}))
 	defer srv.Close()
 	out := filepath.Join(t.TempDir(), "rec")
-	cmd := exec.Command(bin, "attack", "-rate", "0", "-max-workers", "4", "-duration", "1s", "-o", out)
-	cmd.Stdin = strings.NewReader("GET " + srv.URL + "/\n")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%v\n%s\n%s", err, stdout.String(), stderr.String())
+	stdout, stderr, code := burstlabIn(t, "GET "+srv.URL+"/\n", "attack", "-rate", "0", "-max-workers", "4", "-duration", "1s", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	rec, err := report.Load(out)
 	if err != nil {
@@ -49,21 +45,68 @@ func TestClosedModel(t *testing.T) {
 	if most.Load() > 4 {
 		t.Errorf("%d requests at the server at once, want at most 4 workers", most.Load())
 	}
-	if !strings.Contains(stdout.String(), "achieved rate") || rec.Generator.LatenessP99Ms != 0 {
-		t.Errorf("report lacks the achieved rate or shows lateness %.1fms:\n%s", rec.Generator.LatenessP99Ms, stdout.String())
+	if !strings.Contains(stdout, "achieved rate") || rec.Generator.LatenessP99Ms != 0 {
+		t.Errorf("report lacks the achieved rate or shows lateness %.1fms:\n%s", rec.Generator.LatenessP99Ms, stdout)
 	}
 
 	before := hits.Load()
 	for _, rate := range []string{"0", "NaN", "Inf", "-5/s", "1e20", "5/0s"} {
-		cmd = exec.Command(bin, "attack", "-rate", rate, "-duration", "1s")
-		cmd.Stdin = strings.NewReader("GET " + srv.URL + "/\n")
-		var e bytes.Buffer
-		cmd.Stderr = &e
-		if err := cmd.Run(); exitCode(err) != 2 || strings.Count(strings.TrimSpace(e.String()), "\n") > 1 {
-			t.Errorf("-rate %s: exit %d, stderr %q; want 2 and one message", rate, exitCode(err), e.String())
+		_, stderr, code := burstlabIn(t, "GET "+srv.URL+"/\n", "attack", "-rate", rate, "-duration", "1s")
+		if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") > 1 {
+			t.Errorf("-rate %s: exit %d, stderr %q; want 2 and one message", rate, code, stderr)
 		}
 	}
 	if hits.Load() != before {
 		t.Errorf("refused rates still sent %d requests", hits.Load()-before)
+	}
+}
+
+// TestClosedStreamInProfile runs a profile with a planned stream beside a
+// rate: max stream: the record is mixed, the planned stream offers its plan,
+// and the closed stream offers what it sent, which is what the server saw.
+func TestClosedStreamInProfile(t *testing.T) {
+	var planned, flood atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/f/") {
+			flood.Add(1)
+		} else {
+			planned.Add(1)
+		}
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	prof := filepath.Join(dir, "mixed.yaml")
+	yaml := `name: mixed
+duration: 1s
+target: {url: "` + srv.URL + `"}
+streams:
+  - name: app
+    request: {path: /a}
+    constant: {rate: 50}
+  - name: flood
+    request: {path: "/f/{seq}"}
+    rate: max
+    max_workers: 2
+`
+	if err := os.WriteFile(prof, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "rec")
+	if stdout, stderr, code := burstlab(t, "run", prof, "-o", out); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	rec, err := report.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Model != report.ModelMixed || len(rec.Streams) != 2 {
+		t.Fatalf("model %q with %d streams, want mixed with 2", rec.Model, len(rec.Streams))
+	}
+	app, fl := rec.Streams[0], rec.Streams[1]
+	if app.Offered != 50 || app.OK != 50 || app.Closed || planned.Load() != 50 {
+		t.Errorf("planned stream: offered %d ok %d closed %v, server saw %d; want 50", app.Offered, app.OK, app.Closed, planned.Load())
+	}
+	if !fl.Closed || fl.OK == 0 || fl.Offered != fl.Sent || fl.OK != flood.Load() {
+		t.Errorf("closed stream: closed %v offered %d sent %d ok %d, server saw %d", fl.Closed, fl.Offered, fl.Sent, fl.OK, flood.Load())
 	}
 }

@@ -46,6 +46,13 @@ func applyGates(c *cli.Context, rec *report.Record, profileGates []string) error
 	if err := gate.CheckStreams(gates, gate.StreamNames(rec)); err != nil {
 		return usageError{err}
 	}
+	var alerts []string
+	for _, a := range rec.Alerts {
+		alerts = append(alerts, a.Name)
+	}
+	if err := gate.CheckAlerts(gates, alerts); err != nil {
+		return usageError{err}
+	}
 	if rec.Stopped && len(gates) > 0 {
 		// Gates judge a whole plan: part of one cannot pass them.
 		g, err := gate.Parse("stopped == false")

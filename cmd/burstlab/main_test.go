@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -39,12 +40,19 @@ func burstlab(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	return burstlabIn(t, "", args...)
 }
 
-// burstlabIn runs the built binary in the working directory dir ("" for
-// the test's own).
-func burstlabIn(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {
+// burstlabIn runs the built binary with stdin on its standard input.
+func burstlabIn(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	return burstlabAt(t, "", stdin, args...)
+}
+
+// burstlabAt runs the built binary in the working directory dir ("" for
+// the test's own) with stdin on its standard input.
+func burstlabAt(t *testing.T, dir, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(stdin)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()

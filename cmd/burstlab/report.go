@@ -19,14 +19,15 @@ func reportCommand() *cli.Command {
 			"exactly (histograms from their interval logs). Vegeta result files (gob, JSON or CSV; - for stdin)\n" +
 			"get the same burst analysis, with vegeta's own latency. Exit 2 on bad flags or unreadable records.",
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "table", Usage: "`FORMAT`: table, json, csv (per-window series), md, html (self-contained, with charts) or hgrm (percentile distribution)"},
+			&cli.StringFlag{Name: "format", Value: "table", Usage: "`FORMAT`: table, json, csv (per-window series), md, html (self-contained, with charts), hgrm (percentile distribution) or metrics (name value lines: GitLab metrics report)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the report to `FILE` (whole or not at all) instead of stdout"},
-		}, gateFlags()...),
+		}, append(gateFlags(), alertFlag())...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usagef("report: want one or more RECORDs (record directories or vegeta result files)")
 			}
-			if _, err := parseGateFlags(c, nil); err != nil {
+			gates, err := parseGateFlags(c, nil)
+			if err != nil {
 				return err
 			}
 			r, err := render.Format(c.String("format"))
@@ -36,6 +37,9 @@ func reportCommand() *cli.Command {
 			rec, err := report.Open(c.Args().Slice()...)
 			if err != nil {
 				return usagef("report: %v", err)
+			}
+			if err := evaluateAlerts(c, rec, gates); err != nil {
+				return err
 			}
 			if c.String("format") == "hgrm" {
 				if _, err := rec.Histogram(); err != nil {

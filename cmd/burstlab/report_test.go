@@ -12,12 +12,13 @@ func TestReportCommand(t *testing.T) {
 	t.Parallel()
 	out := fixture
 	want := map[string]string{
-		"table": "time_to_scale",
-		"json":  `"time_to_scale_s"`,
-		"csv":   "start_s",
-		"md":    "| figure |",
-		"html":  "<svg",
-		"hgrm":  "Percentile",
+		"table":   "time_to_scale",
+		"json":    `"time_to_scale_s"`,
+		"csv":     "start_s",
+		"md":      "| figure |",
+		"html":    `id="charts"`,
+		"hgrm":    "Percentile",
+		"metrics": "p99_ms ",
 	}
 	for format, marker := range want {
 		stdout, stderr, code := burstlab(t, "report", "--format", format, out)

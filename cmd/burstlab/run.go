@@ -23,7 +23,7 @@ func runCommand() *cli.Command {
 		Name:      "run",
 		Usage:     "run a burst profile against its target and report time-to-scale and p99 recovery",
 		ArgsUsage: "PROFILE",
-		Flags:     append(flags, gateFlags()...),
+		Flags:     append(append(append(flags, resultFlags()...), gateFlags()...), alertFlag()),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("run: want one PROFILE, got %d arguments", c.NArg())
@@ -58,6 +58,9 @@ func runCommand() *cli.Command {
 			}
 			if err := gate.CheckStreams(gates, streams); err != nil {
 				return usageError{err}
+			}
+			if _, err := parseAlertFlags(c, p.Rules(), gates); err != nil {
+				return err
 			}
 			return runAndReport(c, func(ctx context.Context, opt burst.Options) (*report.Record, error) {
 				opt.Shard, opt.StartAt = shard, startAt

@@ -27,7 +27,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--bogus"}, "flag provided but not defined: -bogus"},
 	}
 	for _, c := range cases {
-		stdout, stderr, code := burstlabIn(t, dir, c.args...)
+		stdout, stderr, code := burstlabAt(t, dir, "", c.args...)
 		if code != exitBadInput {
 			t.Errorf("%q: exit %d, want 2", c.args, code)
 		}

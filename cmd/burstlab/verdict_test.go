@@ -122,7 +122,7 @@ func TestErrorsNamed(t *testing.T) {
 
 // TestSecretsRedacted: a token in the target's query string and a
 // password in its user info appear nowhere: not on stdout or stderr, not
-// in the record.
+// in the record, not in the results file.
 func TestSecretsRedacted(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -131,12 +131,17 @@ func TestSecretsRedacted(t *testing.T) {
 	defer srv.Close()
 	out := filepath.Join(t.TempDir(), "rec")
 	target := strings.Replace(srv.URL, "http://", "http://alice:pw-s3cret@", 1) + "/teams?token=tok-s3cret&page=2"
-	stdout, stderr, _ := attackCLI(t, "GET "+target+"\n", "-rate", "20", "-duration", "1s", "-o", out)
+	results := filepath.Join(t.TempDir(), "results.json")
+	stdout, stderr, _ := attackCLI(t, "GET "+target+"\n", "-rate", "20", "-duration", "1s", "-o", out, "--output", results, "--output-format", "json")
 	data, err := os.ReadFile(filepath.Join(out, report.RunFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for where, text := range map[string]string{"stdout": stdout, "stderr": stderr, "run.json": string(data)} {
+	res, err := os.ReadFile(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for where, text := range map[string]string{"stdout": stdout, "stderr": stderr, "run.json": string(data), "--output": string(res)} {
 		if strings.Contains(text, "s3cret") {
 			t.Errorf("a secret in %s:\n%s", where, text)
 		}

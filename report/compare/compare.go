@@ -55,7 +55,7 @@ type Row struct {
 
 // headline lists the figures every comparison shows, in order.
 var headline = []string{
-	"time_to_scale", "p99_recovery", "time_to_degrade", "degraded_for",
+	"time_to_scale", "p99_recovery", "recovery_cause", "time_to_degrade", "degraded_for",
 	"scale_reaction", "scale_complete",
 	"peak_p99", "baseline_p99", "p99",
 	"error_ratio", "peak_error_ratio", "apdex", "min_apdex",
@@ -143,6 +143,10 @@ func compareFigure(f gate.Figure, base, next *report.Record) (Row, error) {
 		unit = "%"
 	}
 	row.BaseText, row.NewText = f.Format(b, unit), f.Format(n, unit)
+	if f.Kind == gate.Word {
+		row.Change = wordChange(f, b.Word, n.Word)
+		return row, nil
+	}
 	if f.Kind == gate.Bool {
 		switch {
 		case b.Bool == n.Bool:
@@ -190,6 +194,31 @@ func change(f gate.Figure, b, n gate.Value) string {
 	case n.Num == b.Num:
 		return Same
 	case (n.Num < b.Num) == (dir == gate.LowerIsBetter):
+		return Better
+	}
+	return Worse
+}
+
+// causeRank orders the recovery causes from best to worst; unknown has no
+// place, so a move to or from it is neither better nor worse.
+var causeRank = map[string]int{
+	report.CauseNeverDegraded:   0,
+	report.CauseScaled:          1,
+	report.CauseTrafficSubsided: 2,
+	report.CauseNotRecovered:    3,
+}
+
+// wordChange judges the move of a word figure from b to n.
+func wordChange(f gate.Figure, b, n string) string {
+	if b == n {
+		return Same
+	}
+	rb, okb := causeRank[b]
+	rn, okn := causeRank[n]
+	switch {
+	case f.Name != "recovery_cause" || !okb || !okn:
+		return ""
+	case rn < rb:
 		return Better
 	}
 	return Worse

@@ -44,6 +44,13 @@ func evaluate(rec *report.Record, g Gate) Result {
 		return r
 	}
 	r.Measured = g.Figure.Format(v, g.Unit)
+	if g.Figure.Kind == Word {
+		r.Pass = (v.Word == g.Word) == (g.Op == Equal)
+		if !r.Pass {
+			r.Reason = fmt.Sprintf("%s is %s, want %s", g.Figure.Name, r.Measured, r.Threshold)
+		}
+		return r
+	}
 	x := v.Num
 	if v.Null {
 		if !v.Never {

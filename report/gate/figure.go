@@ -25,6 +25,7 @@ const (
 	Score
 	Count
 	Bool
+	Word // one of a fixed set of words, such as recovery_cause
 )
 
 func (k Kind) String() string {
@@ -39,6 +40,8 @@ func (k Kind) String() string {
 		return "a count"
 	case Bool:
 		return "a boolean"
+	case Word:
+		return "a word"
 	}
 	return fmt.Sprintf("kind %d", int(k))
 }
@@ -60,6 +63,7 @@ type Figure struct {
 	Kind   Kind
 	Unit   string // the record's own unit: "ms" or "s" for durations, "" otherwise
 	Stream string // the stream of a stream figure, "" for a summary figure
+	Alert  string // the alert rule of an alert figure (alert.NAME.FIELD)
 
 	f field
 }
@@ -86,6 +90,20 @@ var (
 // outcome: a target that never degraded has an infinite time_to_degrade.
 var neverWhenNull = map[string]string{
 	"time_to_degrade": "never degraded",
+}
+
+// words lists the word figures and the words each may be compared with.
+var words = map[string][]string{
+	"recovery_cause": report.RecoveryCauses,
+}
+
+// Words lists the words figure f may be compared with; nil for a figure
+// that is not a word.
+func (f Figure) Words() []string {
+	if f.Kind != Word {
+		return nil
+	}
+	return words[f.f.name]
 }
 
 // higherIsBetter lists the durations where later is better.
@@ -129,8 +147,12 @@ func fieldsOf(t reflect.Type) []field {
 		case reflect.String:
 			if name, ok := strings.CutSuffix(key, "_status"); ok {
 				status[name] = sf.Index
+				continue
 			}
-			continue
+			if _, ok := words[key]; !ok {
+				continue
+			}
+			fd.kind = Word
 		default:
 			continue
 		}
@@ -161,6 +183,9 @@ func names(fs []field) []string {
 // Lookup finds the figure called name. An unknown name is an error that
 // lists the close matches.
 func Lookup(name string) (Figure, error) {
+	if rest, ok := strings.CutPrefix(name, "alert."); ok {
+		return lookupAlert(name, rest)
+	}
 	if rest, ok := strings.CutPrefix(name, "stream."); ok {
 		i := strings.LastIndexByte(rest, '.')
 		if i <= 0 || i == len(rest)-1 {
@@ -212,6 +237,7 @@ var latencyFigures = map[string]bool{
 type Value struct {
 	Num    float64 // in the figure's own unit; 1 or 0 for a boolean
 	Bool   bool
+	Word   string // the value of a word figure
 	Null   bool   // the record has no number: see Status
 	Status string // why a null figure is null ("not reached", "not recovered")
 	Never  bool   // null meaning the event never happened, which is the best outcome (time_to_degrade)
@@ -221,7 +247,13 @@ type Value struct {
 // does not have is an error.
 func (f Figure) Value(rec *report.Record) (Value, error) {
 	var v reflect.Value
-	if f.Stream != "" {
+	if f.Alert != "" {
+		i := slices.IndexFunc(rec.Alerts, func(a report.Alert) bool { return a.Name == f.Alert })
+		if i < 0 {
+			return Value{}, fmt.Errorf("no alert %q in record %q", f.Alert, rec.Name)
+		}
+		v = reflect.ValueOf(&rec.Alerts[i]).Elem()
+	} else if f.Stream != "" {
 		i := slices.IndexFunc(rec.Streams, func(s report.StreamSummary) bool { return s.Name == f.Stream })
 		if i < 0 {
 			return Value{}, fmt.Errorf("no stream %q in record %q (streams: %s)", f.Stream, rec.Name, strings.Join(StreamNames(rec), ", "))
@@ -241,7 +273,7 @@ func (f Figure) Value(rec *report.Record) (Value, error) {
 			}
 			// Without a burst ("none", report.BurstNone) nothing was
 			// measured, so null means unknown, not never.
-			if why, ok := neverWhenNull[f.f.name]; ok && rec.Burst.Source != "none" {
+			if why, ok := neverWhenNull[f.f.name]; ok && f.Alert == "" && rec.Burst.Source != "none" {
 				out.Status, out.Never = why, true
 			}
 			return out, nil
@@ -249,6 +281,8 @@ func (f Figure) Value(rec *report.Record) (Value, error) {
 		fv = fv.Elem()
 	}
 	switch fv.Kind() {
+	case reflect.String:
+		return Value{Word: fv.String()}, nil
 	case reflect.Bool:
 		out := Value{Bool: fv.Bool()}
 		// Records written before the analysis copied it into the summary
@@ -292,6 +326,8 @@ func (f Figure) Format(v Value, unit string) string {
 		return v.Status
 	case f.Kind == Bool:
 		return fmt.Sprint(v.Bool)
+	case f.Kind == Word:
+		return v.Word
 	}
 	return f.FormatNum(v.Num, unit)
 }

@@ -3,6 +3,7 @@ package gate
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -14,6 +15,7 @@ type Gate struct {
 	Figure    Figure  // what it tests
 	Op        Op      // how
 	Threshold float64 // in the figure's own unit; 1 or 0 for a boolean
+	Word      string  // the threshold of a word figure: recovery_cause == scaled
 	Unit      string  // the unit the threshold was written in, "" for none
 
 	text string // the threshold as written, normalised: "30s", "1%", "false"
@@ -84,7 +86,7 @@ func ParseAll(exprs []string) ([]Gate, error) {
 // Parse reads one gate expression. Its errors are *Error values naming the
 // column of the problem; an unknown figure lists the close matches.
 func Parse(expr string) (Gate, error) {
-	p := parser{expr: expr, in: []rune(expr)}
+	p := parser{expr: expr, in: []rune(expr), lookup: Lookup}
 	g, err := p.gate()
 	if err != nil {
 		return Gate{}, err
@@ -94,9 +96,10 @@ func Parse(expr string) (Gate, error) {
 }
 
 type parser struct {
-	expr string
-	in   []rune
-	pos  int
+	expr   string
+	in     []rune
+	pos    int
+	lookup func(name string) (Figure, error) // the figures the expression may test
 }
 
 func (p *parser) errorf(pos int, format string, args ...any) error {
@@ -148,7 +151,7 @@ func (p *parser) gate() (Gate, error) {
 	}
 	g.col = p.pos + 1
 	name := p.span(isNameRune)
-	fig, err := Lookup(name)
+	fig, err := p.lookup(name)
 	if err != nil {
 		return g, p.errorf(g.col-1, "%v", err)
 	}
@@ -159,20 +162,23 @@ func (p *parser) gate() (Gate, error) {
 	if g.Op, err = p.op(); err != nil {
 		return g, err
 	}
-	if fig.Kind == Bool && g.Op != Equal && g.Op != NotEqual {
-		return g, p.errorf(opAt, "operator %s does not apply to %s, a boolean (use == or !=)", g.Op, fig.Name)
+	if (fig.Kind == Bool || fig.Kind == Word) && g.Op != Equal && g.Op != NotEqual {
+		return g, p.errorf(opAt, "operator %s does not apply to %s, %s (use == or !=)", g.Op, fig.Name, fig.Kind)
 	}
 
 	p.space()
 	switch {
 	case p.pos < len(p.in) && isNameStart(p.in[p.pos]):
-		err = p.boolean(&g)
+		err = p.word(&g)
 	case p.pos < len(p.in) && (isDigit(p.in[p.pos]) || p.in[p.pos] == '.'):
 		err = p.number(&g)
 	default:
 		want := "a number"
-		if fig.Kind == Bool {
+		switch fig.Kind {
+		case Bool:
 			want = "true or false"
+		case Word:
+			want = "one of " + strings.Join(fig.Words(), ", ")
 		}
 		err = p.unexpected(p.pos, want)
 	}
@@ -187,11 +193,18 @@ func (p *parser) gate() (Gate, error) {
 	return g, nil
 }
 
-// boolean reads true or false as the threshold of g, which must be a
-// boolean figure.
-func (p *parser) boolean(g *Gate) error {
+// word reads the threshold of a boolean figure (true or false) or of a
+// word figure (one of its words).
+func (p *parser) word(g *Gate) error {
 	valAt := p.pos
 	word := p.span(isNameRune)
+	if g.Figure.Kind == Word {
+		if !slices.Contains(g.Figure.Words(), word) {
+			return p.errorf(valAt, "%s is one of %s, not %q", g.Figure.Name, strings.Join(g.Figure.Words(), ", "), word)
+		}
+		g.text, g.Word = word, word
+		return nil
+	}
 	if word != "true" && word != "false" {
 		return p.errorf(valAt, "unexpected %q, want a number", word)
 	}
@@ -210,8 +223,11 @@ func (p *parser) boolean(g *Gate) error {
 func (p *parser) number(g *Gate) error {
 	fig := g.Figure
 	valAt := p.pos
-	if fig.Kind == Bool {
+	switch fig.Kind {
+	case Bool:
 		return p.errorf(valAt, "%s is true or false, not a number", fig.Name)
+	case Word:
+		return p.errorf(valAt, "%s is one of %s, not a number", fig.Name, strings.Join(fig.Words(), ", "))
 	}
 	num := p.span(func(r rune) bool { return isDigit(r) || r == '.' })
 	x, err := strconv.ParseFloat(num, 64)

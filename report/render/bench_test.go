@@ -9,7 +9,7 @@ import (
 )
 
 // day is a 24-hour record of 1 s windows (86,400), saved in a directory.
-func day(b *testing.B) string {
+func day(b testing.TB) string {
 	b.Helper()
 	rec := &report.Record{
 		Schema: report.SchemaVersion, Name: "day", Target: "http://127.0.0.1:8080", Started: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC),

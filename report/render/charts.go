@@ -1,101 +1,156 @@
 package render
 
 import (
-	"bytes"
-	"fmt"
-	"image/color"
 	"math"
 	"slices"
-	"strings"
-
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
+	"strconv"
 
 	"github.com/burstlab/burstlab/report"
 )
 
-// The HTML report's charts are drawn by gonum/plot as SVG and inlined. Each
-// window's value is drawn as a step over the window's span. A chart shows
-// at most maxPoints points per line: longer series are grouped
-// into buckets of whole windows, latency lines keeping each bucket's worst
-// window and rate lines its average, so a spike never disappears.
+// The HTML report's charts are drawn in the page by uPlot (assets/) from
+// the data below, written into the page as JSON. The time panels share one
+// time axis, from 0 to a little past the run's end (room for the arrow of
+// a figure that was not reached), and each window's value holds over the
+// window's span (a step). A line has at most maxPoints points: longer
+// series are grouped into buckets of whole windows, latency lines keeping
+// each bucket's worst window and rate lines its average, so a spike never
+// disappears. Scale events are thinned to the last of each kind per bucket.
 
 const maxPoints = 1200
 
-var (
-	colP50     = rgb(0x1f77b4)
-	colP90     = rgb(0x2ca02c)
-	colP99     = rgb(0xd62728)
-	colP999    = rgb(0x9467bd)
-	colBound   = rgb(0x7f7f7f)
-	colBurst   = color.NRGBA{R: 0xff, G: 0xa5, A: 0x38}
-	colScaled  = rgb(0x17becf)
-	colRecover = rgb(0x8c564b)
-	colOffered = rgb(0x7f7f7f)
-	colSent    = rgb(0x1f77b4)
-	colOK      = rgb(0x2ca02c)
-	colReplica = rgb(0x1f77b4)
-	colClass   = map[string]color.Color{
-		"5xx": rgb(0xd62728), "4xx": rgb(0xff7f0e), "429": rgb(0xbcbd22), "timeout": rgb(0x9467bd),
-		"refused": rgb(0x8c564b), "reset": rgb(0xe377c2), "dns": rgb(0x17becf), "tls": rgb(0x1f77b4),
-		"other": rgb(0x7f7f7f), "unsent": rgb(0x000000),
+// chartData is everything the page's script draws.
+type chartData struct {
+	End        float64       `json:"end"`   // the run's end, seconds
+	XMax       float64       `json:"x_max"` // the time axis' end, seconds
+	Burst      *[2]float64   `json:"burst,omitempty"`
+	BurstLabel string        `json:"burst_label,omitempty"`
+	Figures    []figureMark  `json:"figures"`
+	Panels     []panel       `json:"panels"`
+	Dist       *distribution `json:"distribution,omitempty"`
+}
+
+// figureMark is a headline time: from its origin (B0 or B1) to its value,
+// or, not reached, an arrow from its origin past the end of what was
+// measured.
+type figureMark struct {
+	Name    string  `json:"name"`
+	Label   string  `json:"label"`
+	From    float64 `json:"from"`
+	To      float64 `json:"to"` // the figure's instant, or where the arrow points when not reached
+	Reached bool    `json:"reached"`
+	Color   string  `json:"color"`
+}
+
+// panel is one time chart: its x values in seconds and its lines.
+type panel struct {
+	ID     string   `json:"id"`
+	Title  string   `json:"title"`
+	YLabel string   `json:"y_label"`
+	X      []num    `json:"x"`
+	Series []series `json:"series"`
+	Head   int      `json:"head,omitempty"` // rows of figure labels above the data
+	Note   string   `json:"note,omitempty"`
+}
+
+// series is one line of a panel: a value per x, null where unknown.
+type series struct {
+	Name   string `json:"name"`
+	Color  string `json:"color"`
+	Dash   bool   `json:"dash,omitempty"`
+	Points bool   `json:"points,omitempty"` // markers only, no line
+	Step   bool   `json:"step,omitempty"`   // a value holds until the next x
+	Y      []num  `json:"y"`
+}
+
+// distribution is the latency percentile curve: x is 1/(1-q), drawn on a
+// log axis labelled in percent, y the latency in milliseconds.
+type distribution struct {
+	X      []num    `json:"x"`
+	Series []series `json:"series"`
+}
+
+// num is a number written with at most 3 decimals, or null when NaN.
+type num float64
+
+func (n num) MarshalJSON() ([]byte, error) {
+	v := float64(n)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
 	}
+	return strconv.AppendFloat(nil, math.Round(v*1000)/1000, 'f', -1, 64), nil
+}
+
+const (
+	colP50     = "#1f77b4"
+	colP90     = "#2ca02c"
+	colP99     = "#d62728"
+	colP999    = "#9467bd"
+	colBound   = "#7f7f7f"
+	colDegrade = "#ff7f0e"
+	colScaled  = "#17becf"
+	colRecover = "#8c564b"
+	colReact   = "#bcbd22"
+	colOffered = "#7f7f7f"
+	colSent    = "#1f77b4"
+	colOK      = "#2ca02c"
+	colReady   = "#1f77b4"
+	colDesired = "#ff7f0e"
+	colDecided = "#d62728"
 )
 
-func rgb(v uint32) color.Color {
-	return color.RGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 0xff}
+var colClass = map[string]string{
+	"5xx": "#d62728", "4xx": "#ff7f0e", "429": "#bcbd22", "timeout": "#9467bd",
+	"refused": "#8c564b", "reset": "#e377c2", "dns": "#17becf", "tls": "#1f77b4",
+	"other": "#7f7f7f", "unsent": "#000000",
 }
 
-// line is one named series of a chart.
-type line struct {
-	name   string
-	color  color.Color
-	ys     []float64
-	dashed bool
-}
-
-// mark is a named vertical line at x seconds.
-type mark struct {
-	name  string
-	x     float64
-	color color.Color
-}
-
-// chart is one plot of the report.
-type chart struct {
-	title, ylabel string
-	xs            []float64 // bucket start, seconds
-	end           float64   // end of the last bucket, seconds
-	lines         []line
-	burst         *[2]float64
-	marks         []mark
-}
+// streamColors colour the streams in record order.
+var streamColors = []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"}
 
 // buckets groups the windows into at most maxPoints buckets of equal width.
 type buckets struct {
 	size int // windows per bucket
 	n    int
-	xs   []float64
+	xs   []num // bucket starts, then the run's end and the axis' end
 	end  float64
 }
 
-func newBuckets(rec *report.Record) buckets {
+func newBuckets(rec *report.Record, xmax float64) buckets {
 	size := max(1, (len(rec.Windows)+maxPoints-1)/maxPoints)
 	b := buckets{size: size, n: (len(rec.Windows) + size - 1) / size}
 	for i := range b.n {
-		b.xs = append(b.xs, float64(i*size)*rec.WindowS)
+		b.xs = append(b.xs, num(float64(i*size)*rec.WindowS))
 	}
 	b.end = float64(len(rec.Windows)) * rec.WindowS
+	b.xs = append(b.xs, num(b.end), num(xmax))
 	return b
 }
 
-// worst is the highest value of f over each bucket's windows.
-func (b buckets) worst(rec *report.Record, f func(*report.Window) float64) []float64 {
-	out := make([]float64, b.n)
+// line makes a stepped series from one value per bucket: the last value
+// holds to the run's end, nothing is drawn past it.
+func (b buckets) line(name, color string, ys []float64) series {
+	y := make([]num, 0, len(ys)+2)
+	for _, v := range ys {
+		y = append(y, num(v))
+	}
+	last := math.NaN()
+	if len(ys) > 0 {
+		last = ys[len(ys)-1]
+	}
+	y = append(y, num(last), num(math.NaN()))
+	return series{Name: name, Color: color, Step: true, Y: y}
+}
+
+// worst is the highest value of f over each bucket's windows (NaN values
+// are skipped; a bucket of NaN stays NaN).
+func (b buckets) worst(rec *report.Record, f func(i int) float64) []float64 {
+	out := slices.Repeat([]float64{math.NaN()}, b.n)
 	for i := range rec.Windows {
-		out[i/b.size] = math.Max(out[i/b.size], f(&rec.Windows[i]))
+		v, o := f(i), &out[i/b.size]
+		if !math.IsNaN(v) && (math.IsNaN(*o) || v > *o) {
+			*o = v
+		}
 	}
 	return out
 }
@@ -113,61 +168,174 @@ func (b buckets) rate(rec *report.Record, f func(*report.Window) float64) []floa
 	return out
 }
 
-// charts lists the report's charts: latency, rate, errors, and replicas
-// when the record has a scale timeline.
-func charts(rec *report.Record) []chart {
-	b := newBuckets(rec)
-	var burst *[2]float64
+// charts gathers the report's chart data: latency, per-stream p99, rate,
+// errors, replicas (when the record has a scale timeline) and the latency
+// distribution.
+func charts(rec *report.Record) chartData {
+	end := float64(len(rec.Windows)) * rec.WindowS
+	d := chartData{End: end, XMax: end + math.Max(end*0.08, rec.WindowS)}
 	if rec.Burst.Source != report.BurstNone {
-		burst = &[2]float64{rec.Burst.StartS, rec.Burst.EndS}
+		d.Burst = &[2]float64{rec.Burst.StartS, rec.Burst.EndS}
+		d.BurstLabel = "burst " + fmtS(rec.Burst.StartS) + ".." + fmtS(rec.Burst.EndS) + " (" + rec.Burst.Source + ")"
+	}
+	d.Figures = figureMarks(rec, d.XMax)
+	b := newBuckets(rec, d.XMax)
+	bucketNote := ""
+	if b.size > 1 {
+		bucketNote = "each point: the worst (latency) or average (rate) of " + strconv.Itoa(b.size) + " windows"
 	}
 	s := rec.Summary
-	lat := chart{
-		title: "Latency by intended send time", ylabel: "ms", xs: b.xs, end: b.end, burst: burst,
-		lines: []line{
-			{name: "p50", color: colP50, ys: b.worst(rec, func(w *report.Window) float64 { return w.P50Ms })},
-			{name: "p90", color: colP90, ys: b.worst(rec, func(w *report.Window) float64 { return w.P90Ms })},
-			{name: "p99", color: colP99, ys: b.worst(rec, func(w *report.Window) float64 { return w.P99Ms })},
-			{name: "p99.9", color: colP999, ys: b.worst(rec, func(w *report.Window) float64 { return w.P999Ms })},
-		},
-	}
-	if b.size > 1 {
-		lat.title += fmt.Sprintf(" (worst window of every %d)", b.size)
+	lat := panel{ID: "latency", Title: "Latency by intended send time", YLabel: "ms", X: b.xs, Head: len(d.Figures), Note: bucketNote}
+	for _, p := range []struct {
+		name, color string
+		f           func(w *report.Window) float64
+	}{
+		{"p50", colP50, func(w *report.Window) float64 { return w.P50Ms }},
+		{"p90", colP90, func(w *report.Window) float64 { return w.P90Ms }},
+		{"p99", colP99, func(w *report.Window) float64 { return w.P99Ms }},
+		{"p99.9", colP999, func(w *report.Window) float64 { return w.P999Ms }},
+	} {
+		lat.Series = append(lat.Series, b.line(p.name, p.color, b.worst(rec, func(i int) float64 { return p.f(&rec.Windows[i]) })))
 	}
 	if s.HealthyP99Ms > 0 {
-		lat.lines = append(lat.lines, line{name: "healthy p99 bound", color: colBound, dashed: true, ys: slices.Repeat([]float64{s.HealthyP99Ms}, b.n)})
+		bound := b.line("healthy p99 bound", colBound, slices.Repeat([]float64{s.HealthyP99Ms}, b.n))
+		bound.Dash = true
+		lat.Series = append(lat.Series, bound)
 	}
-	if s.TimeToScaleS != nil && s.TimeToScaleStatus == report.StatusReached {
-		lat.marks = append(lat.marks, mark{"time_to_scale " + fmtS(*s.TimeToScaleS), rec.Burst.StartS + *s.TimeToScaleS, colScaled})
+	d.Panels = append(d.Panels, lat)
+	if p99s, err := rec.StreamP99s(); err == nil && len(rec.Streams) > 1 {
+		ps := panel{ID: "streams", Title: "p99 by stream", YLabel: "ms", X: b.xs, Note: bucketNote}
+		for i, st := range rec.Streams {
+			ps.Series = append(ps.Series, b.line(st.Name, streamColors[i%len(streamColors)], b.worst(rec, func(w int) float64 { return p99s[i][w] })))
+		}
+		d.Panels = append(d.Panels, ps)
 	}
-	if s.P99RecoveryS != nil {
-		lat.marks = append(lat.marks, mark{"p99_recovery " + fmtS(*s.P99RecoveryS), rec.Burst.EndS + *s.P99RecoveryS, colRecover})
-	}
-	rate := chart{
-		title: "Offered vs achieved rate", ylabel: "requests/s", xs: b.xs, end: b.end, burst: burst,
-		lines: []line{
-			{name: "offered", color: colOffered, dashed: true, ys: b.rate(rec, func(w *report.Window) float64 { return float64(w.Offered) })},
-			{name: "sent", color: colSent, ys: b.rate(rec, func(w *report.Window) float64 { return float64(w.Sent) })},
-			{name: "ok", color: colOK, ys: b.rate(rec, func(w *report.Window) float64 { return float64(w.OK) })},
-		},
-	}
-	errs := chart{title: "Errors by class", ylabel: "requests/s", xs: b.xs, end: b.end, burst: burst}
+	rate := panel{ID: "rate", Title: "Offered vs achieved rate", YLabel: "requests/s", X: b.xs, Note: bucketNote}
+	offered := b.line("offered", colOffered, b.rate(rec, func(w *report.Window) float64 { return float64(w.Offered) }))
+	offered.Dash = true
+	rate.Series = append(rate.Series, offered,
+		b.line("sent", colSent, b.rate(rec, func(w *report.Window) float64 { return float64(w.Sent) })),
+		b.line("ok", colOK, b.rate(rec, func(w *report.Window) float64 { return float64(w.OK) })))
+	d.Panels = append(d.Panels, rate)
+	errs := panel{ID: "errors", Title: "Errors by class", YLabel: "requests/s", X: b.xs}
 	for _, c := range classOrder {
 		if s.Errors[c] == 0 {
 			continue
 		}
-		errs.lines = append(errs.lines, line{name: c, color: colClass[c], ys: b.rate(rec, func(w *report.Window) float64 { return float64(w.Errors[c]) })})
+		errs.Series = append(errs.Series, b.line(c, colClass[c], b.rate(rec, func(w *report.Window) float64 { return float64(w.Errors[c]) })))
 	}
-	if len(errs.lines) == 0 {
-		errs.title += ": none"
-		errs.lines = []line{{name: "errors", color: colClass["5xx"], ys: make([]float64, b.n)}}
+	if len(errs.Series) == 0 {
+		errs.Title += ": none"
+		errs.Series = []series{b.line("errors", colClass["5xx"], make([]float64, b.n))}
 	}
-	out := []chart{lat, rate, errs}
-	if s.ReplicasPeak > 0 || hasReplicas(rec) {
-		out = append(out, chart{
-			title: "Ready replicas", ylabel: "replicas", xs: b.xs, end: b.end, burst: burst,
-			lines: []line{{name: "ready replicas", color: colReplica, ys: b.worst(rec, func(w *report.Window) float64 { return float64(w.Replicas) })}},
-		})
+	d.Panels = append(d.Panels, errs)
+	if p, ok := replicaPanel(rec, b, d.XMax); ok {
+		d.Panels = append(d.Panels, p)
+	}
+	d.Dist = latencyDistribution(rec)
+	return d
+}
+
+// figureMarks are the headline times the charts draw.
+func figureMarks(rec *report.Record, xmax float64) []figureMark {
+	if rec.Burst.Source == report.BurstNone {
+		return nil
+	}
+	s := rec.Summary
+	b0, b1 := rec.Burst.StartS, rec.Burst.EndS
+	var out []figureMark
+	at := func(name, color string, from float64, v *float64) {
+		if v != nil {
+			out = append(out, figureMark{Name: name, Label: name + " " + fmtS(*v), From: from, To: from + *v, Reached: true, Color: color})
+		}
+	}
+	at("time_to_degrade", colDegrade, b0, s.TimeToDegradeS)
+	switch {
+	case s.TimeToScaleStatus == report.StatusReached:
+		at("time_to_scale", colScaled, b0, s.TimeToScaleS)
+	case s.TimeToScaleStatus == report.StatusNotReached:
+		// Measured while the burst is on: still degraded at B1.
+		out = append(out, figureMark{Name: "time_to_scale", Label: "time_to_scale not reached (> " + fmtS(b1-b0) + ")", From: b0, To: b1 + (xmax-b1)*0.15, Color: colScaled})
+	}
+	switch s.P99RecoveryStatus {
+	case report.StatusRecovered, report.StatusHealthyAtEnd: // healthy at burst end: 0
+		at("p99_recovery", colRecover, b1, s.P99RecoveryS)
+	case report.StatusNotRecovered:
+		end := float64(len(rec.Windows)) * rec.WindowS
+		out = append(out, figureMark{Name: "p99_recovery", Label: "p99_recovery not recovered (> " + fmtS(end-b1) + ")", From: b1, To: xmax, Color: colRecover})
+	}
+	at("scale_reaction", colReact, b0, s.ScaleReactionS)
+	at("scale_complete", colReady, b0, s.ScaleCompleteS)
+	return out
+}
+
+// replicaPanel draws the scale timeline: ready and desired replicas as
+// steps, each scale decision as a marker at its desired count. Without
+// events it draws the replicas sampled per window.
+func replicaPanel(rec *report.Record, b buckets, xmax float64) (panel, bool) {
+	p := panel{ID: "replicas", Title: "Replicas: ready, desired and scale decisions", YLabel: "replicas"}
+	if len(rec.ScaleEvents) == 0 {
+		if rec.Summary.ReplicasPeak == 0 && !hasReplicas(rec) {
+			return p, false
+		}
+		p.Title, p.X = "Ready replicas", b.xs
+		p.Series = []series{b.line("ready replicas", colReady, b.worst(rec, func(i int) float64 { return float64(rec.Windows[i].Replicas) }))}
+		return p, true
+	}
+	end := b.end
+	events := thinEvents(rec.ScaleEvents, end)
+	ready, desired, decided := []num{}, []num{}, []num{}
+	r, want := math.NaN(), math.NaN()
+	for _, e := range events {
+		dec := math.NaN()
+		if e.Kind == "decision" {
+			dec = float64(e.Desired)
+		} else {
+			r = float64(e.Replicas)
+		}
+		if e.Desired > 0 {
+			want = float64(e.Desired)
+		} else if e.Kind != "decision" && math.IsNaN(want) {
+			want = r
+		}
+		p.X = append(p.X, num(e.AtS))
+		ready, desired, decided = append(ready, num(r)), append(desired, num(want)), append(decided, num(dec))
+	}
+	p.X = append(p.X, num(end), num(xmax))
+	ready = append(ready, num(r), num(math.NaN()))
+	desired = append(desired, num(want), num(math.NaN()))
+	decided = append(decided, num(math.NaN()), num(math.NaN()))
+	p.Series = []series{
+		{Name: "ready", Color: colReady, Step: true, Y: ready},
+		{Name: "desired", Color: colDesired, Step: true, Dash: true, Y: desired},
+		{Name: "scale decision", Color: colDecided, Points: true, Y: decided},
+	}
+	return p, true
+}
+
+// thinEvents keeps events in time order within the run, at most the last of
+// each kind per bucket of end/maxPoints seconds.
+func thinEvents(events []report.ScaleEvent, end float64) []report.ScaleEvent {
+	in := slices.Clone(events)
+	slices.SortStableFunc(in, func(a, b report.ScaleEvent) int {
+		switch {
+		case a.AtS < b.AtS:
+			return -1
+		case a.AtS > b.AtS:
+			return 1
+		}
+		return 0
+	})
+	if len(in) <= maxPoints {
+		return in
+	}
+	width := end / maxPoints
+	var out []report.ScaleEvent
+	for i, e := range in {
+		if i+1 < len(in) && in[i+1].Kind == e.Kind && int(in[i+1].AtS/width) == int(e.AtS/width) {
+			continue
+		}
+		out = append(out, e)
 	}
 	return out
 }
@@ -181,82 +349,61 @@ func hasReplicas(rec *report.Record) bool {
 	return false
 }
 
-// svg draws the chart as an SVG element, without the XML prologue, ready
-// to inline in HTML.
-func (c chart) svg(width, height vg.Length) (string, error) {
-	p := plot.New()
-	p.Title.Text = c.title
-	p.X.Label.Text = "seconds from start"
-	p.Y.Label.Text = c.ylabel
-	p.Legend.Top = true
-	p.Legend.Left = true
-	p.Add(plotter.NewGrid())
-	ymax := 0.0
-	for _, l := range c.lines {
-		for _, y := range l.ys {
-			ymax = math.Max(ymax, y)
+// distLadder is 1/(1-q) for the distribution's points: ten per decade,
+// holding 2, 10, 100, 1000 exactly (p50, p90, p99, p99.9).
+var distLadder = []float64{1, 1.25, 1.6, 2, 2.5, 3.2, 4, 5, 6.3, 8}
+
+// latencyDistribution is the whole run's percentile curve, from its
+// histogram, with each stream's p50, p90, p99 and p99.9 beside it; nil when
+// the record has neither.
+func latencyDistribution(rec *report.Record) *distribution {
+	h, err := rec.Histogram()
+	total := int64(0)
+	if err == nil {
+		total = h.TotalCount()
+	}
+	var xs []float64
+	for d := 1.0; d <= 1e6; d *= 10 {
+		for _, m := range distLadder {
+			if x := m * d; x <= max(float64(total), 1000) {
+				xs = append(xs, x)
+			}
 		}
 	}
-	if ymax == 0 {
-		ymax = 1
+	dist := &distribution{}
+	for _, x := range xs {
+		dist.X = append(dist.X, num(x))
 	}
-	// Head room for the legend above the data.
-	top := ymax * (1.15 + 0.09*float64(len(c.lines)+len(c.marks)))
-	p.Y.Min, p.Y.Max = 0, top
-	xmax := c.end
-	p.X.Min, p.X.Max = 0, math.Max(xmax, 1)
-	if c.burst != nil {
-		poly, err := plotter.NewPolygon(plotter.XYs{{X: c.burst[0], Y: 0}, {X: c.burst[1], Y: 0}, {X: c.burst[1], Y: top}, {X: c.burst[0], Y: top}})
-		if err != nil {
-			return "", err
+	if total > 0 {
+		all := series{Name: "whole run", Color: "#222222"}
+		for _, x := range xs {
+			all.Y = append(all.Y, num(float64(h.ValueAtQuantile(100*(1-1/x)))/report.UsPerMs))
 		}
-		poly.Color = colBurst
-		poly.LineStyle.Width = 0
-		p.Add(poly)
-		p.Legend.Add("burst", poly)
+		dist.Series = append(dist.Series, all)
 	}
-	for _, l := range c.lines {
-		// Each value holds for its whole bucket: a step to the bucket's end.
-		xys := make(plotter.XYs, len(c.xs), len(c.xs)+1)
-		for i := range xys {
-			xys[i] = plotter.XY{X: c.xs[i], Y: l.ys[i]}
+	for i, st := range rec.Streams {
+		if st.Completed == 0 {
+			continue
 		}
-		if n := len(xys); n > 0 {
-			xys = append(xys, plotter.XY{X: xmax, Y: l.ys[n-1]})
+		ser := series{Name: st.Name, Color: streamColors[i%len(streamColors)], Points: true}
+		for _, x := range xs {
+			v := math.NaN()
+			switch x {
+			case 2:
+				v = st.P50Ms
+			case 10:
+				v = st.P90Ms
+			case 100:
+				v = st.P99Ms
+			case 1000:
+				v = st.P999Ms
+			}
+			ser.Y = append(ser.Y, num(v))
 		}
-		pl, err := plotter.NewLine(xys)
-		if err != nil {
-			return "", err
-		}
-		pl.Color = l.color
-		pl.Width = vg.Points(1.5)
-		if l.dashed {
-			pl.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-		}
-		pl.StepStyle = plotter.PostStep
-		p.Add(pl)
-		p.Legend.Add(l.name, pl)
+		dist.Series = append(dist.Series, ser)
 	}
-	for _, m := range c.marks {
-		ml, err := plotter.NewLine(plotter.XYs{{X: m.x, Y: 0}, {X: m.x, Y: top}})
-		if err != nil {
-			return "", err
-		}
-		ml.LineStyle = draw.LineStyle{Color: m.color, Width: vg.Points(2), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}
-		p.Add(ml)
-		p.Legend.Add(m.name, ml)
+	if len(dist.Series) == 0 {
+		return nil
 	}
-	wt, err := p.WriterTo(width, height, "svg")
-	if err != nil {
-		return "", err
-	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return "", err
-	}
-	out := buf.String()
-	if i := strings.Index(out, "<svg"); i > 0 {
-		out = out[i:]
-	}
-	return out, nil
+	return dist
 }

@@ -26,10 +26,8 @@ func Verdict(rec *report.Record) (scaled, p99 string) {
 		return "No burst found in the offered rate: nothing to scale for.", bad
 	case s.TimeToScaleStatus == report.StatusNoDegradation:
 		scaled = "No degradation during the burst: the target absorbed it."
-	case s.TimeToScaleStatus == report.StatusReached:
-		scaled = fmt.Sprintf("Scaled: healthy again %s after the burst began%s.", fmtS(*s.TimeToScaleS), degraded)
 	default:
-		scaled = fmt.Sprintf("Did not scale: still degraded when the burst ended%s.", degraded)
+		scaled = recovered(rec, degraded)
 	}
 	switch s.P99RecoveryStatus {
 	case report.StatusHealthyAtEnd:
@@ -42,6 +40,44 @@ func Verdict(rec *report.Record) (scaled, p99 string) {
 		scaled += " The run stopped before the burst ended."
 	}
 	return scaled, bad
+}
+
+// recovered says how a degraded target became healthy again, by its
+// recovery cause: scaling while the burst still ran, or the burst's
+// traffic falling away.
+func recovered(rec *report.Record, degraded string) string {
+	s := rec.Summary
+	r := s.Recovery
+	switch {
+	case s.RecoveryCause == report.CauseScaled && s.TimeToScaleS != nil:
+		return fmt.Sprintf("Scaled: healthy again %s after the burst began%s, while it still offered %s, with %d replicas ready (%d at its start).",
+			fmtS(*s.TimeToScaleS), degraded, fmtRate(r.OfferedRPS), r.Replicas, s.ReplicasStart)
+	case s.RecoveryCause == report.CauseTrafficSubsided && r.AtS != nil:
+		if s.TimeToDegradeS != nil {
+			degraded = fmt.Sprintf(" (degraded %s after the burst began)", fmtS(*s.TimeToDegradeS))
+		}
+		by := ""
+		if len(rec.ScaleEvents) > 0 {
+			by = fmt.Sprintf("; %d replicas were ready by then (%d at its start)", r.Replicas, s.ReplicasStart)
+		}
+		return fmt.Sprintf("Recovered because the traffic subsided, not by scaling: healthy again only at %s%s, once the offered rate had fallen to %s (burst %s)%s.",
+			fmtS(*r.AtS), degraded, fmtRate(r.OfferedRPS), fmtRate(r.BurstRPS), by)
+	case s.TimeToScaleStatus == report.StatusReached && s.RecoveryCause == report.CauseUnknown:
+		return fmt.Sprintf("Healthy again %s after the burst began%s; why is unknown: %s.", fmtS(*s.TimeToScaleS), degraded, r.Why)
+	case s.TimeToScaleStatus == report.StatusReached:
+		return fmt.Sprintf("Scaled: healthy again %s after the burst began%s.", fmtS(*s.TimeToScaleS), degraded)
+	}
+	return fmt.Sprintf("Did not scale: still degraded when the burst ended%s.", degraded)
+}
+
+// AlertLines says, one sentence per alert rule, when it would have fired
+// and how long users were hurt before it did.
+func AlertLines(rec *report.Record) []string {
+	out := make([]string, 0, len(rec.Alerts))
+	for _, a := range rec.Alerts {
+		out = append(out, "Alert "+a.Line()+".")
+	}
+	return out
 }
 
 // fmtS formats seconds without trailing zeros: 12s, 0.5s.
@@ -71,9 +107,21 @@ func figureRows(rec *report.Record, paired bool) [][2]string {
 	rows := [][2]string{
 		{"time_to_scale", fmtFigure(s.TimeToScaleS, s.TimeToScaleStatus)},
 		{"p99_recovery", fmtFigure(s.P99RecoveryS, s.P99RecoveryStatus)},
+	}
+	if s.RecoveryCause != "" {
+		rows = append(rows, [2]string{"recovery_cause", s.RecoveryCause})
+	}
+	if r := s.Recovery; r.AtS != nil {
+		at := fmt.Sprintf("%s, %s offered", fmtS(*r.AtS), fmtRate(r.OfferedRPS))
+		if len(rec.ScaleEvents) > 0 {
+			at += fmt.Sprintf(", %d replicas", r.Replicas)
+		}
+		rows = append(rows, [2]string{"healthy again at", at})
+	}
+	rows = append(rows, [][2]string{
 		{"time_to_degrade", fmtFigure(s.TimeToDegradeS, "none")},
 		{"degraded_for", fmtS(s.DegradedForS)},
-	}
+	}...)
 	if paired {
 		rows = append(rows,
 			[2]string{"peak p99 / p99.9 / max", fmt.Sprintf("%s / %s / %s", report.FormatMs(s.PeakP99Ms), report.FormatMs(s.PeakP999Ms), report.FormatMs(s.MaxMs))},

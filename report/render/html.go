@@ -2,26 +2,39 @@ package render
 
 import (
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
 	"slices"
 
-	"gonum.org/v1/plot/vg"
-
 	"github.com/burstlab/burstlab/report"
 )
 
-// HTML renders a self-contained report: one file with inline CSS and SVG
-// charts, no scripts, nothing fetched from the network. It shows the
-// warnings and the verdict first, the headline figures, the charts
-// (latency percentiles with the burst shaded and time_to_scale and
-// p99_recovery marked; offered vs achieved rate; errors; replicas), the
-// per-stream totals, the settings and the definitions.
+// HTML renders a self-contained report: one file with inline CSS, data and
+// script, nothing fetched from the network. It shows the warnings and the
+// verdict first, the headline figures, the charts, the per-stream totals,
+// the settings and the definitions. The charts (latency percentiles, p99 by
+// stream, offered vs achieved rate, errors, replicas and scale decisions)
+// share one time axis with the burst shaded and every headline time drawn;
+// dragging zooms all of them, a double click resets, hovering shows the
+// values. A latency distribution closes them. They are drawn by uPlot,
+// embedded in the page with its license.
 type HTML struct{}
 
 //go:embed html.tmpl
 var htmlSource string
+
+// The chart library, vendored unmodified from the npm registry (see
+// assets/README.md).
+var (
+	//go:embed assets/uPlot.iife.min.js
+	uplotJS string
+	//go:embed assets/uPlot.min.css
+	uplotCSS string
+	//go:embed assets/uPlot.LICENSE
+	uplotLicense string
+)
 
 var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 
@@ -29,9 +42,12 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 type htmlData struct {
 	Rec         *report.Record
 	Scaled, P99 string
+	Alerts      []string
 	Figures     [][2]string
 	Streams     []htmlStream
-	Charts      []template.HTML
+	Charts      template.JS // chart data, JSON
+	Library     template.JS // uPlot, with its license
+	LibraryCSS  template.CSS
 	Settings    [][2]string
 	Definitions [][2]string
 }
@@ -45,19 +61,20 @@ type htmlStream struct {
 func (HTML) Render(w io.Writer, rec *report.Record) error {
 	d := htmlData{Rec: rec, Figures: figureRows(rec, true)}
 	d.Scaled, d.P99 = Verdict(rec)
+	d.Alerts = AlertLines(rec)
 	for _, r := range streamRows(rec) {
 		d.Streams = append(d.Streams, htmlStream{
 			Name: r.name, Offered: r.offered, Sent: r.sent, OK: r.ok,
 			P50: report.FormatMs(r.p50), P99: report.FormatMs(r.p99), Max: report.FormatMs(r.max), Apdex: fmt.Sprintf("%.2f", r.apdex), Errors: fmtCounts(r.errors),
 		})
 	}
-	for _, c := range charts(rec) {
-		svg, err := c.svg(10*vg.Inch, 3.6*vg.Inch)
-		if err != nil {
-			return fmt.Errorf("chart %q: %w", c.title, err)
-		}
-		d.Charts = append(d.Charts, template.HTML(svg)) // gonum's SVG output, not user input
+	data, err := json.Marshal(charts(rec)) // escapes <, > and &: safe inside <script>
+	if err != nil {
+		return fmt.Errorf("chart data: %w", err)
 	}
+	d.Charts = template.JS(data)
+	d.Library = template.JS("/* uPlot, vendored from npm (uplot@1.6.32):\n" + uplotLicense + "*/\n" + uplotJS)
+	d.LibraryCSS = template.CSS(uplotCSS)
 	st := rec.Settings
 	d.Settings = [][2]string{
 		{"window", fmtS(rec.WindowS)},

@@ -3,63 +3,151 @@ package render
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/burstlab/burstlab/report"
 )
 
-// TestHTMLInBrowser renders the synthetic report, opens it in headless
-// Chromium with the network off and checks the screenshot shows charts:
-// many distinct colours, not a blank or broken page.
-func TestHTMLInBrowser(t *testing.T) {
-	browser := ""
+// browser is the installed Chromium, or skips the test.
+func browser(t *testing.T) string {
+	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
-			browser = p
-			break
+			return p
 		}
 	}
-	if browser == "" {
-		t.Skip("no Chromium installed (apt-get install chromium): the HTML report is not checked in a browser")
-	}
+	t.Skip("no Chromium installed (apt-get install chromium): the HTML report is not checked in a browser")
+	return ""
+}
+
+// headless runs Chromium on page with the network off, lets the page's
+// scripts run, and returns its stdout.
+func headless(t *testing.T, bin, page string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
 	dir := t.TempDir()
-	rec := fixture(t)
-	page := filepath.Join(dir, "report.html")
+	all := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--proxy-server=127.0.0.1:9", "--user-data-dir=" + filepath.Join(dir, "profile"),
+		"--window-size=1200,2600", "--virtual-time-budget=5000"}, args...)
+	cmd := exec.CommandContext(ctx, bin, append(all, "file://"+page)...)
+	var out, errs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errs
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, errs.String())
+	}
+	return out.Bytes()
+}
+
+func renderPage(t *testing.T, rec *report.Record) (string, []byte) {
+	t.Helper()
+	page := filepath.Join(t.TempDir(), "report.html")
 	if err := RenderFile(page, HTML{}, rec); err != nil {
 		t.Fatal(err)
 	}
-	html, _ := os.ReadFile(page)
-	for _, bad := range []string{"<?xml", "<script", "http://", "https://"} {
-		// The only URLs allowed are the target's and SVG's namespace.
-		if bad == "http://" {
-			if n := strings.Count(string(html), bad) - strings.Count(string(html), "http://www.w3.org/") - strings.Count(string(html), rec.Target); n > 0 {
-				t.Errorf("the report references %d http:// URLs", n)
-			}
-			continue
-		}
-		if strings.Contains(string(html), bad) {
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page, html
+}
+
+// TestHTMLSelfContained checks the report loads nothing: no script or
+// stylesheet by URL, and no URL but the target's, SVG's namespace and the
+// embedded library's home in its license header.
+func TestHTMLSelfContained(t *testing.T) {
+	rec := fixture(t)
+	_, html := renderPage(t, rec)
+	for _, bad := range []string{"<script src", "<link", "@import", "fetch(", "XMLHttpRequest"} {
+		if bytes.Contains(html, []byte(bad)) {
 			t.Errorf("the report contains %q", bad)
 		}
 	}
-	shot := filepath.Join(dir, "shot.png")
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "--screenshot="+shot, "--window-size=1200,2000", "file://"+page)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, out.String())
+	allowed := map[string]bool{rec.Target: true, "https://github.com/leeoniya/uPlot": true}
+	for _, u := range regexp.MustCompile(`https?://[^\s"'<>)]+`).FindAllString(string(html), -1) {
+		if !allowed[u] && !strings.HasPrefix(u, "http://www.w3.org/") {
+			t.Errorf("the report references %s", u)
+		}
 	}
+	if !bytes.Contains(html, []byte("Permission is hereby granted")) {
+		t.Error("the embedded chart library's license is not in the report")
+	}
+}
+
+// TestHTMLPanelsAligned renders the synthetic report in headless Chromium
+// and reads the plot areas the page's script measured: every time panel's
+// plot area spans the same pixels (within 2 px), so the burst starts at the
+// same x everywhere, where B0 falls on the shared axis.
+func TestHTMLPanelsAligned(t *testing.T) {
+	bin := browser(t)
+	rec := fixture(t)
+	page, _ := renderPage(t, rec)
+	dom := headless(t, bin, page, "--dump-dom")
+	m := regexp.MustCompile(`<pre id="plot-areas">([^<]*)</pre>`).FindSubmatch(dom)
+	if m == nil || len(m[1]) == 0 {
+		t.Fatalf("the page did not write its plot areas (script failed?):\n%.2000s", dom)
+	}
+	raw := strings.NewReplacer("&quot;", `"`, "&amp;", "&").Replace(string(m[1]))
+	var areas []struct {
+		Panel      string   `json:"panel"`
+		Left       float64  `json:"left"`
+		Right      float64  `json:"right"`
+		Width      float64  `json:"width"`
+		BurstStart *float64 `json:"burst_start"`
+	}
+	if err := json.Unmarshal([]byte(raw), &areas); err != nil {
+		t.Fatalf("plot areas %q: %v", raw, err)
+	}
+	want := []string{"latency", "streams", "rate", "errors", "replicas", "distribution"}
+	var got []string
+	for _, a := range areas {
+		got = append(got, a.Panel)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("panels %v, want %v", got, want)
+	}
+	d := charts(rec)
+	first := areas[0]
+	if first.Width < 500 {
+		t.Fatalf("the latency plot is %.0f px wide, want a page-wide chart", first.Width)
+	}
+	b0 := first.Left + first.Width*d.Burst[0]/d.XMax
+	for _, a := range areas {
+		t.Logf("%-12s plot area %.1f..%.1f px", a.Panel, a.Left, a.Right)
+		if math.Abs(a.Left-first.Left) > 2 || math.Abs(a.Right-first.Right) > 2 {
+			t.Errorf("%s: plot area %.1f..%.1f px, the latency panel's %.1f..%.1f px: not aligned within 2 px", a.Panel, a.Left, a.Right, first.Left, first.Right)
+		}
+		if a.Panel == "distribution" {
+			continue
+		}
+		if a.BurstStart == nil || math.Abs(*a.BurstStart-b0) > 2 {
+			t.Errorf("%s: the burst starts at %v px, want %.1f px (%gs on the shared axis)", a.Panel, a.BurstStart, b0, d.Burst[0])
+		}
+	}
+}
+
+// TestHTMLInBrowser takes a screenshot of the report in headless Chromium
+// and checks it shows charts: many distinct colours, not a blank or broken
+// page. BURSTLAB_KEEP_SCREENSHOT=FILE keeps the screenshot to look at.
+func TestHTMLInBrowser(t *testing.T) {
+	bin := browser(t)
+	page, _ := renderPage(t, fixture(t))
+	shot := filepath.Join(t.TempDir(), "shot.png")
+	headless(t, bin, page, "--screenshot="+shot)
 	f, err := os.Open(shot)
 	if err != nil {
-		t.Fatalf("no screenshot: %v\n%s", err, out.String())
+		t.Fatalf("no screenshot: %v", err)
 	}
 	defer f.Close()
 	img, err := png.Decode(f)
@@ -85,4 +173,91 @@ func colours(img image.Image) int {
 		}
 	}
 	return len(seen)
+}
+
+// TestFiguresNotReached checks a figure that was not reached is drawn as an
+// arrow past the end of what was measured: time_to_scale past the burst's
+// end, p99_recovery past the run's end.
+func TestFiguresNotReached(t *testing.T) {
+	rec := fixture(t)
+	rec.Summary.TimeToScaleS, rec.Summary.TimeToScaleStatus = nil, report.StatusNotReached
+	rec.Summary.P99RecoveryS, rec.Summary.P99RecoveryStatus = nil, report.StatusNotRecovered
+	d := charts(rec)
+	marks := map[string]figureMark{}
+	for _, m := range d.Figures {
+		marks[m.Name] = m
+	}
+	scale, ok := marks["time_to_scale"]
+	if !ok || scale.Reached || scale.From != rec.Burst.StartS || scale.To <= rec.Burst.EndS || !strings.Contains(scale.Label, "not reached") {
+		t.Errorf("time_to_scale mark %+v, want an arrow from B0=%g past B1=%g", scale, rec.Burst.StartS, rec.Burst.EndS)
+	}
+	rec99, ok := marks["p99_recovery"]
+	if !ok || rec99.Reached || rec99.From != rec.Burst.EndS || rec99.To <= d.End || rec99.To > d.XMax {
+		t.Errorf("p99_recovery mark %+v, want an arrow from B1 past the run's end %g (axis ends at %g)", rec99, d.End, d.XMax)
+	}
+}
+
+// TestChartsScaleTimeline checks the replicas panel carries the scale
+// decisions and desired vs ready replicas of the record's events.
+func TestChartsScaleTimeline(t *testing.T) {
+	rec := fixture(t)
+	var p *panel
+	for i := range charts(rec).Panels {
+		if pp := charts(rec).Panels[i]; pp.ID == "replicas" {
+			p = &pp
+		}
+	}
+	if p == nil {
+		t.Fatal("no replicas panel")
+	}
+	at := func(name string, x float64) float64 {
+		for _, s := range p.Series {
+			if s.Name != name {
+				continue
+			}
+			for i := range p.X {
+				if float64(p.X[i]) == x {
+					return float64(s.Y[i])
+				}
+			}
+		}
+		return math.NaN()
+	}
+	// synthEvents: a decision at 11.5 s for 4 replicas, 4 ready at 14.2 s.
+	if got := at("scale decision", 11.5); got != 4 {
+		t.Errorf("scale decision at 11.5s = %v, want 4", got)
+	}
+	if got := at("desired", 11.5); got != 4 {
+		t.Errorf("desired at 11.5s = %v, want 4", got)
+	}
+	if got := at("ready", 11.5); got != 2 {
+		t.Errorf("ready at 11.5s = %v, want 2", got)
+	}
+	if got := at("ready", 14.2); got != 4 {
+		t.Errorf("ready at 14.2s = %v, want 4", got)
+	}
+}
+
+// TestHTMLDaySize checks a 24-hour record's report stays small: every line
+// capped near maxPoints points.
+func TestHTMLDaySize(t *testing.T) {
+	rec, err := report.Open(day(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range charts(rec).Panels {
+		for _, s := range p.Series {
+			if len(s.Y) > maxPoints+2 {
+				t.Errorf("%s/%s has %d points, want <= %d", p.ID, s.Name, len(s.Y), maxPoints+2)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := (HTML{}).Render(&buf, rec); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 600_000 {
+		t.Errorf("the 24-hour report is %d bytes, want <= 600 KB", buf.Len())
+	}
+	t.Logf("24-hour report: %d bytes", buf.Len())
 }

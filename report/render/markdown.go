@@ -35,6 +35,12 @@ func (Markdown) Render(w io.Writer, rec *report.Record) error {
 	}
 	scaled, p99 := Verdict(rec)
 	fmt.Fprintf(&b, "**%s** %s\n\n", mdEscape(scaled), mdEscape(p99))
+	for _, a := range AlertLines(rec) {
+		fmt.Fprintf(&b, "- %s\n", mdEscape(a))
+	}
+	if len(rec.Alerts) > 0 {
+		b.WriteString("\n")
+	}
 
 	b.WriteString("| figure | value |\n|:--|--:|\n")
 	for _, r := range figureRows(rec, true) {

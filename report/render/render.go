@@ -1,5 +1,5 @@
 // Package render writes a record in one format: the terminal table, JSON
-// (run.json), CSV, Markdown, a self-contained HTML report with charts, or the
+// (run.json), CSV, Markdown, GitLab metrics lines, a self-contained HTML report with charts, or the
 // percentile distribution (.hgrm). Each format is one Renderer, in its own
 // file; a renderer reads the record only. headline.go holds what the human
 // formats share: the verdict, the headline figures and the per-stream rows.
@@ -28,12 +28,13 @@ func (f RendererFunc) Render(w io.Writer, rec *report.Record) error { return f(w
 
 // formats are the renderers `burstlab report --format` offers, by name.
 var formats = map[string]Renderer{
-	"table": Table{},
-	"json":  JSON{},
-	"csv":   CSV{},
-	"md":    Markdown{},
-	"html":  HTML{},
-	"hgrm":  Hgrm{},
+	"table":   Table{},
+	"json":    JSON{},
+	"csv":     CSV{},
+	"md":      Markdown{},
+	"html":    HTML{},
+	"hgrm":    Hgrm{},
+	"metrics": Metrics{},
 }
 
 // Formats lists the format names, sorted.

@@ -42,24 +42,6 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
-// TestRenderVerdict checks the first screen answers the three questions.
-func TestRenderVerdict(t *testing.T) {
-	rec := fixture(t)
-	var buf bytes.Buffer
-	if err := WriteTable(&buf, rec); err != nil {
-		t.Fatal(err)
-	}
-	first := strings.Join(strings.SplitN(buf.String(), "\n", 8)[:7], "\n")
-	for _, want := range []string{"Scaled: healthy again", "was degraded for", "time_to_scale", "p99_recovery"} {
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("table lacks %q", want)
-		}
-	}
-	if !strings.Contains(first, "Scaled:") {
-		t.Errorf("the verdict is not on the first lines:\n%s", first)
-	}
-}
-
 func TestFormatUnknown(t *testing.T) {
 	if _, err := Format("pdf"); err == nil || !strings.Contains(err.Error(), "table") {
 		t.Errorf("Format(pdf) = %v, want an error listing the formats", err)
@@ -89,5 +71,19 @@ func TestTableNotes(t *testing.T) {
 	WriteTable(&table, rec)
 	if !strings.Contains(table.String(), "coordinated omission") {
 		t.Errorf("the table does not say latency is vegeta's own")
+	}
+}
+
+// TestMetricsLeaveOutUnknown checks a figure that was not reached is left
+// out of the metrics lines, not written as 0.
+func TestMetricsLeaveOutUnknown(t *testing.T) {
+	rec := fixture(t)
+	rec.Summary.TimeToScaleS, rec.Summary.TimeToScaleStatus = nil, report.StatusNotReached
+	var buf bytes.Buffer
+	if err := (Metrics{}).Render(&buf, rec); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "time_to_scale_s") || !strings.Contains(buf.String(), "p99_recovery_s 0\n") {
+		t.Errorf("metrics:\n%s\nwant no time_to_scale_s line and p99_recovery_s 0", buf.String())
 	}
 }

@@ -31,7 +31,11 @@ func (Table) Render(w io.Writer, rec *report.Record) error {
 		fmt.Fprintln(w, "note: "+n)
 	}
 	scaled, p99 := Verdict(rec)
-	fmt.Fprintf(w, "\n%s\n%s\n\n", scaled, p99)
+	fmt.Fprintf(w, "\n%s\n%s\n", scaled, p99)
+	for _, a := range AlertLines(rec) {
+		fmt.Fprintln(w, a)
+	}
+	fmt.Fprintln(w)
 
 	head := NewTable(w, tw.AlignLeft, tw.AlignRight)
 	head.Header("figure", "value")

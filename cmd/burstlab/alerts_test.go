@@ -1,0 +1,57 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestReportAlerts judges the synthetic record (degraded from 11 s, the
+// burst from 10 s) with --alert and gates the cause and the alert's timing.
+func TestReportAlerts(t *testing.T) {
+	t.Parallel()
+	out, stderr, code := burstlab(t, "report", "--alert", "p99-high: p99 > 500ms for 2s", "--alert", "never: rate > 100000",
+		"--gate", "recovery_cause == scaled", "--gate", "alert.p99-high.time_to_alert < 5s", fixture)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"recovery_cause     |                         scaled",
+		"Alert p99-high (p99 > 500ms for 2s) fired 4s after the burst began; users were hurt 3s before it fired.",
+		"Alert never (rate > 100000 for 0s) never fired.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(stderr, "gates: 2 passed") {
+		t.Errorf("stderr %q, want 2 gates passed", stderr)
+	}
+	_, stderr, code = burstlab(t, "report", "--alert", "never: rate > 100000", "--gate", "alert.never.time_to_alert < 30s", fixture)
+	if code != 1 || !strings.Contains(stderr, "alert.never.time_to_alert = never fired (want < 30s)") {
+		t.Errorf("a gate on an alert that never fired: exit %d, %q; want 1", code, stderr)
+	}
+}
+
+// TestBadAlerts: a malformed rule or a gate on an unknown alert is one line
+// on stderr and exit 2, before anything is read or sent.
+func TestBadAlerts(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report", "--alert", "p99 > 1s", fixture}, "--alert: alert \"p99 > 1s\": want NAME: EXPR [for DURATION]"},
+		{[]string{"report", "--alert", "x: p99_recovery > 1s", fixture}, `unknown window figure "p99_recovery"`},
+		{[]string{"report", "--alert", "x: p99 > 1s for soon", fixture}, `for: time: invalid duration "soon"`},
+		{[]string{"report", "--alert", "x: p99 > 1s", "--gate", "alert.y.time_to_alert < 1s", fixture}, `no alert "y"`},
+		{[]string{"report", "--gate", "recovery_cause == quickly", fixture}, "recovery_cause is one of scaled, traffic_subsided, not_recovered, never_degraded, unknown"},
+		{[]string{"attack", "-rate", "10/s", "-duration", "1s", "--alert", "x: apdex <"}, "unexpected end, want a number"},
+		{[]string{"run", "--alert", "x: apdex < 2 for -1s", "testdata/short-burst.yaml"}, "for must be >= 0"},
+		{[]string{"run", "--gate", "alert.nope.time_to_alert < 1s", "testdata/short-burst.yaml"}, `no alert "nope"`},
+	} {
+		_, stderr, code := burstlab(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and one line with %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}

@@ -1,0 +1,63 @@
+package profiles
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/burstlab/burstlab/report/gate"
+)
+
+// Alert is an alert rule the run is judged with: when its condition over a
+// window's figures (the gate grammar: p99 > 1s, apdex < 0.7) has held for
+// For, it fires. The report says when it would have fired and how long
+// users were hurt before it did.
+type Alert struct {
+	Name string        `yaml:"name"`
+	Expr string        `yaml:"expr"`
+	For  time.Duration `yaml:"for"`
+}
+
+// Rules returns the profile's alert rules, parsed. The profile was
+// validated, so they parse.
+func (p *Profile) Rules() []gate.Rule {
+	out := make([]gate.Rule, 0, len(p.Alerts))
+	for _, a := range p.Alerts {
+		if r, err := gate.ParseRule(a.Name, a.Expr, a.For); err == nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// alerts checks every alert rule: a unique name, an expression over window
+// figures, a for >= 0.
+func (ps *problems) alerts(as []Alert) {
+	seen := map[string]bool{}
+	for i, a := range as {
+		at := fmt.Sprintf("$.alerts[%d]", i)
+		switch {
+		case a.Name == "":
+			ps.add(at+".name", "is required")
+			continue
+		case seen[a.Name]:
+			ps.add(at+".name", "duplicate alert name %q", a.Name)
+			continue
+		}
+		seen[a.Name] = true
+		if a.Expr == "" {
+			ps.add(at+".expr", "is required, e.g. \"p99 > 1s\"")
+			continue
+		}
+		if a.For < 0 {
+			ps.add(at+".for", "must be >= 0, got %v", a.For)
+			continue
+		}
+		if _, err := gate.ParseRule(a.Name, a.Expr, a.For); err != nil {
+			path := at + ".expr"
+			if _, nerr := gate.ParseRule(a.Name, "p99 > 1s", 0); nerr != nil {
+				path = at + ".name"
+			}
+			ps.add(path, "%v", err)
+		}
+	}
+}

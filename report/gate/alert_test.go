@@ -1,0 +1,144 @@
+package gate
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/burstlab/burstlab/report"
+)
+
+// windowRecord is 30 windows of 1 s, 100 requests each, the burst from
+// 10 s: p99 20 ms and apdex 1 until window 10, then p99 2 s and apdex 0.3,
+// healthy again from window 20.
+func windowRecord() *report.Record {
+	rec := testRecord()
+	rec.WindowS = 1
+	rec.Summary.TimeToDegradeS = ptr(0)
+	for i := range 30 {
+		w := report.Window{StartS: float64(i), Tally: report.Tally{Offered: 100, Sent: 100, Completed: 100, OK: 100}, Apdex: 1}
+		w.P99Ms = 20
+		if i >= 10 && i < 20 {
+			w.P99Ms, w.Apdex = 2000, 0.3
+		}
+		rec.Windows = append(rec.Windows, w)
+	}
+	return rec
+}
+
+func TestParseRule(t *testing.T) {
+	tests := []struct {
+		name, expr string
+		for_       time.Duration
+		err        string // "" when it parses
+	}{
+		{"p99-high", "p99 > 1s", time.Minute, ""},
+		{"apdex_low", "apdex < 0.7", 0, ""},
+		{"errors", "error_ratio > 1%", 0, ""},
+		{"busy", "rate >= 500", 0, ""},
+		{"p99-high", "p99_recovery > 1s", 0, `unknown window figure "p99_recovery"`},
+		{"p99-high", "p99 > 1%", 0, `unit "%" does not fit p99`},
+		{"p99 high", "p99 > 1s", 0, `alert name "p99 high"`},
+		{"a.b", "p99 > 1s", 0, `alert name "a.b"`},
+		{"late", "p99 > 1s", -time.Second, "for must be >= 0"},
+	}
+	for _, tt := range tests {
+		_, err := ParseRule(tt.name, tt.expr, tt.for_)
+		switch {
+		case tt.err == "" && err != nil:
+			t.Errorf("ParseRule(%q, %q): %v", tt.name, tt.expr, err)
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("ParseRule(%q, %q) = %v, want an error with %q", tt.name, tt.expr, err, tt.err)
+		}
+	}
+}
+
+func TestParseRuleFlag(t *testing.T) {
+	r, err := ParseRuleFlag("p99-high: p99 > 1s for 30s")
+	if err != nil || r.Name != "p99-high" || r.Expr != "p99 > 1s" || r.For != 30*time.Second {
+		t.Errorf("got %+v, %v", r, err)
+	}
+	r, err = ParseRuleFlag("apdex-low:apdex < 0.7")
+	if err != nil || r.Name != "apdex-low" || r.Expr != "apdex < 0.7" || r.For != 0 {
+		t.Errorf("got %+v, %v", r, err)
+	}
+	for _, bad := range []string{"p99 > 1s", "x: p99 > 1s for soon", "x: p99 >"} {
+		if _, err := ParseRuleFlag(bad); err == nil {
+			t.Errorf("ParseRuleFlag(%q) parsed", bad)
+		}
+	}
+}
+
+// TestEvaluateAlerts evaluates rules on a window series and gates their
+// timing: the apdex rule pends from 10 s and fires at 13 s.
+func TestEvaluateAlerts(t *testing.T) {
+	rec := windowRecord()
+	var rules []Rule
+	for _, f := range []string{"apdex-low: apdex < 0.5 for 3s", "p99-high: p99 > 1s", "flood: rate > 1000"} {
+		r, err := ParseRuleFlag(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules = append(rules, r)
+	}
+	EvaluateAlerts(rec, rules)
+	want := map[string][2]float64{"apdex-low": {10, 13}, "p99-high": {10, 11}}
+	for _, a := range rec.Alerts {
+		w, ok := want[a.Name]
+		switch {
+		case !ok && a.FiringS != nil:
+			t.Errorf("%s fired at %v, want never", a.Name, *a.FiringS)
+		case ok && (a.PendingS == nil || a.FiringS == nil || *a.PendingS != w[0] || *a.FiringS != w[1]):
+			t.Errorf("%s: %s, want pending %v, firing %v", a.Name, a.Line(), w[0], w[1])
+		}
+	}
+	gates, err := ParseAll([]string{"alert.apdex-low.time_to_alert < 5s", "alert.p99-high.time_to_alert <= 1s", "alert.flood.time_to_alert < 1m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Evaluate(rec, gates)
+	if !res[0].Pass || !res[1].Pass || res[2].Pass {
+		t.Errorf("results %+v, want pass, pass, fail (never fired)", res)
+	}
+	if !strings.Contains(res[2].Reason, "never fired") {
+		t.Errorf("reason %q does not say the alert never fired", res[2].Reason)
+	}
+	if err := CheckAlerts(gates, RuleNames(rules)); err != nil {
+		t.Error(err)
+	}
+	if err := CheckAlerts(gates, []string{"apdex-low", "p99-high"}); err == nil || !strings.Contains(err.Error(), `no alert "flood"`) {
+		t.Errorf("CheckAlerts = %v, want no alert flood", err)
+	}
+}
+
+// TestRecoveryCauseGate gates the recovery cause, a word figure.
+func TestRecoveryCauseGate(t *testing.T) {
+	rec := testRecord()
+	rec.Summary.RecoveryCause = report.CauseTrafficSubsided
+	for _, tt := range []struct {
+		expr string
+		pass bool
+	}{
+		{"recovery_cause == scaled", false},
+		{"recovery_cause != scaled", true},
+		{"recovery_cause == traffic_subsided", true},
+	} {
+		g, err := Parse(tt.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Evaluate(rec, []Gate{g})[0]
+		if r.Pass != tt.pass || r.Measured != "traffic_subsided" {
+			t.Errorf("%s: %+v", tt.expr, r)
+		}
+	}
+	for expr, want := range map[string]string{
+		"recovery_cause == scaledd": "recovery_cause is one of scaled, traffic_subsided",
+		"recovery_cause < scaled":   "operator < does not apply to recovery_cause, a word",
+		"recovery_cause == 1":       "not a number",
+	} {
+		if _, err := Parse(expr); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q) = %v, want %q", expr, err, want)
+		}
+	}
+}
