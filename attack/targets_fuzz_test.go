@@ -3,6 +3,7 @@ package attack
 import (
 	"bytes"
 	"math"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -34,7 +35,9 @@ func FuzzReadTargets(f *testing.F) {
 			return
 		}
 		for _, tg := range tgts {
-			if !strings.HasPrefix(tg.URL, "http://") && !strings.HasPrefix(tg.URL, "https://") {
+			// Schemes are case-insensitive: Http://h is http://h.
+			u, err := url.Parse(tg.URL)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 				t.Fatalf("accepted %q", tg.URL)
 			}
 		}
