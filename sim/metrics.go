@@ -7,6 +7,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/burstlab/burstlab/internal/latencybuckets"
 )
 
 // metrics is the simulator's Prometheus exposition, on a private registry so
@@ -26,9 +28,14 @@ func newMetrics(s *Sim) *metrics {
 			Help: "Load requests answered, by HTTP status code.",
 		}, []string{"code"}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "burstlab_sim_request_duration_seconds",
-			Help:    "Time from arrival to response of load requests, queueing included.",
-			Buckets: prometheus.ExponentialBuckets(0.001, 2, 17), // 1ms .. ~65s
+			Name: "burstlab_sim_request_duration_seconds",
+			Help: "Time from arrival to response of load requests, queueing included.",
+			// Fine enough for p99 within 5 % (classic and native), as a
+			// run's live metrics, so the two sit side by side on a dashboard.
+			Buckets:                         latencybuckets.Seconds(),
+			NativeHistogramBucketFactor:     latencybuckets.NativeFactor,
+			NativeHistogramMaxBucketNumber:  400,
+			NativeHistogramMinResetDuration: time.Hour,
 		}),
 	}
 	m.byCode = map[int]prometheus.Counter{}
