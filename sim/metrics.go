@@ -14,6 +14,7 @@ import (
 // metrics is the simulator's Prometheus exposition, on a private registry so
 // several simulators (and the host program) never collide.
 type metrics struct {
+	reg      *prometheus.Registry
 	handler  http.Handler
 	requests *prometheus.CounterVec
 	byCode   map[int]prometheus.Counter
@@ -23,6 +24,7 @@ type metrics struct {
 func newMetrics(s *Sim) *metrics {
 	reg := prometheus.NewRegistry()
 	m := &metrics{
+		reg: reg,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "burstlab_sim_requests_total",
 			Help: "Load requests answered, by HTTP status code.",
@@ -67,6 +69,10 @@ func newMetrics(s *Sim) *metrics {
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	return m
 }
+
+// Gatherer is the simulator's metrics registry, for a host program that
+// serves them beside its own (a run's live metrics).
+func (s *Sim) Gatherer() prometheus.Gatherer { return s.metrics.reg }
 
 // observe counts one answered load request.
 func (m *metrics) observe(code int, d time.Duration) {
