@@ -1,11 +1,15 @@
 package live
 
 import (
+	"encoding/json"
 	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +22,7 @@ import (
 	"github.com/burstlab/burstlab/attack"
 	"github.com/burstlab/burstlab/attack/outcome"
 	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/sim"
 )
 
 // scrape reads url's text exposition.
@@ -193,6 +198,64 @@ func TestPlannedSoFar(t *testing.T) {
 	} {
 		if got := p.planned(0, c.el, c.fin); got != c.want {
 			t.Errorf("planned at %v (finished %v) = %d, want %d", c.el, c.fin, got, c.want)
+		}
+	}
+}
+
+// TestDashboardQueriesServedMetrics: every metric the Grafana example
+// queries is one that a run or the simulator serves, so a rename here
+// cannot leave the dashboard blank.
+func TestDashboardQueriesServedMetrics(t *testing.T) {
+	m := New()
+	m.Begin(report.Config{Window: time.Second, Streams: []report.StreamOffer{{Name: "a", Offered: []int64{1}}}}, &attack.Live{})
+	m.Observe(outcome.Result{Class: outcome.Status5xx, Code: 500, End: time.Millisecond})
+	s, err := sim.New(sim.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	m.Also(s.Gatherer())
+	fams, err := m.gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := map[string]bool{}
+	for _, f := range fams {
+		served[f.GetName()] = true
+	}
+	files, _ := filepath.Glob("../examples/grafana/*.json")
+	if len(files) == 0 {
+		t.Fatal("no dashboard in examples/grafana")
+	}
+	name := regexp.MustCompile(`burstlab_[a-z_]+`)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dash struct {
+			Panels []struct {
+				Targets []struct{ Expr string } `json:"targets"`
+			} `json:"panels"`
+		}
+		if err := json.Unmarshal(b, &dash); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		n := 0
+		for _, p := range dash.Panels {
+			for _, tg := range p.Targets {
+				for _, metric := range name.FindAllString(tg.Expr, -1) {
+					n++
+					base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(metric, "_bucket"), "_count"), "_sum")
+					if !served[base] {
+						t.Errorf("%s queries %s, which nothing serves", filepath.Base(f), metric)
+					}
+				}
+			}
+		}
+		if n < 8 {
+			t.Errorf("%s: %d metric references; the panels lost their queries?", f, n)
 		}
 	}
 }
