@@ -17,7 +17,8 @@
 // definition of every figure as run.json carries it.
 //
 // A record is saved as a directory (run.json and latency.hlog, the standard
-// HdrHistogram interval log with one tag per stream). Open reads records back,
+// HdrHistogram interval log: a tagged line per stream and an untagged line
+// for the whole window, per window). Open reads records back,
 // merges the shards of one plan exactly from their interval logs, and reads
 // vegeta result files. Package report/render writes a record in each output
 // format; report/gate judges it against thresholds.
