@@ -166,7 +166,7 @@ func TestWriteJUnit(t *testing.T) {
 			Cases    []struct {
 				Name      string `xml:"name,attr"`
 				Classname string `xml:"classname,attr"`
-				Failure *struct {
+				Failure   *struct {
 					Message string `xml:"message,attr"`
 					Body    string `xml:",chardata"`
 				} `xml:"failure"`
