@@ -95,6 +95,10 @@ type Generator struct {
 	LatenessP99Ms float64 `json:"lateness_p99_ms"`
 	LatenessMaxMs float64 `json:"lateness_max_ms"`
 	Saturated     bool    `json:"saturated"`
+	// LatenessUnknown says the input had no intended send times (vegeta
+	// results): the lateness figures above are 0 for want of data, and
+	// reports show them as unknown.
+	LatenessUnknown bool `json:"lateness_unknown,omitempty"`
 }
 
 // Summary holds the headline figures. A figure that was not reached is null,
