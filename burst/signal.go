@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	promapi "github.com/prometheus/client_golang/api"
+	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
@@ -27,6 +29,7 @@ type signal struct {
 	cfg     profiles.ScaleSignal
 	started time.Time
 	client  *http.Client
+	prom    promv1.API // set for a prometheus signal
 	warn    io.Writer
 
 	mu     sync.Mutex
@@ -38,7 +41,7 @@ type signal struct {
 // startSignal samples until the returned stop is called, which returns the
 // samples that changed the count.
 func startSignal(cfg profiles.ScaleSignal, started time.Time, warn io.Writer) (stop func() []report.ScaleEvent) {
-	s := &signal{cfg: cfg, started: started, client: &http.Client{Timeout: 2 * time.Second}, warn: warn, last: -1}
+	s := newSignal(cfg, started, warn)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -61,6 +64,19 @@ func startSignal(cfg profiles.ScaleSignal, started time.Time, warn io.Writer) (s
 		defer s.mu.Unlock()
 		return s.events
 	}
+}
+
+func newSignal(cfg profiles.ScaleSignal, started time.Time, warn io.Writer) *signal {
+	s := &signal{cfg: cfg, started: started, client: &http.Client{Timeout: 2 * time.Second}, warn: warn, last: -1}
+	if cfg.Prometheus != "" {
+		// The address is checked when the profile is validated, so this
+		// cannot fail on a valid profile; a failure shows as a failed read.
+		capped := &http.Client{Timeout: s.client.Timeout, Transport: cappedBodies{http.DefaultTransport}}
+		if c, err := promapi.NewClient(promapi.Config{Address: cfg.Prometheus, Client: capped}); err == nil {
+			s.prom = promv1.NewAPI(c)
+		}
+	}
+	return s
 }
 
 func (s *signal) sample(ctx context.Context) {
@@ -87,6 +103,9 @@ func (s *signal) sample(ctx context.Context) {
 func (s *signal) read(ctx context.Context) (float64, error) {
 	ctx, cancel := context.WithTimeout(ctx, max(s.cfg.Every, 2*time.Second))
 	defer cancel()
+	if s.cfg.Prometheus != "" {
+		return s.query(ctx)
+	}
 	var body []byte
 	if s.cfg.Command != "" {
 		out, err := exec.CommandContext(ctx, "sh", "-c", s.cfg.Command).Output()
@@ -123,6 +142,47 @@ func (s *signal) read(ctx context.Context) (float64, error) {
 		return 0, fmt.Errorf("not a number: %q", f[0])
 	}
 	return v, nil
+}
+
+// query asks the Prometheus server for the signal's PromQL query at the
+// current time (GET /api/v1/query): a scalar is the count, a vector's
+// samples are summed.
+func (s *signal) query(ctx context.Context) (float64, error) {
+	if s.prom == nil {
+		return 0, fmt.Errorf("prometheus %q: not a usable address", s.cfg.Prometheus)
+	}
+	v, _, _, err := s.prom.Query(ctx, s.cfg.Query, time.Now())
+	if err != nil {
+		return 0, fmt.Errorf("prometheus query %q: %v", s.cfg.Query, err)
+	}
+	switch v := v.(type) {
+	case *model.Scalar:
+		return float64(v.Value), nil
+	case model.Vector:
+		if len(v) == 0 {
+			return 0, fmt.Errorf("prometheus query %q: no series", s.cfg.Query)
+		}
+		sum := 0.0
+		for _, smp := range v {
+			sum += float64(smp.Value)
+		}
+		return sum, nil
+	}
+	return 0, fmt.Errorf("prometheus query %q: a %s, want a scalar or an instant vector", s.cfg.Query, v.Type())
+}
+
+// cappedBodies reads at most 4 MiB of each answer, as every signal read.
+type cappedBodies struct{ rt http.RoundTripper }
+
+func (c cappedBodies) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.rt.RoundTrip(r)
+	if err == nil {
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.LimitReader(resp.Body, 4<<20), resp.Body}
+	}
+	return resp, err
 }
 
 // promValue sums the samples of metric in Prometheus text exposition;

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -103,4 +104,58 @@ func (r *Record) Histogram() (*hdr.Histogram, error) {
 	}
 	r.hist = h
 	return h, nil
+}
+
+// StreamWindow is one stream's latency in one window, from the interval
+// log's tagged lines: the requests it completed there and their percentiles.
+type StreamWindow struct {
+	Window    int // index into Record.Windows
+	Stream    string
+	Completed int64
+	Percentiles
+}
+
+// StreamWindows reads every stream's windows from the record's interval
+// logs (the shards' logs summed), in window order, streams in the record's
+// order. A record with no interval log (vegeta results, a run kept in
+// memory) has none: it returns nil.
+func (r *Record) StreamWindows() ([]StreamWindow, error) {
+	if len(r.dirs) == 0 || r.WindowS <= 0 {
+		return nil, nil
+	}
+	order := map[string]int{}
+	for i, s := range r.Streams {
+		order[tagName(s.Name)] = i
+	}
+	hists := make([][]*hdr.Histogram, len(r.Windows)) // [window][stream]
+	started := r.Started.UnixMilli()
+	for _, dir := range r.dirs {
+		err := readIntervals(filepath.Join(dir, HlogFile), func(iv interval) error {
+			w := int(math.Round(float64(iv.startMs-started) / (r.WindowS * 1000)))
+			s, ok := order[iv.tag]
+			if !ok || w < 0 || w >= len(r.Windows) {
+				return nil // Load and merge say where a log is wrong
+			}
+			if hists[w] == nil {
+				hists[w] = make([]*hdr.Histogram, len(r.Streams))
+			}
+			if hists[w][s] == nil {
+				hists[w][s] = newHist()
+			}
+			iv.hist.MergeInto(hists[w][s])
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	var out []StreamWindow
+	for w, hs := range hists {
+		for s, h := range hs {
+			if h != nil {
+				out = append(out, StreamWindow{Window: w, Stream: r.Streams[s].Name, Completed: h.TotalCount(), Percentiles: percentilesOf(h)})
+			}
+		}
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"os/signal"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/burstlab/burstlab/attack"
 	"github.com/burstlab/burstlab/burst"
+	"github.com/burstlab/burstlab/live"
 	"github.com/burstlab/burstlab/profiles"
 	"github.com/burstlab/burstlab/report"
 	"github.com/burstlab/burstlab/report/render"
@@ -122,6 +124,11 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 	if err != nil {
 		return err
 	}
+	metrics, stopMetrics, err := serveMetrics(c)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	rec, err := do(ctx, burst.Options{
 		Out:          c.String("out"),
 		Progress:     os.Stderr,
@@ -130,6 +137,7 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 		Results:      c.String("output"),
 		ResultFormat: format,
 		Alerts:       alerts,
+		Metrics:      metrics,
 	})
 	if err != nil && rec == nil {
 		return err
@@ -151,7 +159,28 @@ func resultFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "output", Usage: "write every request's result to `FILE` as vegeta does (vegeta report, plot and encode read it; so does burstlab report)"},
 		&cli.StringFlag{Name: "output-format", Value: report.ResultFormats[0], Usage: "format of -output: gob, json or csv"},
+		&cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics of the run at http://`HOST:PORT`/metrics while it runs (port 0 picks one; the address is printed on stderr)"},
+		&cli.DurationFlag{Name: "metrics-linger", Usage: "keep serving -metrics-addr this long after the run, so a last scrape sees the final counters"},
 	}
+}
+
+// serveMetrics starts the -metrics-addr endpoint, if asked for; stop
+// lingers as asked, then closes it.
+func serveMetrics(c *cli.Context) (*live.Metrics, func(), error) {
+	addr := c.String("metrics-addr")
+	if addr == "" {
+		return nil, func() {}, nil
+	}
+	if c.Duration("metrics-linger") < 0 {
+		return nil, nil, usagef("-metrics-linger must be ≥ 0")
+	}
+	m := live.New()
+	srv, err := live.Serve(addr, m)
+	if err != nil {
+		return nil, nil, usagef("-metrics-addr: %v", err)
+	}
+	fmt.Fprintf(os.Stderr, "burstlab: metrics at %s\n", srv.URL())
+	return m, func() { srv.Close(c.Duration("metrics-linger")) }, nil
 }
 
 // clientFlags are the HTTP client flags a vegeta user expects.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -52,15 +53,18 @@ func applyGates(c *cli.Context, rec *report.Record, profileGates []string) error
 	if err := gate.CheckAlerts(gates, alerts); err != nil {
 		return usageError{err}
 	}
-	return reportGates(c, rec.Name, gate.Evaluate(rec, gates))
+	return reportGates(c, rec, gate.Evaluate(rec, gates))
 }
 
 // reportGates writes results where the gate flags ask, prints the verdict
-// and turns a failed gate into exit 1. record names the record judged.
-func reportGates(c *cli.Context, record string, results []gate.Result) error {
+// and turns a failed gate into exit 1. rec is the record judged.
+func reportGates(c *cli.Context, rec *report.Record, results []gate.Result) error {
+	record := rec.Name
 	if path := c.String("junit"); path != "" {
+		host, _ := os.Hostname()
+		run := gate.JUnitRun{Record: record, Started: rec.Started, Duration: time.Duration(rec.DurationS * float64(time.Second)), Hostname: host}
 		var b bytes.Buffer
-		if err := gate.WriteJUnit(&b, record, results); err != nil {
+		if err := gate.WriteJUnit(&b, run, results); err != nil {
 			return err
 		}
 		if err := report.WriteFileAtomic(path, b.Bytes()); err != nil {
