@@ -172,7 +172,7 @@ func (r *Result) answerLine(pass, fail *Step) string {
 		if pass != nil {
 			held = fmt.Sprintf("; the target held %s", r.levelName(pass.Level))
 		}
-		return fmt.Sprintf("the generator, not the target, is the limit: at %s its %s%s. No capacity is reported: raise -max-workers or split the load with --shard", r.levelName(last.Level), last.Reason, held)
+		return fmt.Sprintf("the generator, not the target, is the limit: at %s the %s%s. No answer is reported: raise -max-workers or split the load with --shard", r.levelName(last.Level), last.Reason, held)
 	case LimitStopped:
 		if pass == nil {
 			return fmt.Sprintf("interrupted after %d steps, before any passed: no answer", len(r.Steps))

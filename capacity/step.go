@@ -79,7 +79,9 @@ func (c Criteria) judgeSteady(st *Step, rec *report.Record) {
 }
 
 // judgeBurst judges a burst step by its gates. A saturated generator did
-// not send the burst asked for, so the step says nothing.
+// not send the burst asked for, so the step says nothing, unless the target
+// failed anyway: a failed gate with a window whose p99 less its send
+// lateness is still over the healthy bound, or with errors over the bound.
 func (c Criteria) judgeBurst(st *Step, rec *report.Record) {
 	st.fromRecord(rec)
 	st.P99Ms, st.ErrorRatio = rec.Summary.PeakP99Ms, rec.Summary.ErrorRatio
@@ -87,13 +89,28 @@ func (c Criteria) judgeBurst(st *Step, rec *report.Record) {
 	switch {
 	case rec.Stopped:
 		st.Verdict, st.Reason = Stopped, "interrupted"
-	case rec.Generator.Saturated:
+	case rec.Generator.Saturated && !(len(why) > 0 && targetOverloaded(rec)):
 		st.Verdict, st.Reason = Generator, generatorReason(rec)
 	case len(why) > 0:
 		st.Verdict, st.Reason = Fail, strings.Join(why, ", ")
 	default:
 		st.Verdict = Pass
 	}
+}
+
+// targetOverloaded reports whether rec shows the target failing beyond
+// what the generator's lateness explains: a window's p99 less its send
+// lateness over the healthy bound, or the run's errors over the bound.
+func targetOverloaded(rec *report.Record) bool {
+	if rec.Summary.ErrorRatio > rec.Settings.ErrorRatio {
+		return true
+	}
+	for _, w := range rec.Windows {
+		if w.Completed > 0 && w.P99Ms-w.LatenessP99Ms > rec.Summary.HealthyP99Ms {
+			return true
+		}
+	}
+	return false
 }
 
 // gates evaluates the step gates on rec and returns the failed ones' lines.
@@ -146,7 +163,7 @@ func steadyFigures(rec *report.Record) (p99, errRatio float64) {
 
 // generatorReason says how far behind the generator fell.
 func generatorReason(rec *report.Record) string {
-	return fmt.Sprintf("generator saturated: sends p99 %s late (bound %s)",
+	return fmt.Sprintf("generator behind: sends p99 %s late (bound %s)",
 		report.FormatMs(rec.Generator.LatenessP99Ms), report.FormatMs(rec.Settings.LatenessBoundMs))
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 	"github.com/urfave/cli/v2"
 
 	"github.com/burstlab/burstlab/attack"
@@ -51,24 +52,9 @@ func attackCommand() *cli.Command {
 			if _, err := parseGateFlags(c, nil); err != nil {
 				return err
 			}
-			header := http.Header{}
-			for _, h := range c.StringSlice("header") {
-				k, v, ok := strings.Cut(h, ":")
-				if !ok {
-					return usagef("attack: -header %q: want NAME: VALUE", h)
-				}
-				header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
-			}
-			in := os.Stdin
-			if f := c.String("targets"); f != "" {
-				if in, err = os.Open(f); err != nil {
-					return usageError{err}
-				}
-				defer in.Close()
-			}
-			tgts, err := attack.ReadTargets(in, c.String("format"), header)
+			tgts, err := readTargets(c, c.String("format"))
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			client, eng, err := clientOptions(c)
 			if err != nil {
@@ -90,22 +76,8 @@ func attackCommand() *cli.Command {
 // waits for what is in flight, the second stops waiting), prints the report,
 // keeps the record, and applies the gates.
 func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*report.Record, error), profileGates []string) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	abort := make(chan struct{})
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sig)
-	go func() {
-		if _, ok := <-sig; !ok {
-			return
-		}
-		os.Stderr.WriteString("\nburstlab: stopping; waiting for requests in flight (Ctrl-C again to stop waiting)\n")
-		cancel()
-		if _, ok := <-sig; ok {
-			close(abort)
-		}
-	}()
+	ctx, abort, stop := interruptible()
+	defer stop()
 	rec, err := do(ctx, burst.Options{
 		Out:      c.String("out"),
 		Progress: os.Stderr,
@@ -125,6 +97,57 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 		return exitError{code: exitInterrupt, msg: "interrupted: the record holds what was measured until then"}
 	}
 	return applyGates(c, rec, profileGates)
+}
+
+// interruptible returns a context the first Ctrl-C (or SIGTERM) cancels,
+// which stops sending and waits for the requests in flight, and a channel
+// the second one closes, which stops waiting. stop releases the signals.
+func interruptible() (ctx context.Context, abort <-chan struct{}, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ab := make(chan struct{})
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		if _, ok := <-sig; !ok {
+			return
+		}
+		os.Stderr.WriteString("\nburstlab: stopping; waiting for requests in flight (Ctrl-C again to stop waiting)\n")
+		cancel()
+		if _, ok := <-sig; ok {
+			close(ab)
+		}
+	}()
+	return ctx, ab, func() {
+		signal.Stop(sig)
+		close(sig)
+		cancel()
+	}
+}
+
+// readTargets reads the targets from -targets FILE or stdin, in the given
+// format, with the -header flags added to every request.
+func readTargets(c *cli.Context, format string) ([]vegeta.Target, error) {
+	header := http.Header{}
+	for _, h := range c.StringSlice("header") {
+		k, v, ok := strings.Cut(h, ":")
+		if !ok {
+			return nil, usagef("-header %q: want NAME: VALUE", h)
+		}
+		header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+	}
+	in := os.Stdin
+	if f := c.String("targets"); f != "" {
+		var err error
+		if in, err = os.Open(f); err != nil {
+			return nil, usageError{err}
+		}
+		defer in.Close()
+	}
+	tgts, err := attack.ReadTargets(in, format, header)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return tgts, nil
 }
 
 // clientFlags are the HTTP client flags a vegeta user expects.
