@@ -30,9 +30,9 @@ type Answer struct {
 	// CapacityRPS is the highest rate that passed, for a steady search.
 	CapacityRPS *float64 `json:"capacity_rps"`
 	// BurstFactor is the largest factor on the burst streams that passed,
-	// for a burst search; PeakRPS is that step's peak per-second rate.
+	// for a burst search; PeakRPS (peak_rate) is that step's peak per-second rate.
 	BurstFactor *float64 `json:"burst_factor"`
-	PeakRPS     *float64 `json:"peak_rps"`
+	PeakRPS     *float64 `json:"peak_rate_rps"`
 	// FailsAt is the lowest level that failed (a rate or a factor), null
 	// when none did.
 	FailsAt *float64 `json:"fails_at"`
