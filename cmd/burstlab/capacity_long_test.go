@@ -49,15 +49,21 @@ func startSim(t *testing.T, replicas, slots int, service time.Duration) string {
 // readResult reads capacity.json from dir.
 func readResult(t *testing.T, dir string) capacity.Result {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, capacity.File))
+	r, err := loadResult(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r capacity.Result
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatal(err)
-	}
 	return r
+}
+
+// loadResult reads capacity.json from dir, from any goroutine.
+func loadResult(dir string) (capacity.Result, error) {
+	var r capacity.Result
+	b, err := os.ReadFile(filepath.Join(dir, capacity.File))
+	if err == nil {
+		err = json.Unmarshal(b, &r)
+	}
+	return r, err
 }
 
 // capacityAttack runs `burstlab capacity` with targets on stdin.
@@ -101,12 +107,12 @@ func TestCapacityOfTheSimulator(t *testing.T) {
 				out := filepath.Join(t.TempDir(), "cap")
 				stdout, stderr, code := capacityAttack(t, url, "-slo-p99", c.slo.String(), "-from", c.from, "-to", "5000/s",
 					"-step", "2s", "-warmup", "1s", "-o", out, "--gate", fmt.Sprintf("capacity >= %.0f/s", want*0.5))
-				if code != 0 {
-					t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
-				}
 				r := readResult(t, out)
-				got := *r.CapacityRPS
-				if math.Abs(got-want) <= 0.1*want {
+				got := 0.0
+				if r.CapacityRPS != nil {
+					got = *r.CapacityRPS
+				}
+				if code == 0 && math.Abs(got-want) <= 0.1*want {
 					t.Logf("capacity %.0f/s, R×C/S = %.0f/s, %d steps, %d requests", got, want, r.StepCount, r.Sent)
 					if !strings.Contains(stdout, r.Line) || !strings.Contains(stdout, "verdict") {
 						t.Errorf("stdout lacks the step table or the answer:\n%s", stdout)
@@ -119,9 +125,9 @@ func TestCapacityOfTheSimulator(t *testing.T) {
 					return
 				}
 				if attempt == 2 {
-					t.Fatalf("capacity %.0f/s, want within 10%% of R×C/S = %.0f/s\n%s", got, want, stdout)
+					t.Fatalf("exit %d, capacity %.0f/s, want exit 0 and within 10%% of R×C/S = %.0f/s\n%s\n%s", code, got, want, stdout, stderr)
 				}
-				t.Logf("capacity %.0f/s, want %.0f/s; retrying once (busy machine?)\n%s", got, want, stdout)
+				t.Logf("exit %d, capacity %.0f/s, want %.0f/s; retrying once (busy machine?)\n%s", code, got, want, stdout)
 			}
 		})
 	}
@@ -131,11 +137,12 @@ func TestCapacityOfTheSimulator(t *testing.T) {
 // absorbs under the incident's slow autoscaling policy and under the fast
 // one (capacity/testdata: the incident in miniature, sped up): the fast
 // policy must survive a larger factor on the fan-out. Two searches of 3 or
-// 4 runs of 7 s, side by side; a miss is retried once.
+// 4 runs of 7 s, side by side; a miss (or a search without an answer, as
+// when a busy machine holds the generator back) is retried once.
 func TestBurstFactorSlowAndFastPolicy(t *testing.T) {
 	for attempt := 1; ; attempt++ {
 		slow, fast, lines := burstFactors(t)
-		if fast > slow {
+		if slow > 0 && fast > slow {
 			t.Logf("slow policy: %s\nfast policy: %s", lines["slow"], lines["fast"])
 			return
 		}
@@ -159,20 +166,16 @@ func burstFactors(t *testing.T) (slow, fast float64, lines map[string]string) {
 			out := filepath.Join(t.TempDir(), policy)
 			stdout, stderr, code := burstlab(t, "capacity", "--burst", "../../capacity/testdata/incident-"+policy+".yaml",
 				"-from", "1", "-to", "3", "-precision", "50%", "-o", out)
-			if code != 0 {
-				t.Errorf("%s: exit %d\n%s\n%s", policy, code, stdout, stderr)
-				return
-			}
-			r := readResult(t, out)
+			r, err := loadResult(out)
 			mu.Lock()
-			factors[policy], lines[policy] = *r.BurstFactor, r.Line
-			mu.Unlock()
+			defer mu.Unlock()
+			lines[policy] = fmt.Sprintf("exit %d (%v): %s\n%s\n%s", code, err, r.Line, stdout, stderr)
+			if code == 0 && r.BurstFactor != nil {
+				factors[policy], lines[policy] = *r.BurstFactor, r.Line
+			}
 		}()
 	}
 	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
 	return factors["slow"], factors["fast"], lines
 }
 
