@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"os"
 	"strconv"
@@ -114,9 +112,9 @@ func capacitySpec(c *cli.Context) (capacity.Spec, []gate.Gate, error) {
 	default:
 		return spec, nil, usagef("capacity: want at most one PROFILE, got %d arguments", c.NArg())
 	}
-	stepGates, answerGates, err := splitGates(append(profileGates, c.StringSlice("gate")...))
+	stepGates, answerGates, err := capacity.ParseGates(append(profileGates, c.StringSlice("gate")...))
 	if err != nil {
-		return spec, nil, err
+		return spec, nil, usageError{err}
 	}
 	spec.Criteria.Gates = stepGates
 	if spec.Search, err = searchFlags(c, spec.Mode); err != nil {
@@ -207,35 +205,6 @@ func searchFlags(c *cli.Context, mode string) (capacity.Search, error) {
 		return s, usagef("capacity: %v", err)
 	}
 	return s, nil
-}
-
-// splitGates parses gates: those naming a figure of capacity.json judge
-// the answer, the others each step's record.
-func splitGates(exprs []string) (step, answer []gate.Gate, err error) {
-	for _, e := range exprs {
-		name := strings.TrimSpace(e)
-		if i := strings.IndexAny(name, "<>=! "); i >= 0 {
-			name = name[:i]
-		}
-		if capacity.AnswerFigures.Has(name) {
-			g, err := capacity.AnswerFigures.Parse(e)
-			if err != nil {
-				return nil, nil, usageError{err}
-			}
-			answer = append(answer, g)
-			continue
-		}
-		g, err := gate.Parse(e)
-		if err != nil {
-			var ge *gate.Error
-			if errors.As(err, &ge) && strings.Contains(ge.Msg, "unknown figure") {
-				err = fmt.Errorf("%w; a search's own figures are %s", err, strings.Join(capacity.AnswerFigures.Names(), ", "))
-			}
-			return nil, nil, usageError{err}
-		}
-		step = append(step, g)
-	}
-	return step, answer, nil
 }
 
 // parseRatio reads 5% or 0.05.
