@@ -23,6 +23,7 @@
 // lies between it and the first failing level, at most Precision above it.
 //
 // A step whose generator could not keep the schedule says nothing about the
-// target: the search stops and answers "the generator is the limit", never
-// a capacity.
+// target. It is run once more (a busy machine may have held the generator
+// back for a moment); behind again, the search stops and answers "the
+// generator is the limit", never a capacity.
 package capacity

@@ -49,6 +49,7 @@ func (s Search) Walk(ctx context.Context, measure Measure, observe func(Step)) (
 	var steps []Step
 	pass, fail := 0.0, 0.0 // the highest passing and lowest failing levels, 0: none yet
 	x := s.From
+	retried := false // the last step is a second try at its level
 	for len(steps) < maxSteps {
 		st, err := measure(ctx, x)
 		if st.Verdict == "" { // nothing was measured
@@ -68,9 +69,19 @@ func (s Search) Walk(ctx context.Context, measure Measure, observe func(Step)) (
 			pass = x
 		case Fail:
 			fail = x
-		default: // the generator is the limit, or the search was stopped
+		case Generator:
+			// A generator that fell behind once may have met a passing
+			// hiccup of the machine; behind twice at one level, it is
+			// the limit.
+			if retried {
+				return steps, nil
+			}
+			retried = true
+			continue
+		default: // stopped
 			return steps, nil
 		}
+		retried = false
 		if fail == 0 {
 			if x >= s.To {
 				return steps, nil

@@ -96,3 +96,28 @@ func TestSearchCheck(t *testing.T) {
 		}
 	}
 }
+
+// A generator that falls behind once (a busy moment of the machine) costs a
+// second try at that level, not the search.
+func TestWalkRetriesAGeneratorHiccup(t *testing.T) {
+	var seen []float64
+	hiccup := true
+	measure := func(ctx context.Context, x float64) (Step, error) {
+		if x == 400 && hiccup {
+			hiccup = false
+			seen = append(seen, x)
+			return Step{Verdict: Generator}, nil
+		}
+		return boundary(1000, 0, &seen)(ctx, x)
+	}
+	s := Search{From: 100, To: 50000, Growth: 2, Precision: 0.05}
+	steps, err := s.Walk(context.Background(), measure, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Result{Mode: Steady, Steps: steps}
+	r.finish()
+	if !r.Found || *r.CapacityRPS < 1000/1.05 || seen[2] != 400 || seen[3] != 400 {
+		t.Errorf("capacity %v after %v: want 400 tried twice and a capacity near 1000", r.CapacityRPS, seen)
+	}
+}
