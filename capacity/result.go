@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/burstlab/burstlab/report"
@@ -172,7 +173,8 @@ func (r *Result) answerLine(pass, fail *Step) string {
 		if pass != nil {
 			held = fmt.Sprintf("; the target held %s", r.levelName(pass.Level))
 		}
-		return fmt.Sprintf("the generator, not the target, is the limit: at %s the %s%s. No answer is reported: raise -max-workers or split the load with --shard", r.levelName(last.Level), last.Reason, held)
+		lag := strings.TrimPrefix(last.Reason, generatorBehind)
+		return fmt.Sprintf("the generator, not the target, is the limit: at %s it fell behind (%s)%s. No answer is reported: raise -max-workers or split the load with --shard", r.levelName(last.Level), lag, held)
 	case LimitStopped:
 		if pass == nil {
 			return fmt.Sprintf("interrupted after %d steps, before any passed: no answer", len(r.Steps))

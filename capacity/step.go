@@ -161,9 +161,12 @@ func steadyFigures(rec *report.Record) (p99, errRatio float64) {
 	return worst, errRatio
 }
 
+// generatorBehind starts the reason of a step whose generator fell behind.
+const generatorBehind = "generator behind: "
+
 // generatorReason says how far behind the generator fell.
 func generatorReason(rec *report.Record) string {
-	return fmt.Sprintf("generator behind: sends p99 %s late (bound %s)",
+	return fmt.Sprintf(generatorBehind+"sends p99 %s late (bound %s)",
 		report.FormatMs(rec.Generator.LatenessP99Ms), report.FormatMs(rec.Settings.LatenessBoundMs))
 }
 
