@@ -182,6 +182,7 @@ func burstFactors(t *testing.T) (slow, fast float64, lines map[string]string) {
 // TestCapacityInterrupted: Ctrl-C during a search ends it with exit 130,
 // and capacity.json keeps the steps measured so far.
 func TestCapacityInterrupted(t *testing.T) {
+	t.Parallel() // 20/s and 40/s: no timing at stake
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer srv.Close()
 	out := filepath.Join(t.TempDir(), "cap")
@@ -228,6 +229,7 @@ func TestCapacityInterrupted(t *testing.T) {
 // 1) when the target holds less than it asks, and its result goes to
 // --junit; a search that holds every step up to -to answers a lower bound.
 func TestCapacityGateOnTheAnswer(t *testing.T) {
+	t.Parallel() // 50/s and 100/s at a server that answers at once: no timing at stake
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer srv.Close()
 	dir := t.TempDir()
