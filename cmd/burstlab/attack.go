@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 	"github.com/urfave/cli/v2"
 
 	"github.com/burstlab/burstlab/attack"
@@ -61,24 +62,9 @@ func attackCommand() *cli.Command {
 			if _, err := parseAlertFlags(c, nil, gates); err != nil {
 				return err
 			}
-			header := http.Header{}
-			for _, h := range c.StringSlice("header") {
-				k, v, ok := strings.Cut(h, ":")
-				if !ok {
-					return usagef("attack: -header %q: want NAME: VALUE", h)
-				}
-				header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
-			}
-			in := os.Stdin
-			if f := c.String("targets"); f != "" {
-				if in, err = os.Open(f); err != nil {
-					return usageError{err}
-				}
-				defer in.Close()
-			}
-			tgts, err := attack.ReadTargets(in, c.String("format"), header)
+			tgts, err := readTargets(c, c.String("format"))
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			client, err := clientBlock(c)
 			if err != nil {
@@ -100,22 +86,6 @@ func attackCommand() *cli.Command {
 // waits for what is in flight, the second stops waiting), prints the report,
 // keeps the record, and applies the gates.
 func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*report.Record, error), profileGates []string) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	abort := make(chan struct{})
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sig)
-	go func() {
-		if _, ok := <-sig; !ok {
-			return
-		}
-		os.Stderr.WriteString("\nburstlab: stopping; waiting for requests in flight (Ctrl-C again to stop waiting)\n")
-		cancel()
-		if _, ok := <-sig; ok {
-			close(abort)
-		}
-	}()
 	format := c.String("output-format")
 	if !slices.Contains(report.ResultFormats, format) {
 		return usagef("-output-format %q: want %s", format, strings.Join(report.ResultFormats, ", "))
@@ -129,6 +99,8 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 		return err
 	}
 	defer stopMetrics()
+	ctx, abort, stop := interruptible()
+	defer stop()
 	rec, err := do(ctx, burst.Options{
 		Out:          c.String("out"),
 		Progress:     os.Stderr,
@@ -181,6 +153,57 @@ func serveMetrics(c *cli.Context) (*live.Metrics, func(), error) {
 	}
 	fmt.Fprintf(os.Stderr, "burstlab: metrics at %s\n", srv.URL())
 	return m, func() { srv.Close(c.Duration("metrics-linger")) }, nil
+}
+
+// interruptible returns a context the first Ctrl-C (or SIGTERM) cancels,
+// which stops sending and waits for the requests in flight, and a channel
+// the second one closes, which stops waiting. stop releases the signals.
+func interruptible() (ctx context.Context, abort <-chan struct{}, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ab := make(chan struct{})
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		if _, ok := <-sig; !ok {
+			return
+		}
+		os.Stderr.WriteString("\nburstlab: stopping; waiting for requests in flight (Ctrl-C again to stop waiting)\n")
+		cancel()
+		if _, ok := <-sig; ok {
+			close(ab)
+		}
+	}()
+	return ctx, ab, func() {
+		signal.Stop(sig)
+		close(sig)
+		cancel()
+	}
+}
+
+// readTargets reads the targets from -targets FILE or stdin, in the given
+// format, with the -header flags added to every request.
+func readTargets(c *cli.Context, format string) ([]vegeta.Target, error) {
+	header := http.Header{}
+	for _, h := range c.StringSlice("header") {
+		k, v, ok := strings.Cut(h, ":")
+		if !ok {
+			return nil, usagef("-header %q: want NAME: VALUE", h)
+		}
+		header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+	}
+	in := os.Stdin
+	if f := c.String("targets"); f != "" {
+		var err error
+		if in, err = os.Open(f); err != nil {
+			return nil, usageError{err}
+		}
+		defer in.Close()
+	}
+	tgts, err := attack.ReadTargets(in, format, header)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return tgts, nil
 }
 
 // clientFlags are the HTTP client flags a vegeta user expects.

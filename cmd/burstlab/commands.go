@@ -11,5 +11,6 @@ func commands() []*cli.Command {
 		simCommand(),
 		profileCommand(),
 		compareCommand(),
+		capacityCommand(),
 	}
 }

@@ -59,10 +59,15 @@ func applyGates(c *cli.Context, rec *report.Record, profileGates []string) error
 // reportGates writes results where the gate flags ask, prints the verdict
 // and turns a failed gate into exit 1. rec is the record judged.
 func reportGates(c *cli.Context, rec *report.Record, results []gate.Result) error {
-	record := rec.Name
+	return reportRunGates(c, gate.JUnitRun{Record: rec.Name, Started: rec.Started, Duration: time.Duration(rec.DurationS * float64(time.Second))}, results)
+}
+
+// reportRunGates is reportGates for what is judged, whether a record or a
+// capacity search's answer.
+func reportRunGates(c *cli.Context, run gate.JUnitRun, results []gate.Result) error {
+	record := run.Record
 	if path := c.String("junit"); path != "" {
-		host, _ := os.Hostname()
-		run := gate.JUnitRun{Record: record, Started: rec.Started, Duration: time.Duration(rec.DurationS * float64(time.Second)), Hostname: host}
+		run.Hostname, _ = os.Hostname()
 		var b bytes.Buffer
 		if err := gate.WriteJUnit(&b, run, results); err != nil {
 			return err
