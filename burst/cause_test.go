@@ -181,8 +181,9 @@ func readBack(t *testing.T, dir string, out *report.Record) string {
 		return fmt.Sprintf("merged recovery_cause %s, want %s", merged.Summary.RecoveryCause, out.Summary.RecoveryCause)
 	}
 	var html strings.Builder
-	if err := (render.HTML{}).Render(&html, merged); err != nil || !strings.Contains(html.String(), "<svg") {
-		return fmt.Sprintf("html of the merged record: %v, charts: %v", err, strings.Contains(html.String(), "<svg"))
+	// The charts' time axis holds the quarter-second windows.
+	if err := (render.HTML{}).Render(&html, merged); err != nil || !strings.Contains(html.String(), `"x":[0,0.25,0.5,`) {
+		return fmt.Sprintf("html of the merged record: %v, charts in 250ms windows: %v", err, strings.Contains(html.String(), `"x":[0,0.25,0.5,`))
 	}
 	return ""
 }
