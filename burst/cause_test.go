@@ -59,16 +59,19 @@ alerts:
 func TestRecoveryCauseAgainstCapacityStep(t *testing.T) {
 	t.Parallel()
 	for _, step := range []bool{true, false} {
-		for attempt := 1; ; attempt++ {
-			problem := recoveryCause(t, step)
-			if problem == "" {
-				break
+		t.Run(map[bool]string{true: "step", false: "no step"}[step], func(t *testing.T) {
+			t.Parallel()
+			for attempt := 1; ; attempt++ {
+				problem := recoveryCause(t, step)
+				if problem == "" {
+					return
+				}
+				if attempt == 2 {
+					t.Fatal(problem)
+				}
+				t.Logf("attempt %d: %s\nretrying once", attempt, problem)
 			}
-			if attempt == 2 {
-				t.Fatal(problem)
-			}
-			t.Logf("step %v, attempt %d: %s\nretrying once", step, attempt, problem)
-		}
+		})
 	}
 }
 

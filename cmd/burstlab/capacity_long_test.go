@@ -87,11 +87,11 @@ func capacityAttack(t *testing.T, url string, args ...string) (stdout, stderr st
 // S: it can serve R×C/S requests a second and no more. The search through
 // the built CLI must land within 10% of that, for two configurations.
 // Steps of 2 s (1 s warm-up) from about a third of the capacity: about 7
-// steps, 16 s each. The capacity tests run one at a time, before the
-// package's parallel tests: a search measures real time, and the race
-// detector already makes the generator several times slower. A miss is
-// retried once.
+// steps, 16 s each. make test runs these real-time tests side by side but
+// without the race detector, which would make the generator several times
+// slower. A miss is retried once.
 func TestCapacityOfTheSimulator(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		replicas, slots int
 		service, slo    time.Duration
@@ -102,6 +102,7 @@ func TestCapacityOfTheSimulator(t *testing.T) {
 	} {
 		want := float64(c.replicas*c.slots) / c.service.Seconds()
 		t.Run(fmt.Sprintf("%dx%d/%v", c.replicas, c.slots, c.service), func(t *testing.T) {
+			t.Parallel()
 			for attempt := 1; ; attempt++ {
 				url := startSim(t, c.replicas, c.slots, c.service)
 				out := filepath.Join(t.TempDir(), "cap")
@@ -140,6 +141,7 @@ func TestCapacityOfTheSimulator(t *testing.T) {
 // 4 runs of 7 s, side by side; a miss (or a search without an answer, as
 // when a busy machine holds the generator back) is retried once.
 func TestBurstFactorSlowAndFastPolicy(t *testing.T) {
+	t.Parallel()
 	for attempt := 1; ; attempt++ {
 		slow, fast, lines := burstFactors(t)
 		if slow > 0 && fast > slow {
