@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/olekukonko/tablewriter/tw"
@@ -17,7 +16,7 @@ import (
 type Renderer func(w io.Writer, r *Result) error
 
 // formats are the renderers `burstlab capacity --format` offers.
-var formats = map[string]Renderer{
+var formats = render.Registry[Renderer]{
 	"table": WriteTable,
 	"json":  WriteJSON,
 	"md":    WriteMarkdown,
@@ -25,23 +24,10 @@ var formats = map[string]Renderer{
 }
 
 // Formats lists the format names, sorted.
-func Formats() []string {
-	names := make([]string, 0, len(formats))
-	for n := range formats {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
+func Formats() []string { return formats.Names() }
 
 // Format returns the renderer of the named format.
-func Format(name string) (Renderer, error) {
-	f, ok := formats[name]
-	if !ok {
-		return nil, fmt.Errorf("unknown format %q: want one of %s", name, strings.Join(Formats(), ", "))
-	}
-	return f, nil
-}
+func Format(name string) (Renderer, error) { return formats.Get(name) }
 
 // WriteJSON writes capacity.json's content.
 func WriteJSON(w io.Writer, r *Result) error {

@@ -69,17 +69,7 @@ func loadResult(dir string) (capacity.Result, error) {
 // capacityAttack runs `burstlab capacity` with targets on stdin.
 func capacityAttack(t *testing.T, url string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"capacity"}, args...)...)
-	cmd.Stdin = strings.NewReader("GET " + url + "/api/x\n")
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return o.String(), e.String(), code
+	return burstlabIn(t, "GET "+url+"/api/x\n", append([]string{"capacity"}, args...)...)
 }
 
 // TestCapacityOfTheSimulator searches the steady capacity of the simulator
