@@ -2,12 +2,15 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 )
@@ -118,7 +121,9 @@ type StreamWindow struct {
 // StreamWindows reads every stream's windows from the record's interval
 // logs (the shards' logs summed), in window order, streams in the record's
 // order. A record with no interval log (vegeta results, a run kept in
-// memory) has none: it returns nil.
+// memory) has none: it returns nil. A single record's log is read line by
+// line and keeps nothing; merged shards keep each window's sparse
+// histograms until every log is read.
 func (r *Record) StreamWindows() ([]StreamWindow, error) {
 	if len(r.dirs) == 0 || r.WindowS <= 0 {
 		return nil, nil
@@ -127,35 +132,37 @@ func (r *Record) StreamWindows() ([]StreamWindow, error) {
 	for i, s := range r.Streams {
 		order[tagName(s.Name)] = i
 	}
-	hists := make([][]*hdr.Histogram, len(r.Windows)) // [window][stream]
+	var out []StreamWindow
+	hists := map[[2]int]*hdr.PackedHistogram{} // [window, stream], merged shards only
 	started := r.Started.UnixMilli()
 	for _, dir := range r.dirs {
 		err := readIntervals(filepath.Join(dir, HlogFile), func(iv interval) error {
 			w := int(math.Round(float64(iv.startMs-started) / (r.WindowS * 1000)))
 			s, ok := order[iv.tag]
-			if !ok || w < 0 || w >= len(r.Windows) {
-				return nil // Load and merge say where a log is wrong
+			switch {
+			case iv.tag == "" || !ok || w < 0 || w >= len(r.Windows):
+				// the whole-window line, or one Load and merge say is wrong
+			case len(r.dirs) == 1:
+				out = append(out, StreamWindow{Window: w, Stream: r.Streams[s].Name, Completed: iv.hist.TotalCount(), Percentiles: percentilesOf(iv.hist)})
+			case hists[[2]int{w, s}] == nil:
+				hists[[2]int{w, s}] = iv.hist
+			default:
+				hists[[2]int{w, s}].Merge(iv.hist)
 			}
-			if hists[w] == nil {
-				hists[w] = make([]*hdr.Histogram, len(r.Streams))
-			}
-			if hists[w][s] == nil {
-				hists[w][s] = newHist()
-			}
-			iv.hist.MergeInto(hists[w][s])
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	var out []StreamWindow
-	for w, hs := range hists {
-		for s, h := range hs {
-			if h != nil {
-				out = append(out, StreamWindow{Window: w, Stream: r.Streams[s].Name, Completed: h.TotalCount(), Percentiles: percentilesOf(h)})
-			}
-		}
+	if len(r.dirs) == 1 {
+		return out, nil
+	}
+	keys := slices.Collect(maps.Keys(hists))
+	slices.SortFunc(keys, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	for _, k := range keys {
+		h := hists[k]
+		out = append(out, StreamWindow{Window: k[0], Stream: r.Streams[k[1]].Name, Completed: h.TotalCount(), Percentiles: percentilesOf(h)})
 	}
 	return out, nil
 }
