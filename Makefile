@@ -3,6 +3,8 @@
 GO      ?= go
 BIN     := bin/burstlab
 PKGS    := ./...
+# The tests in files built with -tags long.
+LONG_TESTS := $(shell grep -ho '^func Test[A-Za-z0-9_]*' $$(grep -rl '^//go:build long' --include='*_test.go' .) | sed 's/^func //' | paste -sd'|' -)
 
 .PHONY: all build demo test fuzz lint-examples bench vet fmt clean
 
@@ -19,9 +21,13 @@ test:
 	# detector, which slows every request several times over.
 	$(GO) test -count=1 -run 'Fidelity' ./attack/
 	$(GO) vet -tags long $(PKGS)
-	# -tags long adds the real-time end-to-end runs (tens of seconds each)
-	# that a plain `go test ./...` leaves out.
-	$(GO) test -race -count=1 -tags long -timeout 15m $(PKGS)
+	# Every test under the race detector.
+	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	# Then the real-time end-to-end runs (tens of seconds each, in files built
+	# with -tags long, which a plain `go test ./...` leaves out), up to 8 side
+	# by side (they mostly wait on the clock) and without the race detector,
+	# which would slow their generator below the rates they measure.
+	$(GO) test -count=1 -tags long -p 4 -parallel 8 -timeout 15m -run '^($(LONG_TESTS))$$' $(PKGS)
 	# Every fuzz target for a few seconds beyond its seed corpus.
 	$(MAKE) fuzz FUZZTIME=3s
 

@@ -24,6 +24,7 @@ type AttackSpec struct {
 	Duration time.Duration
 	Engine   []attack.Option
 	SLOP99   time.Duration // a window is healthy with p99 under it (or under the baseline's times the tolerance)
+	Warmup   time.Duration // windows before it are left out of the baseline
 }
 
 // MaxDuration is the longest run one process is asked for: a record keeps
@@ -123,6 +124,7 @@ func closedAttack(ctx context.Context, spec AttackSpec, opt Options) (*report.Re
 func attackConfig(spec AttackSpec) report.Config {
 	cfg := report.DefaultConfig()
 	cfg.SLOP99 = spec.SLOP99
+	cfg.Warmup = spec.Warmup
 	cfg.Name = spec.Name
 	cfg.Target = spec.Targets[0].URL
 	cfg.Duration = spec.Duration

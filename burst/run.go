@@ -15,6 +15,7 @@ import (
 
 	"github.com/burstlab/burstlab/attack"
 	"github.com/burstlab/burstlab/attack/outcome"
+	"github.com/burstlab/burstlab/live"
 	"github.com/burstlab/burstlab/profiles"
 	"github.com/burstlab/burstlab/report"
 	"github.com/burstlab/burstlab/report/gate"
@@ -48,6 +49,9 @@ type Options struct {
 	// Alerts are alert rules to judge the run with (--alert), beside a
 	// profile's own; one of the same name replaces the profile's.
 	Alerts []gate.Rule
+	// Metrics, when set, counts the run as it goes for a Prometheus scrape
+	// (the embedded simulator's metrics beside it).
+	Metrics *live.Metrics
 }
 
 // lead is how far in the future a run's t=0 is set, so the engine can open
@@ -79,6 +83,9 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 			return nil, fmt.Errorf("starting the simulator: %w", err)
 		}
 		defer s.Close()
+		if opt.Metrics != nil {
+			opt.Metrics.Also(s.Gatherer())
+		}
 	}
 	j := job{
 		src:     FromPlan(pl, base),
@@ -139,11 +146,17 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	var stoppedAt atomic.Int64
 	defer context.AfterFunc(ctx, func() { stoppedAt.Store(int64(max(time.Since(j.started), 0))) })()
 
+	if opt.Metrics != nil {
+		opt.Metrics.Begin(j.cfg, &prog.live)
+	}
 	stopProg := prog.start()
 	stats, err := eng.Run(ctx, j.src, j.started, func(r outcome.Result) {
 		rec.Record(r)
 		prog.observe(r)
 		results.write(r)
+		if opt.Metrics != nil {
+			opt.Metrics.Observe(r)
+		}
 		if dir != nil {
 			dir.checkpoint(rec)
 		}
@@ -169,6 +182,9 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	record, err := rec.Finish(stats.Stopped, events)
 	if record != nil {
 		gate.EvaluateAlerts(record, opt.Alerts)
+	}
+	if opt.Metrics != nil {
+		opt.Metrics.Finish()
 	}
 	if dir == nil {
 		return record, err

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	promapi "github.com/prometheus/client_golang/api"
+	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
@@ -28,6 +30,7 @@ type signal struct {
 	cfg     profiles.ScaleSignal
 	started time.Time
 	client  *http.Client
+	prom    promv1.API // set for a prometheus signal
 	warn    io.Writer
 
 	mu     sync.Mutex
@@ -42,7 +45,7 @@ type signal struct {
 // samples that changed the count; failures says how sampling failed, ""
 // when it never did.
 func startSignal(cfg profiles.ScaleSignal, started time.Time, warn io.Writer) (stop func() []report.ScaleEvent, failures func() string) {
-	s := &signal{cfg: cfg, started: started, client: &http.Client{Timeout: 2 * time.Second}, warn: warn, last: -1}
+	s := newSignal(cfg, started, warn)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -76,6 +79,19 @@ func startSignal(cfg profiles.ScaleSignal, started time.Time, warn io.Writer) (s
 	return stop, failures
 }
 
+func newSignal(cfg profiles.ScaleSignal, started time.Time, warn io.Writer) *signal {
+	s := &signal{cfg: cfg, started: started, client: &http.Client{Timeout: 2 * time.Second}, warn: warn, last: -1}
+	if cfg.Prometheus != "" {
+		// The address is checked when the profile is validated, so this
+		// cannot fail on a valid profile; a failure shows as a failed read.
+		capped := &http.Client{Timeout: s.client.Timeout, Transport: cappedBodies{http.DefaultTransport}}
+		if c, err := promapi.NewClient(promapi.Config{Address: cfg.Prometheus, Client: capped}); err == nil {
+			s.prom = promv1.NewAPI(c)
+		}
+	}
+	return s
+}
+
 func (s *signal) sample(ctx context.Context) {
 	at := time.Since(s.started)
 	v, err := s.read(ctx)
@@ -107,6 +123,13 @@ func (s *signal) sample(ctx context.Context) {
 func (s *signal) read(ctx context.Context) (float64, error) {
 	ctx, cancel := context.WithTimeout(ctx, max(s.cfg.Every, 2*time.Second))
 	defer cancel()
+	if s.cfg.Prometheus != "" {
+		v, err := s.query(ctx)
+		if err == nil && !replicaCount(v) {
+			err = fmt.Errorf("prometheus query %q is %v: not a replica count", s.cfg.Query, v)
+		}
+		return v, err
+	}
 	var body []byte
 	if s.cfg.Command != "" {
 		out, err := exec.CommandContext(ctx, "sh", "-c", s.cfg.Command).Output()
@@ -148,6 +171,47 @@ func (s *signal) read(ctx context.Context) (float64, error) {
 // replicaCount reports whether v can be a number of replicas: finite, not
 // negative, within int range.
 func replicaCount(v float64) bool { return v >= 0 && v <= 1e9 }
+
+// query asks the Prometheus server for the signal's PromQL query at the
+// current time (GET /api/v1/query): a scalar is the count, a vector's
+// samples are summed.
+func (s *signal) query(ctx context.Context) (float64, error) {
+	if s.prom == nil {
+		return 0, fmt.Errorf("prometheus %q: not a usable address", s.cfg.Prometheus)
+	}
+	v, _, _, err := s.prom.Query(ctx, s.cfg.Query, time.Now())
+	if err != nil {
+		return 0, fmt.Errorf("prometheus query %q: %v", s.cfg.Query, err)
+	}
+	switch v := v.(type) {
+	case *model.Scalar:
+		return float64(v.Value), nil
+	case model.Vector:
+		if len(v) == 0 {
+			return 0, fmt.Errorf("prometheus query %q: no series", s.cfg.Query)
+		}
+		sum := 0.0
+		for _, smp := range v {
+			sum += float64(smp.Value)
+		}
+		return sum, nil
+	}
+	return 0, fmt.Errorf("prometheus query %q: a %s, want a scalar or an instant vector", s.cfg.Query, v.Type())
+}
+
+// cappedBodies reads at most 4 MiB of each answer, as every signal read.
+type cappedBodies struct{ rt http.RoundTripper }
+
+func (c cappedBodies) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.rt.RoundTrip(r)
+	if err == nil {
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.LimitReader(resp.Body, 4<<20), resp.Body}
+	}
+	return resp, err
+}
 
 // promValue sums the samples of metric in Prometheus text exposition;
 // metric may carry label matchers, `name{k="v"}`, that every sample summed

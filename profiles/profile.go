@@ -67,14 +67,17 @@ type Target struct {
 
 // ScaleSignal says where to read the target's replica count while a run goes
 // on: a URL answering a number or Prometheus text (then Metric names the
-// series, optionally with labels: `up{job="api"}`), or a shell command that
-// prints a number. The samples land in the record's scale timeline, from
-// which scale_reaction and scale_complete are measured.
+// series, optionally with labels: `up{job="api"}`), a Prometheus server
+// asked a PromQL Query through its HTTP API, or a shell command that prints
+// a number. The samples land in the record's scale timeline, from which
+// scale_reaction and scale_complete are measured.
 type ScaleSignal struct {
-	URL     string        `yaml:"url"`
-	Metric  string        `yaml:"metric"`
-	Command string        `yaml:"command"`
-	Every   time.Duration `yaml:"every"` // default 1s
+	URL        string        `yaml:"url"`
+	Metric     string        `yaml:"metric"`
+	Prometheus string        `yaml:"prometheus"` // a Prometheus server's base URL, asked Query at each sample
+	Query      string        `yaml:"query"`      // PromQL: a scalar, or a vector whose samples are summed
+	Command    string        `yaml:"command"`
+	Every      time.Duration `yaml:"every"` // default 1s
 }
 
 // Client holds the attack engine's HTTP client settings.

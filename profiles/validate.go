@@ -157,15 +157,33 @@ func (ps *problems) target(t Target) {
 	if sg == nil {
 		return
 	}
-	switch {
-	case (sg.URL == "") == (sg.Command == ""):
-		ps.add("$.target.scale_signal", "needs url or command, not both")
-	case sg.URL != "":
-		if u, err := url.Parse(sg.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			ps.add("$.target.scale_signal.url", "must be an http(s) URL, got %q", sg.URL)
+	httpURL := func(field, v string) {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			ps.add("$.target.scale_signal."+field, "must be an http(s) URL, got %q", v)
 		}
-	case sg.Metric != "":
-		ps.add("$.target.scale_signal.metric", "goes with url, not command")
+	}
+	sources := 0
+	for _, v := range []string{sg.URL, sg.Prometheus, sg.Command} {
+		if v != "" {
+			sources++
+		}
+	}
+	switch {
+	case sources != 1:
+		ps.add("$.target.scale_signal", "needs one of url, prometheus or command")
+	case sg.URL != "":
+		httpURL("url", sg.URL)
+	case sg.Prometheus != "":
+		httpURL("prometheus", sg.Prometheus)
+		if strings.TrimSpace(sg.Query) == "" {
+			ps.add("$.target.scale_signal.query", "prometheus needs a PromQL query")
+		}
+	}
+	if sg.Metric != "" && sg.URL == "" {
+		ps.add("$.target.scale_signal.metric", "goes with url")
+	}
+	if sg.Query != "" && sg.Prometheus == "" {
+		ps.add("$.target.scale_signal.query", "goes with prometheus")
 	}
 	if sg.Every < 100*time.Millisecond {
 		ps.add("$.target.scale_signal.every", "must be >= 100ms, got %v", sg.Every)

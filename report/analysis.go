@@ -273,6 +273,11 @@ func analyzeScale(rec *Record) {
 			s.ReplicasPeak, peakAt = e.Replicas, e.AtS
 		}
 	}
+	if rec.Burst.Source == BurstNone {
+		// No burst, no B0: the scale figures would be measured from the
+		// run's start and pass any gate. They are null.
+		return
+	}
 	for _, e := range rec.ScaleEvents {
 		if e.AtS < b0 {
 			continue

@@ -197,3 +197,28 @@ func TestAnalyzeSaturated(t *testing.T) {
 		t.Errorf("the warning does not name the worst instant or point to --shard: %s", warn)
 	}
 }
+
+// TestScaleFiguresNeedBurst: with no burst there is no B0, so
+// scale_reaction and scale_complete are null (measured from the run's
+// start they would pass any `scale_reaction < 10s` gate); the replica
+// counts are still reported. With a burst they are measured from B0.
+func TestScaleFiguresNeedBurst(t *testing.T) {
+	events := []ScaleEvent{{AtS: 0, Kind: "sample", Replicas: 2}, {AtS: 12, Kind: "sample", Replicas: 5}}
+	rec := series(fill(30, 12)...)
+	rec.ScaleEvents = events
+	Analyze(rec)
+	if s := rec.Summary; s.ScaleReactionS == nil || *s.ScaleReactionS != 2 || s.ScaleCompleteS == nil || *s.ScaleCompleteS != 2 {
+		t.Fatalf("with a burst at 10s: reaction %s complete %s, want 2s and 2s", show(s.ScaleReactionS), show(s.ScaleCompleteS))
+	}
+	rec = series(fill(30, 12)...)
+	rec.Burst = BurstWindow{Source: BurstNone}
+	rec.ScaleEvents = events
+	Analyze(rec)
+	s := rec.Summary
+	if s.ScaleReactionS != nil || s.ScaleCompleteS != nil {
+		t.Errorf("no burst: scale_reaction %s, scale_complete %s; want null", show(s.ScaleReactionS), show(s.ScaleCompleteS))
+	}
+	if s.ReplicasStart != 2 || s.ReplicasPeak != 5 || rec.Windows[20].Replicas != 5 {
+		t.Errorf("no burst: replicas %d -> %d, window 20 %d; want 2 -> 5 and 5", s.ReplicasStart, s.ReplicasPeak, rec.Windows[20].Replicas)
+	}
+}

@@ -13,10 +13,14 @@ import (
 )
 
 // An interval log (latency.hlog) is HdrHistogram's standard interval log:
-// a version comment, StartTime and BaseTime lines, a legend, then one line
-// per window and stream: Tag=STREAM,start,length,max,histogram, start in
-// seconds from BaseTime (a whole second), the histogram compressed and
-// base64-encoded. The Recorder writes it; HdrHistogram's log readers (Java's
+// a version comment, StartTime and BaseTime lines, a legend, then per window
+// one line per stream, Tag=STREAM,start,length,max,histogram, followed by
+// one untagged line for the whole window (the sum of its streams' lines),
+// start in seconds from BaseTime (a whole second), the histogram compressed
+// and base64-encoded. HdrHistogram's tools read the untagged lines by
+// default and a stream's with -tag STREAM; burstlab's readers take the
+// tagged lines and skip the untagged ones, so nothing counts twice (logs
+// written before the untagged lines existed read the same). The Recorder writes it; HdrHistogram's log readers (Java's
 // HistogramLogReader, hdrhistogram-go's) read it. burstlab reads it back
 // with the decoder below, which follows the same rules but decodes into
 // sparse histograms: a dense one per line would cost ~180 KB each.
@@ -37,7 +41,7 @@ func readIntervals(path string, fn func(interval) error) error {
 	}
 	defer r.Close()
 	for {
-		iv, ok, err := r.next()
+		iv, ok, err := r.nextStream()
 		if err != nil || !ok {
 			return err
 		}
@@ -69,6 +73,17 @@ func openHlog(path string) (*hlogReader, error) {
 
 // Close closes the log file.
 func (r *hlogReader) Close() error { return r.f.Close() }
+
+// nextStream returns the next interval tagged with a stream, skipping the
+// untagged whole-window lines; false at the end of the log.
+func (r *hlogReader) nextStream() (interval, bool, error) {
+	for {
+		iv, ok, err := r.next()
+		if err != nil || !ok || iv.tag != "" {
+			return iv, ok, err
+		}
+	}
+}
 
 // next returns the next interval; false at the end of the log.
 func (r *hlogReader) next() (interval, bool, error) {

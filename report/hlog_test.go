@@ -11,7 +11,8 @@ import (
 
 // TestHlogReadBack reads a burstlab interval log with hdrhistogram-go's own
 // log reader and checks every window's count and percentiles against the
-// record, and the intervals' times against the windows'.
+// record, and the intervals' times against the windows': the untagged lines
+// are the whole windows, the tagged lines the streams, and they agree.
 func TestHlogReadBack(t *testing.T) {
 	dir := t.TempDir()
 	cfg := synthConfig()
@@ -22,9 +23,10 @@ func TestHlogReadBack(t *testing.T) {
 	}
 	defer f.Close()
 	lr := hdr.NewHistogramLogReader(f)
-	wins := map[int]*hdr.Histogram{}
+	wins := map[int]*hdr.Histogram{} // untagged: the whole window
+	streamWins := map[int]int64{}    // tagged: the window's streams summed
 	tags := map[string]int64{}
-	total := newHist()
+	total, tagged := newHist(), newHist()
 	for {
 		h, err := lr.NextIntervalHistogram()
 		if err != nil {
@@ -41,12 +43,21 @@ func TestHlogReadBack(t *testing.T) {
 		if d := h.EndTimeMs() - h.StartTimeMs(); d < 999 || d > 1001 {
 			t.Errorf("interval length %d ms, want 1000", d)
 		}
-		if wins[i] == nil {
-			wins[i] = newHist()
+		if h.Tag() != "" {
+			tags[h.Tag()] += h.TotalCount()
+			streamWins[i] += h.TotalCount()
+			tagged.Merge(h)
+			continue
 		}
-		wins[i].Merge(h)
+		if wins[i] != nil {
+			t.Errorf("window %d: two untagged lines", i)
+			continue
+		}
+		wins[i] = h
 		total.Merge(h)
-		tags[h.Tag()] += h.TotalCount()
+	}
+	if total.TotalCount() != tagged.TotalCount() || total.ValueAtQuantile(99) != tagged.ValueAtQuantile(99) {
+		t.Errorf("untagged lines: %d values p99 %d; tagged lines %d, p99 %d", total.TotalCount(), total.ValueAtQuantile(99), tagged.TotalCount(), tagged.ValueAtQuantile(99))
 	}
 	for i, w := range rec.Windows {
 		h := wins[i]
@@ -54,8 +65,8 @@ func TestHlogReadBack(t *testing.T) {
 			t.Errorf("window %d: no interval", i)
 			continue
 		}
-		if h.TotalCount() != w.OK {
-			t.Errorf("window %d: %d values, want %d (its ok responses)", i, h.TotalCount(), w.OK)
+		if h.TotalCount() != w.OK || streamWins[i] != w.OK {
+			t.Errorf("window %d: %d values untagged, %d tagged; want %d (its ok responses)", i, h.TotalCount(), streamWins[i], w.OK)
 		}
 		if got := ms(h.ValueAtQuantile(99)); got != w.P99Ms {
 			t.Errorf("window %d: p99 %v, want %v", i, got, w.P99Ms)
@@ -75,7 +86,7 @@ func TestHlogReadBack(t *testing.T) {
 	if got := ms(total.ValueAtQuantile(99.9)); got != rec.Summary.P999Ms {
 		t.Errorf("p99.9 %v, want %v", got, rec.Summary.P999Ms)
 	}
-	// burstlab's own reader agrees.
+	// burstlab's own reader agrees, counting each value once.
 	loaded, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)

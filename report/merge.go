@@ -257,7 +257,7 @@ func openShardLog(r *Record, nwin int, streams map[string]int) (*shardLog, error
 // wrong: an interval outside the record, out of time order, or tagged with
 // no stream of the record.
 func (l *shardLog) advance() error {
-	iv, ok, err := l.next()
+	iv, ok, err := l.nextStream()
 	if err != nil {
 		return err
 	}

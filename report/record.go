@@ -17,7 +17,8 @@
 // definition of every figure as run.json carries it.
 //
 // A record is saved as a directory (run.json and latency.hlog, the standard
-// HdrHistogram interval log with one tag per stream). Open reads records back,
+// HdrHistogram interval log: a tagged line per stream and an untagged line
+// for the whole window, per window). Open reads records back,
 // merges the shards of one plan exactly from their interval logs, and reads
 // vegeta result files. Package report/render writes a record in each output
 // format; report/gate judges it against thresholds.
@@ -112,6 +113,10 @@ type Generator struct {
 	LatenessP99Ms float64 `json:"lateness_p99_ms"`
 	LatenessMaxMs float64 `json:"lateness_max_ms"`
 	Saturated     bool    `json:"saturated"`
+	// LatenessUnknown says the input had no intended send times (vegeta
+	// results): the lateness figures above are 0 for want of data, and
+	// reports show them as unknown.
+	LatenessUnknown bool `json:"lateness_unknown,omitempty"`
 }
 
 // Summary holds the headline figures. A figure that was not reached is null,

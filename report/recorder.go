@@ -346,6 +346,15 @@ func (r *Recorder) flush(i int) {
 			r.logErr = r.log.OutputIntervalHistogram(h)
 		}
 	}
+	if r.log != nil && r.logErr == nil && merged.TotalCount() > 0 {
+		// The whole window, untagged, after its streams' lines: what
+		// HdrHistogram's tools read with their default flags. burstlab's
+		// readers take the tagged lines and skip this one.
+		merged.SetStartTimeMs(r.cfg.Started.Add(start).UnixMilli())
+		merged.SetEndTimeMs(r.cfg.Started.Add(start + r.cfg.Window).UnixMilli())
+		merged.SetTag("")
+		r.logErr = r.log.OutputIntervalHistogram(merged)
+	}
 	r.total.Merge(merged)
 	r.late.Merge(w.late)
 	if inBaseline(start.Seconds(), r.cfg.Window.Seconds(), r.cfg.Warmup.Seconds(), r.burst[0].Seconds(), r.source) {

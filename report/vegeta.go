@@ -82,6 +82,7 @@ func ReadVegeta(paths ...string) (*Record, error) {
 		return nil, err
 	}
 	out.Notes = append(out.Notes, VegetaNote)
+	out.Generator.LatenessUnknown = true
 	return out, nil
 }
 

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -372,6 +375,26 @@ func TestStateAndMetrics(t *testing.T) {
 	} {
 		if samples[k] != v {
 			t.Errorf("%s = %q, want %q", k, samples[k], v)
+		}
+	}
+	// The latency buckets resolve a p99 within 5 %: neighbouring bounds
+	// from 100 µs to 60 s differ by at most 1.05.
+	var les []float64
+	for k := range samples {
+		if v, ok := strings.CutPrefix(k, `burstlab_sim_request_duration_seconds_bucket{le="`); ok {
+			if le, err := strconv.ParseFloat(strings.TrimSuffix(v, `"}`), 64); err == nil && !math.IsInf(le, 1) {
+				les = append(les, le)
+			}
+		}
+	}
+	sort.Float64s(les)
+	if len(les) < 2 || les[0] > 100e-6*1.001 || les[len(les)-1] < 59.99 {
+		t.Errorf("latency buckets %d, from %v: want 100µs..60s", len(les), les[:min(len(les), 1)])
+	}
+	for i := 1; i < len(les); i++ {
+		if les[i]/les[i-1] > 1.0501 {
+			t.Errorf("latency buckets %g and %g differ by more than 5 %%", les[i-1], les[i])
+			break
 		}
 	}
 	if len(s.Events()) != 1 || s.Events()[0].Kind != "start" {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"os/signal"
@@ -10,10 +11,12 @@ import (
 	"strings"
 	"syscall"
 
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 	"github.com/urfave/cli/v2"
 
 	"github.com/burstlab/burstlab/attack"
 	"github.com/burstlab/burstlab/burst"
+	"github.com/burstlab/burstlab/live"
 	"github.com/burstlab/burstlab/profiles"
 	"github.com/burstlab/burstlab/report"
 	"github.com/burstlab/burstlab/report/render"
@@ -62,24 +65,9 @@ func attackCommand() *cli.Command {
 			if _, err := parseAlertFlags(c, nil, gates); err != nil {
 				return err
 			}
-			header := http.Header{}
-			for _, h := range c.StringSlice("header") {
-				k, v, ok := strings.Cut(h, ":")
-				if !ok {
-					return usagef("attack: -header %q: want NAME: VALUE", h)
-				}
-				header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
-			}
-			in := os.Stdin
-			if f := c.String("targets"); f != "" {
-				if in, err = os.Open(f); err != nil {
-					return usageError{err}
-				}
-				defer in.Close()
-			}
-			tgts, err := attack.ReadTargets(in, c.String("format"), header)
+			tgts, err := readTargets(c, c.String("format"))
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			client, err := clientBlock(c)
 			if err != nil {
@@ -97,22 +85,6 @@ func attackCommand() *cli.Command {
 // waits for what is in flight, the second stops waiting), prints the report,
 // keeps the record, and applies the gates.
 func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*report.Record, error), profileGates []string) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	abort := make(chan struct{})
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sig)
-	go func() {
-		if _, ok := <-sig; !ok {
-			return
-		}
-		os.Stderr.WriteString("\nburstlab: stopping; waiting for requests in flight (Ctrl-C again to stop waiting)\n")
-		cancel()
-		if _, ok := <-sig; ok {
-			close(abort)
-		}
-	}()
 	format := c.String("output-format")
 	if !slices.Contains(report.ResultFormats, format) {
 		return usagef("-output-format %q: want %s", format, strings.Join(report.ResultFormats, ", "))
@@ -121,6 +93,13 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 	if err != nil {
 		return err
 	}
+	metrics, stopMetrics, err := serveMetrics(c)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	ctx, abort, stop := interruptible()
+	defer stop()
 	rec, err := do(ctx, burst.Options{
 		Out:          c.String("out"),
 		Force:        c.Bool("force"),
@@ -130,6 +109,7 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 		Results:      c.String("output"),
 		ResultFormat: format,
 		Alerts:       alerts,
+		Metrics:      metrics,
 	})
 	if err != nil && rec == nil {
 		if ctx.Err() != nil {
@@ -163,7 +143,79 @@ func resultFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "output", Usage: "write every request's result to `FILE` as vegeta does (vegeta report, plot and encode read it; so does burstlab report)"},
 		&cli.StringFlag{Name: "output-format", Value: report.ResultFormats[0], Usage: "format of -output: gob, json or csv"},
+		&cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics of the run at http://`HOST:PORT`/metrics while it runs (port 0 picks one; the address is printed on stderr)"},
+		&cli.DurationFlag{Name: "metrics-linger", Usage: "keep serving -metrics-addr this long after the run, so a last scrape sees the final counters"},
 	}
+}
+
+// serveMetrics starts the -metrics-addr endpoint, if asked for; stop
+// lingers as asked, then closes it.
+func serveMetrics(c *cli.Context) (*live.Metrics, func(), error) {
+	addr := c.String("metrics-addr")
+	if addr == "" {
+		return nil, func() {}, nil
+	}
+	if c.Duration("metrics-linger") < 0 {
+		return nil, nil, usagef("-metrics-linger must be ≥ 0")
+	}
+	m := live.New()
+	srv, err := live.Serve(addr, m)
+	if err != nil {
+		return nil, nil, usagef("-metrics-addr: %v", err)
+	}
+	fmt.Fprintf(os.Stderr, "burstlab: metrics at %s\n", srv.URL())
+	return m, func() { srv.Close(c.Duration("metrics-linger")) }, nil
+}
+
+// interruptible returns a context the first Ctrl-C (or SIGTERM) cancels,
+// which stops sending and waits for the requests in flight, and a channel
+// the second one closes, which stops waiting. stop releases the signals.
+func interruptible() (ctx context.Context, abort <-chan struct{}, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ab := make(chan struct{})
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		if _, ok := <-sig; !ok {
+			return
+		}
+		os.Stderr.WriteString("\nburstlab: stopping; waiting for requests in flight (Ctrl-C again to stop waiting)\n")
+		cancel()
+		if _, ok := <-sig; ok {
+			close(ab)
+		}
+	}()
+	return ctx, ab, func() {
+		signal.Stop(sig)
+		close(sig)
+		cancel()
+	}
+}
+
+// readTargets reads the targets from -targets FILE or stdin, in the given
+// format, with the -header flags added to every request.
+func readTargets(c *cli.Context, format string) ([]vegeta.Target, error) {
+	header := http.Header{}
+	for _, h := range c.StringSlice("header") {
+		k, v, ok := strings.Cut(h, ":")
+		if !ok {
+			return nil, usagef("-header %q: want NAME: VALUE", h)
+		}
+		header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+	}
+	in := os.Stdin
+	if f := c.String("targets"); f != "" {
+		var err error
+		if in, err = os.Open(f); err != nil {
+			return nil, usageError{err}
+		}
+		defer in.Close()
+	}
+	tgts, err := attack.ReadTargets(in, format, header)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return tgts, nil
 }
 
 // clientFlags are the HTTP client flags a vegeta user expects.

@@ -11,6 +11,7 @@ func commands() []*cli.Command {
 		simCommand(),
 		profileCommand(),
 		compareCommand(),
+		capacityCommand(),
 		versionCommand(),
 	}
 }

@@ -61,7 +61,7 @@ func compareCommand() *cli.Command {
 			if err := write(os.Stdout, cmp); err != nil {
 				return err
 			}
-			return reportGates(c, next.Name, cmp.Checks)
+			return reportGates(c, next, cmp.Checks)
 		},
 	}
 }

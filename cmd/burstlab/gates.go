@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -61,7 +62,7 @@ func applyGates(c *cli.Context, rec *report.Record, profileGates []string) error
 		}
 		gates = append(gates, g)
 	}
-	return reportGates(c, rec.Name, gate.Evaluate(rec, gates))
+	return reportGates(c, rec, gate.Evaluate(rec, gates))
 }
 
 // judge applies the gates, then refuses a run in which no request reached
@@ -81,11 +82,19 @@ func judge(c *cli.Context, rec *report.Record, profileGates []string) error {
 }
 
 // reportGates writes results where the gate flags ask, prints the verdict
-// and turns a failed gate into exit 1. record names the record judged.
-func reportGates(c *cli.Context, record string, results []gate.Result) error {
+// and turns a failed gate into exit 1. rec is the record judged.
+func reportGates(c *cli.Context, rec *report.Record, results []gate.Result) error {
+	return reportRunGates(c, gate.JUnitRun{Record: rec.Name, Started: rec.Started, Duration: time.Duration(rec.DurationS * float64(time.Second))}, results)
+}
+
+// reportRunGates is reportGates for what is judged, whether a record or a
+// capacity search's answer.
+func reportRunGates(c *cli.Context, run gate.JUnitRun, results []gate.Result) error {
+	record := run.Record
 	if path := c.String("junit"); path != "" {
+		run.Hostname, _ = os.Hostname()
 		var b bytes.Buffer
-		if err := gate.WriteJUnit(&b, record, results); err != nil {
+		if err := gate.WriteJUnit(&b, run, results); err != nil {
 			return err
 		}
 		if err := report.WriteFileAtomic(path, b.Bytes()); err != nil {

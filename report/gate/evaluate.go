@@ -43,6 +43,11 @@ func evaluate(rec *report.Record, g Gate) Result {
 		r.Reason = err.Error()
 		return r
 	}
+	return judge(r, g, v)
+}
+
+// judge compares the measured value v with the gate's threshold.
+func judge(r Result, g Gate, v Value) Result {
 	r.Measured = g.Figure.Format(v, g.Unit)
 	if g.Figure.Kind == Word {
 		r.Pass = (v.Word == g.Word) == (g.Op == Equal)

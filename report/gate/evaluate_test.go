@@ -155,7 +155,7 @@ func TestVerdict(t *testing.T) {
 func TestWriteJUnit(t *testing.T) {
 	rs := results(t, "time_to_scale <= 45s", "p99_recovery < 30s", "error_ratio < 1%", `stream.teams.p99 < 800ms`)
 	var b strings.Builder
-	if err := WriteJUnit(&b, "fixture", rs); err != nil {
+	if err := WriteJUnit(&b, JUnitRun{Record: "fixture"}, rs); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
@@ -166,12 +166,9 @@ func TestWriteJUnit(t *testing.T) {
 			Cases    []struct {
 				Name      string `xml:"name,attr"`
 				Classname string `xml:"classname,attr"`
-				Props     []struct {
-					Name  string `xml:"name,attr"`
-					Value string `xml:"value,attr"`
-				} `xml:"properties>property"`
-				Failure *struct {
+				Failure   *struct {
 					Message string `xml:"message,attr"`
+					Body    string `xml:",chardata"`
 				} `xml:"failure"`
 				SystemOut string `xml:"system-out"`
 			} `xml:"testcase"`
@@ -192,8 +189,8 @@ func TestWriteJUnit(t *testing.T) {
 		if c.Name != r.Expr || c.Classname != "burstlab.gates.fixture" {
 			t.Errorf("case %d: name %q class %q", i, c.Name, c.Classname)
 		}
-		if len(c.Props) != 2 || c.Props[0].Value != r.Measured || c.Props[1].Value != r.Threshold {
-			t.Errorf("case %d: properties %+v, want measured %q threshold %q", i, c.Props, r.Measured, r.Threshold)
+		if c.Failure != nil && (!strings.Contains(c.Failure.Body, "measured "+r.Measured) || !strings.Contains(c.Failure.Body, "threshold "+r.Threshold)) {
+			t.Errorf("case %d: failure body %q lacks the measured value or the threshold", i, c.Failure.Body)
 		}
 		if !strings.Contains(c.SystemOut, r.Measured) || !strings.Contains(c.SystemOut, r.Threshold) {
 			t.Errorf("case %d: output %q lacks measured or threshold", i, c.SystemOut)

@@ -17,8 +17,8 @@ import (
 type Kind int
 
 // Kinds of figures, told apart by run.json's key: a _ms or _s suffix is a
-// duration, a _ratio suffix a fraction, another float a score (apdex), an
-// integer a count.
+// duration, a _ratio suffix a fraction, an _rps suffix a rate in requests
+// per second, another float a score (apdex), an integer a count.
 const (
 	Duration Kind = iota
 	Ratio
@@ -26,6 +26,7 @@ const (
 	Count
 	Bool
 	Word // one of a fixed set of words, such as recovery_cause
+	Rate
 )
 
 func (k Kind) String() string {
@@ -42,6 +43,8 @@ func (k Kind) String() string {
 		return "a boolean"
 	case Word:
 		return "a word"
+	case Rate:
+		return "a rate"
 	}
 	return fmt.Sprintf("kind %d", int(k))
 }
@@ -65,7 +68,8 @@ type Figure struct {
 	Stream string // the stream of a stream figure, "" for a summary figure
 	Alert  string // the alert rule of an alert figure (alert.NAME.FIELD)
 
-	f field
+	f   field
+	set *FigureSet // the set of a figure that is not a record's, nil for a record's
 }
 
 // field is one figure-bearing field of report.Summary or report.StreamSummary.
@@ -136,6 +140,8 @@ func fieldsOf(t reflect.Type) []field {
 				fd.kind, fd.unit, fd.name = Duration, "s", strings.TrimSuffix(key, "_s")
 			case strings.HasSuffix(key, "_ratio"):
 				fd.kind = Ratio
+			case strings.HasSuffix(key, "_rps"):
+				fd.kind, fd.unit, fd.name = Rate, "/s", strings.TrimSuffix(key, "_rps")
 			default:
 				fd.kind = Score
 			}
@@ -205,9 +211,11 @@ func Lookup(name string) (Figure, error) {
 	return Figure{Name: name, Kind: f.kind, Unit: f.unit, f: f}, nil
 }
 
+// find looks a figure up by its gate name. A rate is also found by its
+// JSON key (achieved_rps, as gates named it before rates had a unit).
 func find(fs []field, name string) (field, bool) {
 	for _, f := range fs {
-		if f.name == name {
+		if f.name == name || f.kind == Rate && f.key == name {
 			return f, true
 		}
 	}
@@ -221,7 +229,7 @@ func (f Figure) Better() Better {
 		return HigherIsBetter
 	case f.Kind == Duration || f.Kind == Ratio:
 		return LowerIsBetter
-	case f.Kind == Score:
+	case f.Kind == Score || f.Kind == Rate:
 		return HigherIsBetter
 	}
 	return NoDirection
@@ -246,6 +254,9 @@ type Value struct {
 // Value reads the figure from rec. A stream figure of a stream the record
 // does not have is an error.
 func (f Figure) Value(rec *report.Record) (Value, error) {
+	if f.set != nil {
+		return Value{}, fmt.Errorf("%s is a figure of %s, not of a record", f.Name, f.set.of)
+	}
 	var v reflect.Value
 	if f.Alert != "" {
 		i := slices.IndexFunc(rec.Alerts, func(a report.Alert) bool { return a.Name == f.Alert })
@@ -262,49 +273,67 @@ func (f Figure) Value(rec *report.Record) (Value, error) {
 	} else {
 		v = reflect.ValueOf(&rec.Summary).Elem()
 	}
-	fv := v.FieldByIndex(f.f.index)
-	if f.f.nullable {
+	out := f.f.read(v)
+	if out.Null {
+		// Without a burst ("none", report.BurstNone) nothing was
+		// measured, so null means unknown, not never.
+		if why, ok := neverWhenNull[f.f.name]; ok && f.Alert == "" && rec.Burst.Source != "none" {
+			out.Status, out.Never = why, true
+		}
+		return out, nil
+	}
+	// Records written before the analysis copied it into the summary
+	// carry the saturation flag only in their generator section.
+	if f.Kind == Bool && f.Stream == "" && f.f.name == "generator_saturated" && rec.Generator.Saturated {
+		out.Bool, out.Num = true, 1
+	}
+	return out, nil
+}
+
+// noOK reports whether v, a record's summary or a stream's, counted no ok
+// response: its latency figures are then unknown.
+func noOK(v reflect.Value) bool {
+	if t := v.Type(); t != reflect.TypeFor[report.Summary]() && t != reflect.TypeFor[report.StreamSummary]() {
+		return false
+	}
+	return v.FieldByName("OK").Int() == 0
+}
+
+// read reads the field from v, a struct of the type the field came from.
+func (fd field) read(v reflect.Value) Value {
+	fv := v.FieldByIndex(fd.index)
+	if fd.nullable {
 		if fv.IsNil() {
 			out := Value{Null: true, Status: "null"}
-			if f.f.status != nil {
-				if s := v.FieldByIndex(f.f.status).String(); s != "" {
+			if fd.status != nil {
+				if s := v.FieldByIndex(fd.status).String(); s != "" {
 					out.Status = s
 				}
 			}
-			// Without a burst ("none", report.BurstNone) nothing was
-			// measured, so null means unknown, not never.
-			if why, ok := neverWhenNull[f.f.name]; ok && f.Alert == "" && rec.Burst.Source != "none" {
-				out.Status, out.Never = why, true
-			}
-			return out, nil
+			return out
 		}
 		fv = fv.Elem()
 	}
 	switch fv.Kind() {
 	case reflect.String:
-		return Value{Word: fv.String()}, nil
+		return Value{Word: fv.String()}
 	case reflect.Bool:
 		out := Value{Bool: fv.Bool()}
-		// Records written before the analysis copied it into the summary
-		// carry the saturation flag only in their generator section.
-		if f.Stream == "" && f.f.name == "generator_saturated" {
-			out.Bool = out.Bool || rec.Generator.Saturated
-		}
 		if out.Bool {
 			out.Num = 1
 		}
-		return out, nil
+		return out
 	case reflect.Float32, reflect.Float64:
-		if latencyFigures[f.f.name] && v.FieldByName("OK").Int() == 0 {
+		if latencyFigures[fd.name] && noOK(v) {
 			// Latency is of ok responses: without one there is none,
 			// and 0 ms would pass every upper bound.
-			return Value{Null: true, Status: "no ok response"}, nil
+			return Value{Null: true, Status: "no ok response"}
 		}
-		return Value{Num: fv.Float()}, nil
+		return Value{Num: fv.Float()}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return Value{Num: float64(fv.Int())}, nil
+		return Value{Num: float64(fv.Int())}
 	default:
-		return Value{Num: float64(fv.Uint())}, nil
+		return Value{Num: float64(fv.Uint())}
 	}
 }
 
@@ -350,6 +379,11 @@ func (f Figure) FormatNum(x float64, unit string) string {
 		if unit == "%" {
 			return formatNum(x*100) + "%"
 		}
+	case Rate:
+		if u, ok := units[unit]; ok && u.kind == Rate {
+			return formatNum(x/u.scale) + u.name
+		}
+		return formatNum(x) + f.Unit
 	}
 	return formatNum(x)
 }

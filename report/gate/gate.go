@@ -85,8 +85,11 @@ func ParseAll(exprs []string) ([]Gate, error) {
 
 // Parse reads one gate expression. Its errors are *Error values naming the
 // column of the problem; an unknown figure lists the close matches.
-func Parse(expr string) (Gate, error) {
-	p := parser{expr: expr, in: []rune(expr), lookup: Lookup}
+func Parse(expr string) (Gate, error) { return parse(expr, Lookup) }
+
+// parse reads one gate expression over the figures lookup finds.
+func parse(expr string, lookup func(string) (Figure, error)) (Gate, error) {
+	p := parser{expr: expr, in: []rune(expr), lookup: lookup}
 	g, err := p.gate()
 	if err != nil {
 		return Gate{}, err
@@ -236,7 +239,7 @@ func (p *parser) number(g *Gate) error {
 	}
 	p.space()
 	unitAt := p.pos
-	us := p.span(func(r rune) bool { return unicode.IsLetter(r) || r == '%' })
+	us := p.span(func(r rune) bool { return unicode.IsLetter(r) || r == '%' || r == '/' })
 	g.text = num + us
 	g.Threshold = x
 	if us == "" {
@@ -280,6 +283,8 @@ func unitHint(f Figure) string {
 		return "write it in % or as a bare fraction"
 	case Score:
 		return "write it as a bare number or in %"
+	case Rate:
+		return "write it in /s or /m, or a bare number per second"
 	}
 	return "write it as a bare number"
 }

@@ -37,6 +37,9 @@ func TestParse(t *testing.T) {
 		{"degraded_for <= 20s", "degraded_for", LessEqual, 20, "degraded_for <= 20s"},
 		{"offered > 1000", "offered", Greater, 1000, "offered > 1000"},
 		{"replicas_peak == 8", "replicas_peak", Equal, 8, "replicas_peak == 8"},
+		{"achieved >= 1500/s", "achieved", GreaterEqual, 1500, "achieved >= 1500/s"},
+		{"achieved_rps >= 1500", "achieved_rps", GreaterEqual, 1500, "achieved_rps >= 1500"},
+		{"achieved > 60000/m", "achieved", Greater, 1000, "achieved > 60000/m"},
 	}
 	for _, tt := range tests {
 		g, err := Parse(tt.expr)

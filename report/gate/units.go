@@ -3,8 +3,8 @@ package gate
 // unit is a unit a threshold may be written in.
 type unit struct {
 	name  string
-	kind  Kind    // Duration, or Ratio for %
-	scale float64 // microseconds per unit for durations; the fraction per unit for %
+	kind  Kind    // Duration, Rate, or Ratio for %
+	scale float64 // microseconds per unit for durations; the fraction per unit for %; requests per second per unit for rates
 }
 
 // units are the threshold units by spelling. µ may be the micro sign
@@ -19,16 +19,20 @@ var units = map[string]unit{
 	"m":  {"m", Duration, 60e6},
 	"h":  {"h", Duration, 3600e6},
 	"%":  {"%", Ratio, 0.01},
+	"/s": {"/s", Rate, 1},
+	"/m": {"/m", Rate, 1.0 / 60},
 }
 
 // unitNames lists the units for messages.
-const unitNames = "ns, µs, us, ms, s, m, h or %"
+const unitNames = "ns, µs, us, ms, s, m, h, % or /s, /m"
 
 // fits reports whether a threshold in u can be compared with a figure of
-// kind k: durations take time units, ratios and scores take %.
+// kind k: durations take time units, rates per-time units, ratios and
+// scores take %.
 func (u unit) fits(k Kind) bool {
-	if u.kind == Duration {
-		return k == Duration
+	switch u.kind {
+	case Duration, Rate:
+		return k == u.kind
 	}
 	return k == Ratio || k == Score
 }
@@ -38,5 +42,5 @@ func (u unit) toFigure(x float64, f Figure) float64 {
 	if u.kind == Duration {
 		return x * u.scale / units[f.Unit].scale
 	}
-	return x * u.scale
+	return x * u.scale // rates: requests per second; %: a fraction
 }

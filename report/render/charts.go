@@ -382,7 +382,7 @@ func latencyDistribution(rec *report.Record) *distribution {
 		dist.Series = append(dist.Series, all)
 	}
 	for i, st := range rec.Streams {
-		if st.Completed == 0 {
+		if st.OK == 0 {
 			continue
 		}
 		ser := series{Name: st.Name, Color: streamColors[i%len(streamColors)], Points: true}

@@ -153,8 +153,17 @@ func figureRows(rec *report.Record, paired bool) [][2]string {
 	}
 	return append(rows,
 		[2]string{"burst", fmt.Sprintf("%s..%s (%s)", fmtS(rec.Burst.StartS), fmtS(rec.Burst.EndS), rec.Burst.Source)},
-		[2]string{"send lateness p99", report.FormatMs(rec.Generator.LatenessP99Ms)},
+		[2]string{"send lateness p99", latenessP99(rec)},
 	)
+}
+
+// latenessP99 is the run's send lateness p99, or "unknown" for input that
+// has no intended send times (vegeta results).
+func latenessP99(rec *report.Record) string {
+	if rec.Generator.LatenessUnknown {
+		return "unknown"
+	}
+	return report.FormatMs(rec.Generator.LatenessP99Ms)
 }
 
 // fmtRate writes a rate in requests per second.

@@ -27,7 +27,7 @@ type RendererFunc func(w io.Writer, rec *report.Record) error
 func (f RendererFunc) Render(w io.Writer, rec *report.Record) error { return f(w, rec) }
 
 // formats are the renderers `burstlab report --format` offers, by name.
-var formats = map[string]Renderer{
+var formats = Registry[Renderer]{
 	"table":   Table{},
 	"json":    JSON{},
 	"csv":     CSV{},
@@ -38,20 +38,30 @@ var formats = map[string]Renderer{
 }
 
 // Formats lists the format names, sorted.
-func Formats() []string {
-	names := make([]string, 0, len(formats))
-	for n := range formats {
+func Formats() []string { return formats.Names() }
+
+// Format returns the renderer of the named format.
+func Format(name string) (Renderer, error) { return formats.Get(name) }
+
+// Registry names the renderers of one kind (a record's, a capacity
+// search's) by their format.
+type Registry[R any] map[string]R
+
+// Names lists the format names, sorted.
+func (g Registry[R]) Names() []string {
+	names := make([]string, 0, len(g))
+	for n := range g {
 		names = append(names, n)
 	}
 	slices.Sort(names)
 	return names
 }
 
-// Format returns the renderer of the named format.
-func Format(name string) (Renderer, error) {
-	r, ok := formats[name]
+// Get returns the renderer of the named format.
+func (g Registry[R]) Get(name string) (R, error) {
+	r, ok := g[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown format %q: want one of %s", name, strings.Join(Formats(), ", "))
+		return r, fmt.Errorf("unknown format %q: want one of %s", name, strings.Join(g.Names(), ", "))
 	}
 	return r, nil
 }

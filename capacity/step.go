@@ -1,0 +1,173 @@
+package capacity
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/report/gate"
+)
+
+// Verdict is what a step says about the target.
+type Verdict string
+
+// Step verdicts.
+const (
+	Pass      Verdict = "pass"      // the target held this level
+	Fail      Verdict = "fail"      // the target did not: p99, errors or a gate
+	Generator Verdict = "generator" // the generator could not keep the schedule: nothing is known of the target
+	Stopped   Verdict = "stopped"   // interrupted before the step ended: not judged
+)
+
+// Step is one measured level of a search.
+type Step struct {
+	N      int     `json:"n"`      // 1 for the first step
+	Level  float64 `json:"level"`  // the level searched: rate_rps for a steady search, factor for a burst search
+	Factor float64 `json:"factor"` // what the profile's scaled streams were multiplied by (1 for an ad-hoc attack)
+	// RateRPS is the offered rate: the step's rate, or the scaled plan's
+	// peak per-second rate.
+	RateRPS float64 `json:"rate_rps"`
+	// P99Ms is the p99 the step is judged by: of the windows after the
+	// warm-up for a steady step, the worst window's for a burst step.
+	P99Ms         float64       `json:"p99_ms"`
+	ErrorRatio    float64       `json:"error_ratio"` // of the judged windows (steady), of the run (burst)
+	LatenessP99Ms float64       `json:"lateness_p99_ms"`
+	Sent          int64         `json:"sent"`
+	Verdict       Verdict       `json:"verdict"`
+	Reason        string        `json:"reason,omitempty"` // why it failed, in a few words
+	Gates         []gate.Result `json:"gates,omitempty"`  // the step gates on its record
+	Record        string        `json:"record,omitempty"` // the step's record directory, when kept
+}
+
+// Criteria judge a step's record.
+type Criteria struct {
+	SLOP99Ms      float64     // steady: the judged p99 must be at most this (0: no bound)
+	MaxErrorRatio float64     // steady: the judged error ratio must be at most this
+	Gates         []gate.Gate // on the step's record, both modes
+}
+
+// judgeSteady judges a steady step: the windows after the warm-up must be
+// within the SLO and the error bound, and the gates must hold. A saturated
+// generator makes the step say nothing, unless the target failed anyway:
+// its p99 less the send lateness still over the SLO, or its errors over the
+// bound.
+func (c Criteria) judgeSteady(st *Step, rec *report.Record) {
+	st.fromRecord(rec)
+	p99, errs := steadyFigures(rec)
+	st.P99Ms, st.ErrorRatio = p99, errs
+	var why []string
+	overSLO := c.SLOP99Ms > 0 && p99 > c.SLOP99Ms
+	if overSLO {
+		why = append(why, fmt.Sprintf("p99 %s > SLO %s", report.FormatMs(p99), report.FormatMs(c.SLOP99Ms)))
+	}
+	if errs > c.MaxErrorRatio {
+		why = append(why, fmt.Sprintf("errors %s > %s", pct(errs), pct(c.MaxErrorRatio)))
+	}
+	why = append(why, c.gates(st, rec)...)
+	targetFailed := errs > c.MaxErrorRatio || len(st.Gates) > 0 && gate.Failed(st.Gates) > 0 ||
+		c.SLOP99Ms > 0 && p99-rec.Generator.LatenessP99Ms > c.SLOP99Ms
+	switch {
+	case rec.Stopped:
+		st.Verdict, st.Reason = Stopped, "interrupted"
+	case rec.Generator.Saturated && !targetFailed:
+		st.Verdict, st.Reason = Generator, generatorReason(rec)
+	case len(why) > 0:
+		st.Verdict, st.Reason = Fail, strings.Join(why, ", ")
+	default:
+		st.Verdict = Pass
+	}
+}
+
+// judgeBurst judges a burst step by its gates. A saturated generator did
+// not send the burst asked for, so the step says nothing, unless the target
+// failed anyway: a failed gate with a window whose p99 less its send
+// lateness is still over the healthy bound, or with errors over the bound.
+func (c Criteria) judgeBurst(st *Step, rec *report.Record) {
+	st.fromRecord(rec)
+	st.P99Ms, st.ErrorRatio = rec.Summary.PeakP99Ms, rec.Summary.ErrorRatio
+	why := c.gates(st, rec)
+	switch {
+	case rec.Stopped:
+		st.Verdict, st.Reason = Stopped, "interrupted"
+	case rec.Generator.Saturated && !(len(why) > 0 && targetOverloaded(rec)):
+		st.Verdict, st.Reason = Generator, generatorReason(rec)
+	case len(why) > 0:
+		st.Verdict, st.Reason = Fail, strings.Join(why, ", ")
+	default:
+		st.Verdict = Pass
+	}
+}
+
+// targetOverloaded reports whether rec shows the target failing beyond
+// what the generator's lateness explains: a window's p99 less its send
+// lateness over the healthy bound, or the run's errors over the bound.
+func targetOverloaded(rec *report.Record) bool {
+	if rec.Summary.ErrorRatio > rec.Settings.ErrorRatio {
+		return true
+	}
+	for _, w := range rec.Windows {
+		if w.Completed > 0 && w.P99Ms-w.LatenessP99Ms > rec.Summary.HealthyP99Ms {
+			return true
+		}
+	}
+	return false
+}
+
+// gates evaluates the step gates on rec and returns the failed ones' lines.
+func (c Criteria) gates(st *Step, rec *report.Record) []string {
+	if len(c.Gates) == 0 {
+		return nil
+	}
+	st.Gates = gate.Evaluate(rec, c.Gates)
+	var why []string
+	for _, r := range st.Gates {
+		if !r.Pass {
+			why = append(why, r.Line())
+		}
+	}
+	return why
+}
+
+// fromRecord copies what every step shows from its record.
+func (st *Step) fromRecord(rec *report.Record) {
+	st.LatenessP99Ms = rec.Generator.LatenessP99Ms
+	st.Sent = rec.Summary.Sent
+}
+
+// steadyFigures are the p99 and the error ratio of the windows after the
+// warm-up. The p99 is the record's baseline p99 (the merged histogram of
+// those windows) when the load had no burst, as a constant rate has not;
+// a profile whose offered rate stands out somewhere is judged by its worst
+// window instead, so the part after a detected burst is judged too.
+func steadyFigures(rec *report.Record) (p99, errRatio float64) {
+	var t report.Tally
+	worst := 0.0
+	for _, w := range rec.Windows {
+		if w.StartS < rec.Settings.WarmupS-1e-9 {
+			continue
+		}
+		t.Completed += w.Completed
+		t.OK += w.OK
+		if w.Completed > 0 {
+			worst = max(worst, w.P99Ms)
+		}
+	}
+	if t.Completed > 0 {
+		errRatio = float64(t.Completed-t.OK) / float64(t.Completed)
+	}
+	if rec.Burst.Source == report.BurstNone {
+		return rec.Summary.BaselineP99Ms, errRatio
+	}
+	return worst, errRatio
+}
+
+// generatorBehind starts the reason of a step whose generator fell behind.
+const generatorBehind = "generator behind: "
+
+// generatorReason says how far behind the generator fell.
+func generatorReason(rec *report.Record) string {
+	return fmt.Sprintf(generatorBehind+"sends p99 %s late (bound %s)",
+		report.FormatMs(rec.Generator.LatenessP99Ms), report.FormatMs(rec.Settings.LatenessBoundMs))
+}
+
+func pct(r float64) string { return fmt.Sprintf("%.2f%%", r*100) }

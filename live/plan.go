@@ -1,0 +1,66 @@
+package live
+
+import (
+	"sync"
+	"time"
+
+	"github.com/burstlab/burstlab/report"
+)
+
+// plan counts the requests a run's plan has made due: the offered counts
+// per window, and the closed-model streams' sends as they come.
+type plan struct {
+	window  time.Duration
+	streams []streamPlan
+
+	mu     sync.Mutex
+	closed []int64 // per stream: closed-model requests sent
+}
+
+type streamPlan struct {
+	name    string
+	closed  bool
+	offered []int64 // per window
+	total   int64
+}
+
+func newPlan(cfg report.Config) *plan {
+	p := &plan{window: cfg.Window, closed: make([]int64, len(cfg.Streams))}
+	for _, s := range cfg.Streams {
+		sp := streamPlan{name: s.Name, closed: s.Closed, offered: s.Offered}
+		for _, n := range s.Offered {
+			sp.total += n
+		}
+		p.streams = append(p.streams, sp)
+	}
+	return p
+}
+
+func (p *plan) countClosed(stream int) {
+	p.mu.Lock()
+	p.closed[stream]++
+	p.mu.Unlock()
+}
+
+// planned is stream i's requests due by el: whole windows before el, and
+// the current window's share of its own; all of them once finished.
+func (p *plan) planned(i int, el time.Duration, finished bool) int64 {
+	s := p.streams[i]
+	p.mu.Lock()
+	n := p.closed[i]
+	p.mu.Unlock()
+	if finished {
+		return n + s.total
+	}
+	if el <= 0 || p.window <= 0 {
+		return n
+	}
+	w := int(el / p.window)
+	for j := 0; j < w && j < len(s.offered); j++ {
+		n += s.offered[j]
+	}
+	if w < len(s.offered) {
+		n += s.offered[w] * int64(el%p.window) / int64(p.window)
+	}
+	return n
+}
