@@ -21,15 +21,14 @@ test:
 	# detector, which slows every request several times over.
 	$(GO) test -count=1 -run 'Fidelity' ./attack/
 	$(GO) vet -tags long $(PKGS)
-	# Every test under the race detector.
-	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	# Every test under the race detector; the CLI tests mostly wait on the
+	# processes they start, so up to 4 run side by side.
+	$(GO) test -race -count=1 -parallel 4 -timeout 15m $(PKGS)
 	# Then the real-time end-to-end runs (tens of seconds each, in files built
 	# with -tags long, which a plain `go test ./...` leaves out), up to 8 side
 	# by side (they mostly wait on the clock) and without the race detector,
 	# which would slow their generator below the rates they measure.
 	$(GO) test -count=1 -tags long -p 4 -parallel 8 -timeout 15m -run '^($(LONG_TESTS))$$' $(PKGS)
-	# Every fuzz target for a few seconds beyond its seed corpus.
-	$(MAKE) fuzz FUZZTIME=3s
 
 # Every fuzz target (func FuzzX in a _test.go file) in turn, FUZZTIME each
 # (60s by default), FUZZPROCS workers each: the cores are shared. Go spends
