@@ -14,7 +14,7 @@ build:
 	$(GO) build -o $(BIN) ./cmd/burstlab
 
 demo: build
-	$(BIN) run examples/kustomer-2019.yaml -o out/demo
+	$(BIN) run examples/kustomer-2019.yaml -o out/demo --force
 
 test:
 	# Timing fidelity first, while the machine is fresh, and without the race
