@@ -50,6 +50,7 @@ func steadySpec(url string, from, to, slo float64, engine ...attack.Option) Spec
 // the search finds it within 10%. About 7 steps of 2 s. Real timing on a
 // shared machine: a miss is retried once.
 func TestCapacityOfSlots(t *testing.T) {
+	t.Parallel()
 	const want = 400.0
 	for attempt := 1; ; attempt++ {
 		srv := slotServer(8, 20*time.Millisecond)
@@ -76,6 +77,7 @@ func TestCapacityOfSlots(t *testing.T) {
 // whatever the target could take. The search says so and gives no
 // capacity. Two steps of 2 s.
 func TestGeneratorIsTheLimit(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		time.Sleep(10 * time.Millisecond)
 	}))
