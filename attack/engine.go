@@ -130,7 +130,7 @@ func (l *Live) Retries() int64 { return l.retries.Load() }
 func WithLive(l *Live) Option { return func(e *Engine) { e.live = l } }
 
 // Abort ends the wait for in-flight requests after a cancel as soon as ch
-// closes (a second Ctrl-C): they are cancelled and reported as timed out.
+// closes (a second Ctrl-C): they are cancelled and reported as abandoned.
 func Abort(ch <-chan struct{}) Option { return func(e *Engine) { e.abort = ch } }
 
 // Option configures an Engine.
