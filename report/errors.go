@@ -15,20 +15,27 @@ const maxSamples = 3
 
 // errorsSeen keeps the HTTP status codes of a run's answers and the first
 // distinct messages of each failing class. URLs in messages are redacted.
+// It is called for every result, so it allocates nothing for a code or a
+// message it has seen: the codes are counted in an array, and a message is
+// redacted (a regular expression) only when it was not seen as it came.
 type errorsSeen struct {
-	status map[uint16]int64
+	status [1000]int64
 	msgs   [16][]string
+	raw    [16][]string // messages as they came, up to maxRaw per class
 }
 
+// maxRaw bounds the messages kept as they came, per class.
+const maxRaw = 16
+
 func (e *errorsSeen) add(res outcome.Result) {
-	if res.Code != 0 {
-		if e.status == nil {
-			e.status = map[uint16]int64{}
-		}
+	if res.Code != 0 && res.Code < uint16(len(e.status)) {
 		e.status[res.Code]++
 	}
-	if res.Class == outcome.OK || res.Error == "" || len(e.msgs[res.Class]) >= maxSamples {
+	if res.Class == outcome.OK || res.Error == "" || len(e.msgs[res.Class]) >= maxSamples || slices.Contains(e.raw[res.Class], res.Error) {
 		return
+	}
+	if len(e.raw[res.Class]) < maxRaw {
+		e.raw[res.Class] = append(e.raw[res.Class], res.Error)
 	}
 	msg := outcome.RedactText(res.Error)
 	if !slices.Contains(e.msgs[res.Class], msg) {
@@ -38,12 +45,15 @@ func (e *errorsSeen) add(res outcome.Result) {
 
 // codes are the status counts by code ("200", "503").
 func (e *errorsSeen) codes() Counts {
-	if len(e.status) == 0 {
-		return nil
-	}
-	out := Counts{}
+	var out Counts
 	for c, n := range e.status {
-		out[strconv.Itoa(int(c))] = n
+		if n == 0 {
+			continue
+		}
+		if out == nil {
+			out = Counts{}
+		}
+		out[strconv.Itoa(c)] = n
 	}
 	return out
 }
@@ -132,7 +142,7 @@ func errorWarnings(rec *Record) []string {
 	slices.Sort(classes)
 	for _, k := range classes {
 		line := fmt.Sprintf("errors %s: %d", k, s.Errors[k])
-		if k == "5xx" || k == "4xx" || k == "429" {
+		if slices.Contains(httpClasses, k) {
 			line += " (" + statusText(s.StatusCodes, k) + ")"
 		}
 		if m := s.ErrorSamples[k]; len(m) > 0 {
