@@ -107,7 +107,6 @@ func Attack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, 
 func closedAttack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, error) {
 	cfg := attackConfig(spec)
 	cfg.Streams = []report.StreamOffer{{Name: "attack", Closed: true}}
-	cfg.Timeout = attack.New(spec.Engine...).RequestTimeout()
 	started := time.Now().Add(lead)
 	cfg.Started = started
 	k := int64(0)

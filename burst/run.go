@@ -133,9 +133,10 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	if dir != nil {
 		w = dir.hlog
 	}
-	rec := report.NewRecorder(j.cfg, w)
 	prog := newProgress(j.cfg, j.started, opt)
 	eng := attack.New(append(j.engine, attack.WithLive(&prog.live), attack.Abort(opt.Abort))...)
+	j.cfg.Timeout = eng.RequestTimeout() // a closed stream's window waits this long for its answers
+	rec := report.NewRecorder(j.cfg, w)
 	results, err := j.results(opt)
 	if err != nil {
 		if dir != nil {
@@ -255,7 +256,6 @@ func RecorderConfig(pl *profiles.Plan, target string, started time.Time) report.
 		ErrorRatio: a.ErrorRatio, ApdexT: a.ApdexT, LatenessBound: a.LatenessBound,
 		Plan: p.Hash(), Shard: pl.Shard.Index, Of: pl.Shard.Count,
 	}
-	cfg.Timeout = p.Client.Timeout
 	for _, s := range pl.Streams {
 		cfg.Streams = append(cfg.Streams, report.StreamOffer{Name: s.Name, Burst: s.Burst, Offered: s.Offered, Closed: s.Workers > 0})
 	}

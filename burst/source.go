@@ -17,18 +17,23 @@ func FromPlan(pl *profiles.Plan, base string) attack.Source {
 		if !ok {
 			return attack.Request{}, false
 		}
-		r := pl.Request(a)
-		return attack.Request{
-			Seq:      a.Seq,
-			Stream:   a.Stream,
-			Key:      a.StreamSeq,
-			Intended: a.Intended,
-			Method:   r.Method,
-			URL:      base + r.Path,
-			Header:   r.Header,
-			Body:     r.Body,
-		}, true
+		return request(pl, a, base), true
 	})
+}
+
+// request renders arrival a of pl as the engine sends it, to base.
+func request(pl *profiles.Plan, a profiles.Arrival, base string) attack.Request {
+	r := pl.Request(a)
+	return attack.Request{
+		Seq:      a.Seq,
+		Stream:   a.Stream,
+		Key:      a.StreamSeq,
+		Intended: a.Intended,
+		Method:   r.Method,
+		URL:      base + r.Path,
+		Header:   r.Header,
+		Body:     r.Body,
+	}
 }
 
 // closedSource returns the requests of pl's closed stream i, without end,
@@ -40,8 +45,7 @@ func closedSource(pl *profiles.Plan, i int, base string) attack.Source {
 	return attack.SourceFunc(func() (attack.Request, bool) {
 		a := profiles.Arrival{Stream: i, StreamSeq: k, Seq: closedSeq + int64(i)<<32 + k}
 		k++
-		r := pl.Request(a)
-		return attack.Request{Seq: a.Seq, Stream: i, Key: a.StreamSeq, Method: r.Method, URL: base + r.Path, Header: r.Header, Body: r.Body}, true
+		return request(pl, a, base), true
 	})
 }
 

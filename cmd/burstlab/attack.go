@@ -276,8 +276,7 @@ func clientBlock(c *cli.Context) (profiles.Client, error) {
 		if cl.ProxyHeader == nil {
 			cl.ProxyHeader = map[string][]string{}
 		}
-		k = http.CanonicalHeaderKey(strings.TrimSpace(k))
-		cl.ProxyHeader[k] = append(cl.ProxyHeader[k], strings.TrimSpace(v))
+		http.Header(cl.ProxyHeader).Add(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
 	if c.IsSet("workers") && cl.Workers > cl.MaxWorkers {
 		return cl, usagef("-workers %d is above -max-workers %d", cl.Workers, cl.MaxWorkers)

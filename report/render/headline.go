@@ -15,9 +15,9 @@ func Verdict(rec *report.Record) (scaled, p99 string) {
 	if s.TimeToDegradeS != nil {
 		degraded = fmt.Sprintf(" (degraded %s after it began)", fmtS(*s.TimeToDegradeS))
 	}
-	switch {
-	case report.Unreached(rec) != "":
-		return upper(report.Unreached(rec)) + ".", bad
+	switch unreached := report.Unreached(rec); {
+	case unreached != "":
+		return upper(unreached) + ".", bad
 	case s.TimeToScaleStatus == report.StatusStopped || s.P99RecoveryStatus == report.StatusStopped && s.TimeToScaleStatus != report.StatusReached && s.TimeToScaleStatus != report.StatusNoDegradation:
 		return fmt.Sprintf("Stopped at %s, before the burst ended%s: time to scale and p99 recovery are unknown.", fmtS(*s.StoppedAtS), degraded), bad
 	case rec.Model == report.ModelClosed:
