@@ -1,11 +1,12 @@
 package attack
 
 import (
-	"container/heap"
 	"context"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/burstlab/burstlab/internal/minheap"
 )
 
 // maxAhead bounds how many planned requests are read ahead of their time.
@@ -30,10 +31,9 @@ type schedule struct {
 
 	canRetry bool // a failure may schedule a retry
 	mu       sync.Mutex
-	retries  retryHeap // retries scheduled at run time, not yet due
-	retrySeq int64     // retries are numbered -1, -2, ...
-	pending  int64     // released and not yet settled
-	ended    bool      // the run is over: no more retries
+	retries  *minheap.Heap[Request] // retries scheduled at run time, not yet due, the earliest first
+	retrySeq int64                  // retries are numbered -1, -2, ...
+	pending  int64                  // released and not yet settled
 	wake     chan struct{}
 
 	rate      rateWindow
@@ -42,7 +42,8 @@ type schedule struct {
 }
 
 func newSchedule(src Source, start time.Time, lookahead time.Duration, canRetry bool) *schedule {
-	return &schedule{src: src, start: start, lookahead: lookahead, canRetry: canRetry, wake: make(chan struct{}, 1)}
+	return &schedule{src: src, start: start, lookahead: lookahead, canRetry: canRetry, wake: make(chan struct{}, 1),
+		retries: minheap.New(func(a, b Request) bool { return a.Intended < b.Intended })}
 }
 
 // fill reads the plan until it covers the lookahead window.
@@ -124,8 +125,8 @@ func (s *schedule) peek() (time.Duration, bool) {
 	}
 	if s.canRetry {
 		s.mu.Lock()
-		if len(s.retries) > 0 && (!ok || s.retries[0].Intended < at) {
-			at, ok = s.retries[0].Intended, true
+		if s.retries.Len() > 0 && (!ok || s.retries.Min().Intended < at) {
+			at, ok = s.retries.Min().Intended, true
 		}
 		s.mu.Unlock()
 	}
@@ -140,8 +141,8 @@ func (s *schedule) pop() Request {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.pending++
-		if len(s.retries) > 0 && (s.ahead.len() == 0 || s.retries[0].Intended < s.ahead.front().Intended) {
-			req := heap.Pop(&s.retries).(Request)
+		if s.retries.Len() > 0 && (s.ahead.len() == 0 || s.retries.Min().Intended < s.ahead.front().Intended) {
+			req := s.retries.Pop()
 			s.rate.add(req.Intended, -1)
 			return req
 		}
@@ -162,7 +163,7 @@ func (s *schedule) finished() bool {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.retries) == 0 && s.pending == 0
+	return s.retries.Len() == 0 && s.pending == 0
 }
 
 // retryAfter schedules the next attempt of res's request at intended time at.
@@ -174,7 +175,7 @@ func (s *schedule) retryAfter(a answer, at time.Duration) {
 	req.Seq = s.retrySeq
 	req.Attempt++
 	req.Intended = at
-	heap.Push(&s.retries, req)
+	s.retries.Push(req)
 	s.rate.add(at, 1)
 }
 
@@ -200,8 +201,8 @@ func (s *schedule) leftovers() []Request {
 	out := s.ahead.drain()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for len(s.retries) > 0 {
-		out = append(out, heap.Pop(&s.retries).(Request))
+	for s.retries.Len() > 0 {
+		out = append(out, s.retries.Pop())
 	}
 	return out
 }
@@ -211,20 +212,6 @@ func (s *schedule) leftovers() []Request {
 func (s *schedule) observe(d time.Duration) {
 	s.respSum.Add(int64(d))
 	s.completed.Add(1)
-}
-
-// retryHeap orders retries by intended time.
-type retryHeap []Request
-
-func (h retryHeap) Len() int           { return len(h) }
-func (h retryHeap) Less(i, j int) bool { return h[i].Intended < h[j].Intended }
-func (h retryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *retryHeap) Push(x any)        { *h = append(*h, x.(Request)) }
-func (h *retryHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
 }
 
 // bucket is the resolution of the upcoming-rate estimate.

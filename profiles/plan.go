@@ -41,7 +41,6 @@ func (s Shard) whole() bool { return s.Count <= 1 }
 // has reports whether arrival seq belongs to the shard.
 func (s Shard) has(seq int64) bool { return s.whole() || seq%int64(s.Count) == int64(s.Index) }
 
-// String writes the shard as i/n.
 // workers is this shard's share of a closed stream's workers (0 for a
 // planned stream): the shards of a plan split them, each keeping at least
 // one.
@@ -56,6 +55,7 @@ func (s Shard) workers(st *Stream) int {
 	return max(1, (n+s.Count-1-s.Index)/s.Count)
 }
 
+// String writes the shard as i/n.
 func (s Shard) String() string {
 	if s.whole() {
 		return "0/1"
