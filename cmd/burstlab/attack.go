@@ -19,6 +19,7 @@ import (
 	"github.com/burstlab/burstlab/live"
 	"github.com/burstlab/burstlab/profiles"
 	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/report/gate"
 	"github.com/burstlab/burstlab/report/render"
 )
 
@@ -62,7 +63,8 @@ func attackCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := parseAlertFlags(c, nil, gates); err != nil {
+			alerts, err := parseAlertFlags(c, nil, gates)
+			if err != nil {
 				return err
 			}
 			tgts, err := readTargets(c, c.String("format"))
@@ -76,22 +78,19 @@ func attackCommand() *cli.Command {
 			spec.Targets, spec.Engine, spec.Workers = tgts, burst.ClientOptions(client), int(client.MaxWorkers)
 			return runAndReport(c, func(ctx context.Context, opt burst.Options) (*report.Record, error) {
 				return burst.Attack(ctx, spec, opt)
-			}, nil)
+			}, nil, alerts)
 		},
 	}
 }
 
 // runAndReport runs a job with Ctrl-C handling (the first stops sending and
 // waits for what is in flight, the second stops waiting), prints the report,
-// keeps the record, and applies the gates.
-func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*report.Record, error), profileGates []string) error {
+// keeps the record, and applies the gates. alerts are the --alert rules,
+// already checked.
+func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*report.Record, error), profileGates []string, alerts []gate.Rule) error {
 	format := c.String("output-format")
 	if !slices.Contains(report.ResultFormats, format) {
 		return usagef("-output-format %q: want %s", format, strings.Join(report.ResultFormats, ", "))
-	}
-	alerts, err := parseAlertFlags(c, nil, nil)
-	if err != nil {
-		return err
 	}
 	metrics, stopMetrics, err := serveMetrics(c)
 	if err != nil {

@@ -52,14 +52,11 @@ func runCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			var streams []string
-			for _, s := range p.Streams {
-				streams = append(streams, s.Name)
-			}
-			if err := gate.CheckStreams(gates, streams); err != nil {
+			if err := gate.CheckStreams(gates, streamNames(p)); err != nil {
 				return usageError{err}
 			}
-			if _, err := parseAlertFlags(c, p.Rules(), gates); err != nil {
+			alerts, err := parseAlertFlags(c, p.Rules(), gates)
+			if err != nil {
 				return err
 			}
 			return runAndReport(c, func(ctx context.Context, opt burst.Options) (*report.Record, error) {
@@ -69,7 +66,7 @@ func runCommand() *cli.Command {
 					return nil, usageError{err}
 				}
 				return rec, err
-			}, p.Gates)
+			}, p.Gates, alerts)
 		},
 	}
 }
