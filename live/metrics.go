@@ -119,15 +119,15 @@ func (m *Metrics) Also(g prometheus.Gatherer) {
 func (m *Metrics) Begin(cfg report.Config, eng *attack.Live) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.plan.Store(newPlan(cfg))
-	m.engine, m.started, m.duration, m.name = eng, cfg.Started, cfg.Duration, cfg.Name
-	for _, s := range cfg.Streams {
+	p := newPlan(cfg)
+	for i := range p.streams {
 		// Every stream's series exist from the start, at zero, so rate()
 		// sees the first requests.
-		m.sent.WithLabelValues(s.Name)
-		m.ok.WithLabelValues(s.Name)
-		m.retries.WithLabelValues(s.Name)
+		s := &p.streams[i]
+		s.sent, s.ok, s.retries = m.sent.WithLabelValues(s.name), m.ok.WithLabelValues(s.name), m.retries.WithLabelValues(s.name)
 	}
+	m.plan.Store(p)
+	m.engine, m.started, m.duration, m.name = eng, cfg.Started, cfg.Duration, cfg.Name
 }
 
 // Observe counts one result, as the recorder does.
@@ -141,20 +141,26 @@ func (m *Metrics) Observe(r outcome.Result) {
 		p.countClosed(r.Stream)
 	}
 	if r.Attempt > 0 {
-		m.retries.WithLabelValues(s.name).Inc()
+		s.retries.Inc()
 	}
 	if r.Class == outcome.OK {
-		m.ok.WithLabelValues(s.name).Inc()
+		s.ok.Inc()
 	} else {
 		m.errors.WithLabelValues(s.name, r.Class.String()).Inc()
 	}
 	if r.Class == outcome.Unsent {
 		return
 	}
-	m.sent.WithLabelValues(s.name).Inc()
-	m.latency.WithLabelValues(s.name).Observe(max(r.Latency(), 0).Seconds())
+	s.sent.Inc()
+	if s.latency == nil {
+		s.latency = m.latency.WithLabelValues(s.name)
+	}
+	s.latency.Observe(max(r.Latency(), 0).Seconds())
 	if !s.closed {
-		m.lateness.WithLabelValues(s.name).Observe(max(r.Lateness(), 0).Seconds())
+		if s.lateness == nil {
+			s.lateness = m.lateness.WithLabelValues(s.name)
+		}
+		s.lateness.Observe(max(r.Lateness(), 0).Seconds())
 	}
 }
 

@@ -1,8 +1,10 @@
 package live
 
 import (
-	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/burstlab/burstlab/report"
 )
@@ -12,9 +14,7 @@ import (
 type plan struct {
 	window  time.Duration
 	streams []streamPlan
-
-	mu     sync.Mutex
-	closed []int64 // per stream: closed-model requests sent
+	closed  []atomic.Int64 // per stream: closed-model requests sent
 }
 
 type streamPlan struct {
@@ -22,10 +22,16 @@ type streamPlan struct {
 	closed  bool
 	offered []int64 // per window
 	total   int64
+
+	// The stream's series, looked up once: a result counts into them
+	// without hashing its labels. Only Observe's goroutine sets the two
+	// histograms, on the stream's first sent request.
+	sent, ok, retries prometheus.Counter
+	latency, lateness prometheus.Observer
 }
 
 func newPlan(cfg report.Config) *plan {
-	p := &plan{window: cfg.Window, closed: make([]int64, len(cfg.Streams))}
+	p := &plan{window: cfg.Window, closed: make([]atomic.Int64, len(cfg.Streams))}
 	for _, s := range cfg.Streams {
 		sp := streamPlan{name: s.Name, closed: s.Closed, offered: s.Offered}
 		for _, n := range s.Offered {
@@ -36,19 +42,13 @@ func newPlan(cfg report.Config) *plan {
 	return p
 }
 
-func (p *plan) countClosed(stream int) {
-	p.mu.Lock()
-	p.closed[stream]++
-	p.mu.Unlock()
-}
+func (p *plan) countClosed(stream int) { p.closed[stream].Add(1) }
 
 // planned is stream i's requests due by el: whole windows before el, and
 // the current window's share of its own; all of them once finished.
 func (p *plan) planned(i int, el time.Duration, finished bool) int64 {
-	s := p.streams[i]
-	p.mu.Lock()
-	n := p.closed[i]
-	p.mu.Unlock()
+	s := &p.streams[i] // not a copy: Observe sets its histograms meanwhile
+	n := p.closed[i].Load()
 	if finished {
 		return n + s.total
 	}

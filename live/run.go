@@ -44,8 +44,8 @@ func (c runCollector) Collect(ch chan<- prometheus.Metric) {
 		return // not begun: nothing to say yet
 	}
 	el := time.Since(started)
-	for i, s := range p.streams {
-		ch <- prometheus.MustNewConstMetric(plannedDesc, prometheus.CounterValue, float64(p.planned(i, el, finished)), s.name)
+	for i := range p.streams {
+		ch <- prometheus.MustNewConstMetric(plannedDesc, prometheus.CounterValue, float64(p.planned(i, el, finished)), p.streams[i].name)
 	}
 	if eng != nil {
 		rel, done := eng.Released(), eng.Done()
