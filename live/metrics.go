@@ -70,14 +70,8 @@ func New() *Metrics {
 			Name: "burstlab_request_errors_total",
 			Help: "Requests that failed, by outcome class: 5xx, 4xx, 429, timeout, refused, reset, dns, tls, other, unsent (the record's errors).",
 		}, []string{"stream", "class"}),
-		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:                            "burstlab_request_latency_seconds",
-			Help:                            "Response end minus intended send time (no coordinated omission); for closed-model streams, from the actual send.",
-			Buckets:                         latencybuckets.Seconds(),
-			NativeHistogramBucketFactor:     latencybuckets.NativeFactor,
-			NativeHistogramMaxBucketNumber:  400,
-			NativeHistogramMinResetDuration: time.Hour,
-		}, streamLabel),
+		latency: prometheus.NewHistogramVec(latencybuckets.Opts("burstlab_request_latency_seconds",
+			"Response end minus intended send time (no coordinated omission); for closed-model streams, from the actual send."), streamLabel),
 		lateness: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:                            "burstlab_send_lateness_seconds",
 			Help:                            "Actual minus intended send time: a generator that keeps to its plan stays under a millisecond.",

@@ -29,16 +29,10 @@ func newMetrics(s *Sim) *metrics {
 			Name: "burstlab_sim_requests_total",
 			Help: "Load requests answered, by HTTP status code.",
 		}, []string{"code"}),
-		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "burstlab_sim_request_duration_seconds",
-			Help: "Time from arrival to response of load requests, queueing included.",
-			// Fine enough for p99 within 5 % (classic and native), as a
-			// run's live metrics, so the two sit side by side on a dashboard.
-			Buckets:                         latencybuckets.Seconds(),
-			NativeHistogramBucketFactor:     latencybuckets.NativeFactor,
-			NativeHistogramMaxBucketNumber:  400,
-			NativeHistogramMinResetDuration: time.Hour,
-		}),
+		// Fine enough for p99 within 5 % (classic and native), as a run's
+		// live metrics, so the two sit side by side on a dashboard.
+		latency: prometheus.NewHistogram(latencybuckets.Opts("burstlab_sim_request_duration_seconds",
+			"Time from arrival to response of load requests, queueing included.")),
 	}
 	m.byCode = map[int]prometheus.Counter{}
 	for _, c := range []int{http.StatusOK, http.StatusInternalServerError, http.StatusServiceUnavailable} {

@@ -11,6 +11,7 @@ package latencybuckets
 
 import (
 	"math"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -31,4 +32,18 @@ const (
 func Seconds() []float64 {
 	n := int(math.Ceil(math.Log(Max/Min)/math.Log(Factor))) + 1
 	return prometheus.ExponentialBucketsRange(Min, Max, n)
+}
+
+// Opts are the options of a latency histogram with these buckets, classic
+// and native, so the live metrics and the simulator's sit side by side on
+// one dashboard.
+func Opts(name, help string) prometheus.HistogramOpts {
+	return prometheus.HistogramOpts{
+		Name:                            name,
+		Help:                            help,
+		Buckets:                         Seconds(),
+		NativeHistogramBucketFactor:     NativeFactor,
+		NativeHistogramMaxBucketNumber:  400,
+		NativeHistogramMinResetDuration: time.Hour,
+	}
 }
