@@ -181,14 +181,7 @@ func (f Figure) windowValue(rec *report.Record, w *report.Window) float64 {
 		}
 		return float64(w.Sent) / rec.WindowS
 	}
-	v := reflect.ValueOf(w).Elem().FieldByIndex(f.f.index)
-	switch v.Kind() {
-	case reflect.Float32, reflect.Float64:
-		return v.Float()
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return float64(v.Int())
-	}
-	return float64(v.Uint())
+	return f.f.read(reflect.ValueOf(w).Elem()).Num
 }
 
 // lookupAlert finds alert.NAME.FIELD.
