@@ -56,6 +56,9 @@ func (spec AttackSpec) planned() int64 {
 	return int64(math.Floor(spec.Rate * spec.Duration.Seconds()))
 }
 
+// AttackStream is the name of the one stream of an attack's record.
+const AttackStream = "attack"
+
 // Attack runs spec and returns its record.
 func Attack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, error) {
 	if err := spec.Check(); err != nil {
@@ -86,7 +89,7 @@ func Attack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, 
 	for w := range offered {
 		offered[w] = before(time.Duration(w+1)*cfg.Window) - before(time.Duration(w)*cfg.Window)
 	}
-	cfg.Streams = []report.StreamOffer{{Name: "attack", Offered: offered}}
+	cfg.Streams = []report.StreamOffer{{Name: AttackStream, Offered: offered}}
 	started := time.Now().Add(lead)
 	cfg.Started = started
 	k := int64(0)
@@ -106,7 +109,7 @@ func Attack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, 
 // answers, for spec.Duration.
 func closedAttack(ctx context.Context, spec AttackSpec, opt Options) (*report.Record, error) {
 	cfg := attackConfig(spec)
-	cfg.Streams = []report.StreamOffer{{Name: "attack", Closed: true}}
+	cfg.Streams = []report.StreamOffer{{Name: AttackStream, Closed: true}}
 	started := time.Now().Add(lead)
 	cfg.Started = started
 	k := int64(0)

@@ -30,8 +30,12 @@ func (p *Profile) Rules() []gate.Rule {
 }
 
 // alerts checks every alert rule: a unique name, an expression over window
-// figures, a for >= 0.
-func (ps *problems) alerts(as []Alert) {
+// figures of the profile's streams, a for >= 0.
+func (ps *problems) alerts(as []Alert, streams []Stream) {
+	names := make([]string, len(streams))
+	for i, s := range streams {
+		names[i] = s.Name
+	}
 	seen := map[string]bool{}
 	for i, a := range as {
 		at := fmt.Sprintf("$.alerts[%d]", i)
@@ -44,6 +48,10 @@ func (ps *problems) alerts(as []Alert) {
 			continue
 		}
 		seen[a.Name] = true
+		if err := gate.CheckRuleName(a.Name); err != nil {
+			ps.add(at+".name", "%v", err)
+			continue
+		}
 		if a.Expr == "" {
 			ps.add(at+".expr", "is required, e.g. \"p99 > 1s\"")
 			continue
@@ -52,12 +60,12 @@ func (ps *problems) alerts(as []Alert) {
 			ps.add(at+".for", "must be >= 0, got %v", a.For)
 			continue
 		}
-		if _, err := gate.ParseRule(a.Name, a.Expr, a.For); err != nil {
-			path := at + ".expr"
-			if _, nerr := gate.ParseRule(a.Name, "p99 > 1s", 0); nerr != nil {
-				path = at + ".name"
-			}
-			ps.add(path, "%v", err)
+		r, err := gate.ParseRule(a.Name, a.Expr, a.For)
+		if err == nil {
+			err = gate.CheckRuleStreams([]gate.Rule{r}, names)
+		}
+		if err != nil {
+			ps.add(at+".expr", "%v", err)
 		}
 	}
 }

@@ -12,12 +12,13 @@ const withAlerts = good + `alerts:
   - {name: p99-high, expr: "p99 > 1s", for: 10s}
   - name: apdex-low
     expr: apdex < 0.7
+  - {name: teams-errors, expr: "stream.teams.error_ratio > 1%"}
 `
 
 func TestProfileAlerts(t *testing.T) {
 	p := mustParse(t, withAlerts)
 	rules := p.Rules()
-	if len(rules) != 2 || rules[0].Name != "p99-high" || rules[0].For != 10*time.Second || rules[1].Expr != "apdex < 0.7" || rules[1].For != 0 {
+	if len(rules) != 3 || rules[2].Expr != "stream.teams.error_ratio > 1%" || rules[0].Name != "p99-high" || rules[0].For != 10*time.Second || rules[1].Expr != "apdex < 0.7" || rules[1].For != 0 {
 		t.Errorf("rules = %+v", rules)
 	}
 }
@@ -36,6 +37,7 @@ func TestMalformedAlerts(t *testing.T) {
 		{"bad name", "name: apdex-low", "name: apdex low", `19:11: alerts\[1\].name: alert name "apdex low"`},
 		{"duplicate name", "name: apdex-low", "name: p99-high", `19:11: alerts\[1\].name: duplicate alert name "p99-high"`},
 		{"no expr", "    expr: apdex < 0.7\n", "", `19:9: alerts\[1\].expr: is required`},
+		{"misspelt stream", `"p99 > 1s"`, `"stream.team.p99 > 1s"`, `18:28: alerts\[0\].expr: alert p99-high "stream.team.p99 > 1s": col 8: no stream "team" \(did you mean teams\?\)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !strings.Contains(withAlerts, tc.old) {

@@ -8,9 +8,10 @@ import "fmt"
 // rule is pending from the start of the first window of the run of windows
 // where it holds; it fires at the end of the first window of that run whose
 // end lies at least `for` after the pending start, so `for: 0s` fires at the
-// end of the first window where the condition holds. A window where the
-// condition does not hold (or with nothing completed: nothing is known)
-// resets the rule.
+// end of the first window where the condition holds, and it stays firing
+// to the end of the run. A window where the condition does not hold (or
+// with nothing completed: nothing is known) resolves the rule. Each run of
+// windows where the condition held is an episode of the rule.
 //
 // Windows are keyed by intended send time: a window's latency is complete
 // only once its slowest request has answered, later than the window's end
@@ -39,6 +40,39 @@ type Alert struct {
 	// FiringS: how long users were hurt before the rule fired. Null when the
 	// burst never degraded the target or the rule never fired.
 	DetectionGapS *float64 `json:"detection_gap_s"`
+	// Episodes are the runs of windows where the condition held, in time
+	// order, whether or not the rule fired in them.
+	Episodes []AlertEpisode `json:"episodes,omitempty"`
+}
+
+// AlertEpisode is one run of windows where an alert rule's condition held,
+// in seconds from the start of the run.
+type AlertEpisode struct {
+	PendingS float64 `json:"pending_s"` // the start of its first window
+	// FiringS is when the rule fired; null when the condition stopped
+	// holding before `for` had passed.
+	FiringS *float64 `json:"firing_s"`
+	// ResolvedS is the end of its last window; null when the condition
+	// still held in the last window of the run.
+	ResolvedS *float64 `json:"resolved_s"`
+}
+
+// StateAt says what the rule was at the end of the window [startS, endS):
+// "firing", "pending", or "" (inactive).
+func (a *Alert) StateAt(startS, endS float64) string {
+	for _, e := range a.Episodes {
+		switch {
+		case e.PendingS > startS+1e-9:
+			return ""
+		case e.ResolvedS != nil && *e.ResolvedS < endS-1e-9:
+			continue
+		case e.FiringS != nil && *e.FiringS <= endS+1e-9:
+			return "firing"
+		default:
+			return "pending"
+		}
+	}
+	return ""
 }
 
 // EvaluateAlert evaluates the rule (name, expr, forS) whose condition is
@@ -51,28 +85,41 @@ func EvaluateAlert(rec *Record, name, expr string, forS float64, holds func(*Win
 	if window <= 0 {
 		window = 1
 	}
-	pending := -1
+	var ep *AlertEpisode // the episode under way
 	for i := range rec.Windows {
 		w := &rec.Windows[i]
+		start, end := float64(i)*window, float64(i+1)*window
 		if w.Completed == 0 || !holds(w) {
-			pending = -1
+			if ep != nil {
+				ep.ResolvedS = ptr(start)
+				a.Episodes = append(a.Episodes, *ep)
+				ep = nil
+			}
 			continue
 		}
-		if pending < 0 {
-			pending = i
+		if ep == nil {
+			ep = &AlertEpisode{PendingS: start}
 		}
-		start, end := float64(pending)*window, float64(i+1)*window
-		if end-start >= forS-1e-9 {
-			a.PendingS, a.FiringS = ptr(start), ptr(end)
-			a.TimeToAlertStatus = AlertFired
-			if rec.Burst.Source != BurstNone {
-				a.TimeToAlertS = ptr(end - rec.Burst.StartS)
-			}
-			if d := rec.Summary.TimeToDegradeS; d != nil {
-				a.DetectionGapS = ptr(end - firstDegradedStart(rec, *d))
-			}
-			break
+		if ep.FiringS == nil && end-ep.PendingS >= forS-1e-9 {
+			ep.FiringS = ptr(end)
 		}
+	}
+	if ep != nil {
+		a.Episodes = append(a.Episodes, *ep)
+	}
+	for _, e := range a.Episodes {
+		if e.FiringS == nil {
+			continue
+		}
+		a.PendingS, a.FiringS = ptr(e.PendingS), e.FiringS
+		a.TimeToAlertStatus = AlertFired
+		if rec.Burst.Source != BurstNone {
+			a.TimeToAlertS = ptr(*e.FiringS - rec.Burst.StartS)
+		}
+		if d := rec.DegradedAtS(); d != nil {
+			a.DetectionGapS = ptr(*e.FiringS - *d)
+		}
+		break
 	}
 	for i := range rec.Alerts {
 		if rec.Alerts[i].Name == name {
@@ -84,15 +131,20 @@ func EvaluateAlert(rec *Record, name, expr string, forS float64, holds func(*Win
 	return a
 }
 
-// firstDegradedStart is the start of the burst's first degraded window,
-// from time_to_degrade: B0 to that start, or 0 when it is the window
-// holding B0, which may start before B0.
-func firstDegradedStart(rec *Record, timeToDegrade float64) float64 {
-	if timeToDegrade > 0 {
-		return rec.Burst.StartS + timeToDegrade
+// DegradedAtS is the start of the burst's first degraded window, in
+// seconds from the start of the run; nil when the burst did not degrade
+// the target. It comes from time_to_degrade: B0 to that start, or 0 when it
+// is the window holding B0, which may start before B0.
+func (r *Record) DegradedAtS() *float64 {
+	d := r.Summary.TimeToDegradeS
+	if d == nil {
+		return nil
 	}
-	first, _ := rec.Burst.Span(rec.WindowS)
-	return float64(first) * rec.WindowS
+	if *d > 0 {
+		return ptr(r.Burst.StartS + *d)
+	}
+	first, _ := r.Burst.Span(r.WindowS)
+	return ptr(float64(first) * r.WindowS)
 }
 
 // Line says what the rule did in one sentence:

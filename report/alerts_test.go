@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -62,6 +63,44 @@ func TestAlertReplaces(t *testing.T) {
 	if len(rec.Alerts) != 1 || rec.Alerts[0].FiringS != nil {
 		t.Errorf("alerts = %+v, want one rule that never fired", rec.Alerts)
 	}
+}
+
+// TestAlertEpisodes keeps every run of windows where the condition held,
+// fired or not, and says the rule's state at each window's end the way
+// Prometheus' ALERTS series would: windows 10-14 hold (fires at 13 s, for
+// 3s), 15-19 do not, 20-21 hold (too short to fire), 25 to the end hold
+// (fires at 28 s, never resolved).
+func TestAlertEpisodes(t *testing.T) {
+	rec := series(join(fill(10, 12), fill(5, 900), fill(5, 12), fill(2, 900), fill(3, 12), fill(5, 900))...)
+	Analyze(rec)
+	a := EvaluateAlert(rec, "p99-high", "p99 > 50ms", 3, func(w *Window) bool { return w.P99Ms > 50 })
+	want := []AlertEpisode{{10, ptr(13), ptr(15)}, {20, nil, ptr(22)}, {25, ptr(28), nil}}
+	if len(a.Episodes) != len(want) {
+		t.Fatalf("episodes %s, want %s", episodes(a.Episodes), episodes(want))
+	}
+	for i := range want {
+		if episodes(a.Episodes[i:i+1]) != episodes(want[i:i+1]) {
+			t.Errorf("episode %d: %s, want %s", i, episodes(a.Episodes[i:i+1]), episodes(want[i:i+1]))
+		}
+	}
+	if *a.FiringS != 13 {
+		t.Errorf("firing_s %v, want the first episode's 13", *a.FiringS)
+	}
+	states := map[int]string{9: "", 10: "pending", 11: "pending", 12: "firing", 14: "firing", 15: "", 20: "pending", 21: "pending", 22: "", 26: "pending", 27: "firing", 29: "firing"}
+	for i, w := range states {
+		if got := a.StateAt(float64(i), float64(i+1)); got != w {
+			t.Errorf("state at the end of window %d: %q, want %q", i, got, w)
+		}
+	}
+}
+
+// episodes writes episodes as pending-firing-resolved, "-" for null.
+func episodes(es []AlertEpisode) string {
+	var b strings.Builder
+	for _, e := range es {
+		fmt.Fprintf(&b, "[%v %v %v]", e.PendingS, deref(e.FiringS), deref(e.ResolvedS))
+	}
+	return b.String()
 }
 
 func deref(p *float64) any {

@@ -51,6 +51,10 @@ func Merge(recs ...*Record) (*Record, error) {
 	for i := range out.Windows {
 		w := &out.Windows[i]
 		w.ErrorRatio, w.Apdex = w.errorRatio(), w.apdex()
+		for j := range w.Streams {
+			s := &w.Streams[j]
+			s.ErrorRatio, s.Apdex = s.errorRatio(), s.apdex()
+		}
 	}
 	for i := range out.Streams {
 		s := &out.Streams[i]
@@ -112,6 +116,9 @@ func (out *Record) addShard(r *Record) {
 		m.StartS = w.StartS
 		m.Tally.add(w.Tally)
 		m.LatenessP99Ms = math.Max(m.LatenessP99Ms, w.LatenessP99Ms)
+		for _, s := range w.Streams {
+			m.streamShare(r.Streams, s.Stream).Tally.add(s.Tally)
+		}
 	}
 	for i, s := range r.Streams {
 		m := &out.Streams[i]
@@ -119,6 +126,20 @@ func (out *Record) addShard(r *Record) {
 		m.Tally.add(s.Tally)
 		m.Retries += s.Retries
 	}
+}
+
+// streamShare returns the share of the stream called name in the merged
+// window w, adding it (in the order of streams) when w has none yet.
+func (w *Window) streamShare(streams []StreamSummary, name string) *StreamWindow {
+	if s := w.Stream(name); s != nil {
+		return s
+	}
+	w.Streams = append(w.Streams, StreamWindow{Stream: name})
+	order := func(n string) int {
+		return slices.IndexFunc(streams, func(s StreamSummary) bool { return s.Name == n })
+	}
+	slices.SortStableFunc(w.Streams, func(a, b StreamWindow) int { return order(a.Stream) - order(b.Stream) })
+	return w.Stream(name)
 }
 
 // startSpread is how far the shards' start times lie from the first's.
@@ -176,8 +197,9 @@ func sameShape(a, b *Record) error {
 
 // mergeHistograms walks the shards' interval logs together, window by
 // window (each log is in window order), and fills every percentile of out:
-// windows, streams, the whole run and the baseline. Memory stays constant:
-// one sparse accumulator for the current window.
+// windows, their streams' shares, streams, the whole run and the baseline.
+// Memory stays constant: a sparse accumulator per stream for the current
+// window.
 func mergeHistograms(out *Record, recs []*Record) error {
 	streams := make([]*hdr.Histogram, len(out.Streams))
 	index := map[string]int{}
@@ -199,14 +221,28 @@ func mergeHistograms(out *Record, recs []*Record) error {
 		logs = append(logs, l)
 	}
 	total, base := newHist(), newHist()
+	shares := make([]*hdr.PackedHistogram, len(out.Streams)) // the current window's, per stream
 	for i := range out.Windows {
 		w := &out.Windows[i]
 		w.Percentiles = Percentiles{}
-		var acc *hdr.PackedHistogram
+		clear(shares)
 		for _, l := range logs {
-			var err error
-			if acc, err = l.take(i, streams, acc); err != nil {
+			if err := l.take(i, streams, shares); err != nil {
 				return err
+			}
+		}
+		var acc *hdr.PackedHistogram
+		for si, h := range shares {
+			if h == nil {
+				continue
+			}
+			if sw := w.Stream(out.Streams[si].Name); sw != nil {
+				sw.Percentiles = percentilesOf(h)
+			}
+			if acc == nil {
+				acc = h // merged into below: its stream's percentiles are read
+			} else {
+				acc.Merge(h)
 			}
 		}
 		if acc == nil {
@@ -284,19 +320,20 @@ func (l *shardLog) advance() error {
 }
 
 // take merges the log's intervals of window i into their streams' histograms
-// and into acc, and returns acc (still nil when neither had any).
-func (l *shardLog) take(i int, streams []*hdr.Histogram, acc *hdr.PackedHistogram) (*hdr.PackedHistogram, error) {
+// of the whole run and into shares, the window's histogram per stream (nil
+// where a stream has none yet).
+func (l *shardLog) take(i int, streams []*hdr.Histogram, shares []*hdr.PackedHistogram) error {
 	for l.headWin == i {
-		h := l.head.hist
-		h.MergeInto(streams[l.streams[l.head.tag]])
-		if acc == nil {
-			acc = h
+		h, si := l.head.hist, l.streams[l.head.tag]
+		h.MergeInto(streams[si])
+		if shares[si] == nil {
+			shares[si] = h
 		} else {
-			acc.Merge(h)
+			shares[si].Merge(h)
 		}
 		if err := l.advance(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return acc, nil
+	return nil
 }

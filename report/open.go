@@ -53,6 +53,9 @@ func Open(paths ...string) (*Record, error) {
 		rec.Definitions = Definitions
 		Analyze(rec)
 		noteHlog(rec)
+		if len(rec.Windows) > 0 && !rec.KeepsStreamWindows() {
+			rec.Notes = append(rec.Notes, "the record was made before burstlab kept each stream's share of the windows: no stream rows in the CSV, no p99 by stream, no stream figures in alert rules")
+		}
 		return rec, nil
 	}
 	return Merge(recs...)

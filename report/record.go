@@ -225,6 +225,32 @@ type Window struct {
 	Apdex         float64 `json:"apdex"`
 	Replicas      int     `json:"replicas,omitempty"`
 	Healthy       bool    `json:"healthy"`
+	// Streams is each stream's share of the window, in the record's stream
+	// order, for the streams that were offered or sent anything in it.
+	// Records made before burstlab kept them have none.
+	Streams []StreamWindow `json:"streams,omitempty"`
+}
+
+// StreamWindow is one stream's share of a window: its counts, error ratio,
+// apdex and the percentiles of its ok responses. Send lateness is the
+// generator's, kept for the whole window only.
+type StreamWindow struct {
+	Stream string `json:"stream"`
+	Tally
+	ErrorRatio float64 `json:"error_ratio"`
+	Percentiles
+	Apdex float64 `json:"apdex"`
+}
+
+// Stream returns the share of the stream called name in w, or nil when it
+// was neither offered nor sent anything there.
+func (w *Window) Stream(name string) *StreamWindow {
+	for i := range w.Streams {
+		if w.Streams[i].Stream == name {
+			return &w.Streams[i]
+		}
+	}
+	return nil
 }
 
 // Tally is what every level of a record counts (a window, a stream, the

@@ -137,6 +137,13 @@ type winAcc struct {
 	results int64            // planned requests with a final outcome
 	lat     []*hdr.Histogram // per stream, created on first use
 	late    *hdr.Histogram
+	streams []streamWin // per stream
+}
+
+// streamWin counts one stream's requests in one open window.
+type streamWin struct {
+	tallying
+	results int64 // planned requests with a final outcome
 }
 
 // NewRecorder starts a record. When hlog is not nil the HdrHistogram interval
@@ -218,8 +225,13 @@ func firstErr(errs ...error) error {
 func (r *Recorder) win(i int) *winAcc {
 	w := r.open[i]
 	if w == nil {
-		w = &winAcc{lat: make([]*hdr.Histogram, len(r.cfg.Streams)), late: r.hist()}
+		w = &winAcc{lat: make([]*hdr.Histogram, len(r.cfg.Streams)), late: r.hist(), streams: make([]streamWin, len(r.cfg.Streams))}
 		w.Offered = r.offered[i]
+		for si, s := range r.cfg.Streams {
+			if i < len(s.Offered) {
+				w.streams[si].Offered = s.Offered[i]
+			}
+		}
 		r.open[i] = w
 	}
 	return w
@@ -246,7 +258,7 @@ func (r *Recorder) Record(res outcome.Result) {
 		return
 	}
 	w := r.win(i)
-	s := &r.streams[res.Stream]
+	s, sw := &r.streams[res.Stream], &w.streams[res.Stream]
 	if res.Attempt > 0 {
 		s.retries++
 	}
@@ -255,13 +267,16 @@ func (r *Recorder) Record(res outcome.Result) {
 	case closed:
 		w.Offered++
 		s.Offered++
+		sw.Offered++
 	default:
 		w.results++
 		s.results++
+		sw.results++
 	}
 	r.latest = max(r.latest, res.End)
 	w.count(res, r.cfg.ApdexT)
 	s.count(res, r.cfg.ApdexT)
+	sw.count(res, r.cfg.ApdexT)
 	r.seen.add(res)
 	if res.Class != outcome.Unsent {
 		// A closed stream has no intended time, so no lateness to count.
@@ -368,7 +383,26 @@ func (r *Recorder) flush(i int) {
 		Percentiles:   percentilesOf(merged),
 		LatenessP99Ms: ms(w.late.ValueAtQuantile(99)),
 		Apdex:         t.apdex(),
+		Streams:       r.streamWindows(w),
 	}
+}
+
+// streamWindows sums up each stream's share of the open window w: those
+// that were offered or sent anything in it.
+func (r *Recorder) streamWindows(w *winAcc) []StreamWindow {
+	var out []StreamWindow
+	for si := range w.streams {
+		t := w.streams[si].tally()
+		if t.Offered == 0 && t.Sent == 0 {
+			continue
+		}
+		sw := StreamWindow{Stream: r.cfg.Streams[si].Name, Tally: t, ErrorRatio: t.errorRatio(), Apdex: t.apdex()}
+		if h := w.lat[si]; h != nil {
+			sw.Percentiles = percentilesOf(h)
+		}
+		out = append(out, sw)
+	}
+	return out
 }
 
 // tagName makes a stream name usable as an interval log tag (no commas,
@@ -409,10 +443,8 @@ func (r *Recorder) StopAt(d time.Duration) { r.stopAt = d }
 // whether or not the engine had read it from the plan.
 func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 	for ; r.next < len(r.windows); r.next++ {
-		if w := r.open[r.next]; stopped && w != nil {
-			w.errs[outcome.Unsent] += max(r.offered[r.next]-w.results, 0)
-		} else if stopped && w == nil && r.offered[r.next] > 0 {
-			r.win(r.next).errs[outcome.Unsent] += r.offered[r.next]
+		if stopped && (r.open[r.next] != nil || r.offered[r.next] > 0) {
+			r.markUnsent(r.next)
 		}
 		r.flush(r.next)
 	}
@@ -430,6 +462,18 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 		return rec, fmt.Errorf("writing the interval log: %w", r.logErr)
 	}
 	return rec, nil
+}
+
+// markUnsent counts every planned request of window i without an outcome
+// as unsent, in the window and in its streams.
+func (r *Recorder) markUnsent(i int) {
+	w := r.win(i)
+	w.errs[outcome.Unsent] += max(r.offered[i]-w.results, 0)
+	for si := range w.streams {
+		if sw := &w.streams[si]; !r.cfg.Streams[si].Closed {
+			sw.errs[outcome.Unsent] += max(sw.Offered-sw.results, 0)
+		}
+	}
 }
 
 // Snapshot returns the record of the windows final so far, marked

@@ -2,15 +2,11 @@ package report
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"math"
 	"os"
 	"path/filepath"
-	"slices"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 )
@@ -107,65 +103,6 @@ func (r *Record) Histogram() (*hdr.Histogram, error) {
 	}
 	r.hist = h
 	return h, nil
-}
-
-// StreamWindow is one stream's latency in one window, from the interval
-// log's tagged lines: its ok responses there (the log holds the latencies
-// of ok responses) and their percentiles.
-type StreamWindow struct {
-	Window int // index into Record.Windows
-	Stream string
-	OK     int64
-	Percentiles
-}
-
-// StreamWindows reads every stream's windows from the record's interval
-// logs (the shards' logs summed), in window order, streams in the record's
-// order. A record with no interval log (vegeta results, a run kept in
-// memory) has none: it returns nil. A single record's log is read line by
-// line and keeps nothing; merged shards keep each window's sparse
-// histograms until every log is read.
-func (r *Record) StreamWindows() ([]StreamWindow, error) {
-	if len(r.dirs) == 0 || r.WindowS <= 0 {
-		return nil, nil
-	}
-	order := map[string]int{}
-	for i, s := range r.Streams {
-		order[tagName(s.Name)] = i
-	}
-	var out []StreamWindow
-	hists := map[[2]int]*hdr.PackedHistogram{} // [window, stream], merged shards only
-	started := r.Started.UnixMilli()
-	for _, dir := range r.dirs {
-		err := readIntervals(filepath.Join(dir, HlogFile), func(iv interval) error {
-			w := int(math.Round(float64(iv.startMs-started) / (r.WindowS * 1000)))
-			s, ok := order[iv.tag]
-			switch {
-			case iv.tag == "" || !ok || w < 0 || w >= len(r.Windows):
-				// the whole-window line, or one Load and merge say is wrong
-			case len(r.dirs) == 1:
-				out = append(out, StreamWindow{Window: w, Stream: r.Streams[s].Name, OK: iv.hist.TotalCount(), Percentiles: percentilesOf(iv.hist)})
-			case hists[[2]int{w, s}] == nil:
-				hists[[2]int{w, s}] = iv.hist
-			default:
-				hists[[2]int{w, s}].Merge(iv.hist)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	if len(r.dirs) == 1 {
-		return out, nil
-	}
-	keys := slices.Collect(maps.Keys(hists))
-	slices.SortFunc(keys, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
-	for _, k := range keys {
-		h := hists[k]
-		out = append(out, StreamWindow{Window: k[0], Stream: r.Streams[k[1]].Name, OK: h.TotalCount(), Percentiles: percentilesOf(h)})
-	}
-	return out, nil
 }
 
 // noteHlog reads rec's interval log and, when it is missing or cannot be

@@ -117,3 +117,72 @@ func TestRecordGolden(t *testing.T) {
 		golden.Check(t, filepath.Join("testdata", "synthetic", name), got)
 	}
 }
+
+// TestStreamWindows checks each stream's share of the windows against the
+// windows and the streams' totals: the shares of a window add up to it, a
+// stream's shares over the run add up to its summary, and a stream has a
+// share only where it was offered something. The run stops at 20 s, so the
+// unsent requests of its last windows are counted in the shares too.
+func TestStreamWindows(t *testing.T) {
+	cfg := synthConfig()
+	r := NewRecorder(cfg, nil)
+	for _, res := range synthResults(cfg) {
+		if res.Intended < 20*time.Second {
+			r.Record(res)
+		}
+	}
+	r.StopAt(20 * time.Second)
+	rec, err := r.Finish(true, synthEvents())
+	if err != nil {
+		t.Fatal(err)
+	}
+	totals := map[string]*Tally{}
+	for i, w := range rec.Windows {
+		var sum Tally
+		for _, s := range w.Streams {
+			sum.add(s.Tally)
+			if totals[s.Stream] == nil {
+				totals[s.Stream] = &Tally{}
+			}
+			totals[s.Stream].add(s.Tally)
+		}
+		if !equalTally(sum, w.Tally) {
+			t.Errorf("window %d: its streams' shares add up to %+v, the window is %+v", i, sum, w.Tally)
+		}
+		fan := w.Stream("fanout")
+		if (fan != nil) != (i >= 10 && i < 18) {
+			t.Errorf("window %d: fanout's share %+v, want one only in the burst (10-17 s)", i, fan)
+		}
+	}
+	if rec.Summary.Errors["unsent"] == 0 {
+		t.Fatal("the stopped run counted nothing unsent: the test does not test it")
+	}
+	for _, s := range rec.Streams {
+		if got := totals[s.Name]; got == nil || !equalTally(*got, s.Tally) {
+			t.Errorf("stream %s: its window shares add up to %+v, its summary is %+v", s.Name, got, s.Tally)
+		}
+	}
+	// Window 11 queues (p99 ~250 ms): both streams' shares show it.
+	for _, name := range []string{"base", "fanout"} {
+		if s := rec.Windows[11].Stream(name); s == nil || s.P99Ms < 200 || s.OK == 0 || s.Apdex >= 1 {
+			t.Errorf("window 11, stream %s: %+v, want its queueing (p99 > 200 ms, apdex < 1)", name, s)
+		}
+	}
+}
+
+func equalTally(a, b Tally) bool {
+	if a.Offered != b.Offered || a.Sent != b.Sent || a.Completed != b.Completed || a.OK != b.OK || a.Satisfied != b.Satisfied || a.Tolerating != b.Tolerating {
+		return false
+	}
+	for k, v := range a.Errors {
+		if b.Errors[k] != v {
+			return false
+		}
+	}
+	for k, v := range b.Errors {
+		if a.Errors[k] != v {
+			return false
+		}
+	}
+	return true
+}

@@ -14,9 +14,10 @@ func alertFlag() cli.Flag {
 
 // parseAlertFlags parses --alert's, and checks that every alert figure of
 // gates names one of them or of the rules already known (the profile's, the
-// record's), so that a bad rule or a misspelt alert is refused (exit 2)
-// before a run is spent on it.
-func parseAlertFlags(c *cli.Context, known []gate.Rule, gates []gate.Gate) ([]gate.Rule, error) {
+// record's), and that every stream figure of the rules names one of
+// streams, so that a bad rule or a misspelt alert or stream is refused
+// (exit 2) before a run is spent on it.
+func parseAlertFlags(c *cli.Context, known []gate.Rule, gates []gate.Gate, streams []string) ([]gate.Rule, error) {
 	var rules []gate.Rule
 	for _, s := range c.StringSlice("alert") {
 		r, err := gate.ParseRuleFlag(s)
@@ -24,6 +25,9 @@ func parseAlertFlags(c *cli.Context, known []gate.Rule, gates []gate.Gate) ([]ga
 			return nil, usagef("--alert: %v", err)
 		}
 		rules = append(rules, r)
+	}
+	if err := gate.CheckRuleStreams(rules, streams); err != nil {
+		return nil, usagef("--alert: %v", err)
 	}
 	if err := gate.CheckAlerts(gates, gate.RuleNames(gate.MergeRules(known, rules))); err != nil {
 		return nil, usageError{err}
@@ -38,7 +42,7 @@ func evaluateAlerts(c *cli.Context, rec *report.Record, gates []gate.Gate) error
 	if err != nil {
 		return usageError{err}
 	}
-	rules, err := parseAlertFlags(c, known, gates)
+	rules, err := parseAlertFlags(c, known, gates, gate.StreamNames(rec))
 	if err != nil {
 		return err
 	}

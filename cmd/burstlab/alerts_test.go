@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"strings"
 	"testing"
 )
@@ -32,6 +33,55 @@ func TestReportAlerts(t *testing.T) {
 	}
 }
 
+// TestStreamAlertCSV: a rule on one stream's share of the windows fires
+// when that stream is slow, and the CSV says, window by window, what each
+// rule was, the stream's own counts, and where the story turned.
+func TestStreamAlertCSV(t *testing.T) {
+	t.Parallel()
+	out, stderr, code := burstlab(t, "report", "--format", "csv", "--alert", "fanout-slow: stream.fanout.p99 > 200ms for 2s", "--alert", "base-errors: stream.base.error_ratio > 50%", fixture)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, c := range rows[0] {
+		col[c] = i
+	}
+	for _, c := range []string{"alert_fanout-slow", "alert_base-errors", "event", "stream", "offered"} {
+		if _, ok := col[c]; !ok {
+			t.Fatalf("no column %s in %v", c, rows[0])
+		}
+	}
+	// fanout's p99 is above 200 ms in windows 11-14: pending at the end of
+	// 11, firing at the end of 12 (for 2s) to 14, inactive after.
+	want := map[string]string{"10": "", "11": "pending", "12": "firing", "14": "firing", "15": ""}
+	events := map[string]string{}
+	for _, r := range rows[1:] {
+		switch start := r[col["start_s"]]; r[col["stream"]] {
+		case "*":
+			if w, ok := want[start]; ok && r[col["alert_fanout-slow"]] != w {
+				t.Errorf("window %s: alert_fanout-slow %q, want %q", start, r[col["alert_fanout-slow"]], w)
+			}
+			if r[col["alert_base-errors"]] != "" {
+				t.Errorf("window %s: base-errors %q, want inactive", start, r[col["alert_base-errors"]])
+			}
+			if e := r[col["event"]]; e != "" {
+				events[start] = e
+			}
+		case "fanout":
+			if r[col["offered"]] != "80" || r[col["alert_fanout-slow"]] != "" {
+				t.Errorf("window %s, fanout's row: offered %q, alert %q; want 80 and empty", start, r[col["offered"]], r[col["alert_fanout-slow"]])
+			}
+		}
+	}
+	if events["11"] != "degraded" || events["15"] != "healthy_again:scaled" || len(events) != 2 {
+		t.Errorf("events %v, want degraded at 11 s and healthy_again:scaled at 15 s", events)
+	}
+}
+
 // TestBadAlerts: a malformed rule or a gate on an unknown alert is one line
 // on stderr and exit 2, before anything is read or sent.
 func TestBadAlerts(t *testing.T) {
@@ -48,6 +98,9 @@ func TestBadAlerts(t *testing.T) {
 		{[]string{"attack", "-rate", "10/s", "-duration", "1s", "--alert", "x: apdex <"}, "unexpected end, want a number"},
 		{[]string{"run", "--alert", "x: apdex < 2 for -1s", "testdata/short-burst.yaml"}, "for must be >= 0"},
 		{[]string{"run", "--gate", "alert.nope.time_to_alert < 1s", "testdata/short-burst.yaml"}, `no alert "nope"`},
+		{[]string{"report", "--alert", "x: stream.fanot.p99 > 1s", fixture}, `--alert: alert x "stream.fanot.p99 > 1s": col 8: no stream "fanot" (did you mean fanout?)`},
+		{[]string{"run", "--alert", "x: stream.nope.p99 > 1s", "testdata/short-burst.yaml"}, `no stream "nope"`},
+		{[]string{"attack", "-rate", "10/s", "-duration", "1s", "--alert", "x: stream.teams.p99 > 1s"}, `no stream "teams" (known: attack)`},
 	} {
 		_, stderr, code := burstlab(t, tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {

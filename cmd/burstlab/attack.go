@@ -63,7 +63,7 @@ func attackCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			alerts, err := parseAlertFlags(c, nil, gates)
+			alerts, err := parseAlertFlags(c, nil, gates, []string{burst.AttackStream})
 			if err != nil {
 				return err
 			}

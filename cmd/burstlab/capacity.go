@@ -144,7 +144,7 @@ func capacitySpec(c *cli.Context) (capacity.Spec, []gate.Gate, error) {
 	if spec.Warmup < 0 || spec.Step <= spec.Warmup {
 		return spec, nil, usagef("capacity: -step %v must be longer than -warmup %v", spec.Step, spec.Warmup)
 	}
-	if err := gate.CheckStreams(stepGates, []string{"attack"}); err != nil {
+	if err := gate.CheckStreams(stepGates, []string{burst.AttackStream}); err != nil {
 		return spec, nil, usageError{err}
 	}
 	tgts, err := readTargets(c, c.String("targets-format"))

@@ -55,7 +55,7 @@ func runCommand() *cli.Command {
 			if err := gate.CheckStreams(gates, streamNames(p)); err != nil {
 				return usageError{err}
 			}
-			alerts, err := parseAlertFlags(c, p.Rules(), gates)
+			alerts, err := parseAlertFlags(c, p.Rules(), gates, streamNames(p))
 			if err != nil {
 				return err
 			}

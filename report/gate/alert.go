@@ -19,10 +19,15 @@ import (
 //	apdex < 0.7         its apdex
 //	error_ratio > 1%    its error ratio
 //	rate > 500          requests sent per second in it
+//	stream.teams.p99 > 1s   the p99 of stream teams in the window
 //
 // Window figures are the keys of a window in run.json without their unit
 // suffix (p50, p90, p99, p999, max, lateness_p99, error_ratio, apdex,
-// offered, sent, completed, ok, replicas), and rate. report.EvaluateAlert
+// offered, sent, completed, ok, replicas), and rate; stream.NAME.FIELD
+// reads the stream's share of the window (the same figures but
+// lateness_p99 and replicas, which are the generator's and the target's).
+// A figure that is unknown in a window (a latency without an ok response,
+// a stream that sent nothing there) does not hold. report.EvaluateAlert
 // says how a rule is evaluated on the window series.
 
 // Rule is a parsed alert rule.
@@ -37,11 +42,19 @@ type Rule struct {
 // figure (alert.NAME.time_to_alert).
 var ruleName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
+// CheckRuleName checks an alert rule's name: letters, digits, _ and -.
+func CheckRuleName(name string) error {
+	if !ruleName.MatchString(name) {
+		return fmt.Errorf("alert name %q: want letters, digits, _ and - (it is used in gates as alert.NAME.time_to_alert)", name)
+	}
+	return nil
+}
+
 // ParseRule checks an alert rule: a name of letters, digits, _ and -, a
 // condition over window figures, a for duration >= 0.
 func ParseRule(name, expr string, forD time.Duration) (Rule, error) {
-	if !ruleName.MatchString(name) {
-		return Rule{}, fmt.Errorf("alert name %q: want letters, digits, _ and - (it is used in gates as alert.NAME.time_to_alert)", name)
+	if err := CheckRuleName(name); err != nil {
+		return Rule{}, err
 	}
 	if forD < 0 {
 		return Rule{}, fmt.Errorf("alert %s: for must be >= 0, got %s", name, forD)
@@ -57,6 +70,22 @@ func ParseRule(name, expr string, forD time.Duration) (Rule, error) {
 	}
 	g.Expr = expr
 	return Rule{Name: name, Expr: expr, For: forD, cond: g}, nil
+}
+
+// CheckRuleStreams checks that every stream figure of rules names one of
+// streams, so that a misspelt stream is refused before a run (with the
+// profile's stream names) or before judging a record.
+func CheckRuleStreams(rules []Rule, streams []string) error {
+	for _, r := range rules {
+		if err := CheckStreams([]Gate{r.cond}, streams); err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				return fmt.Errorf("alert %s %q: col %d: %s", r.Name, r.Expr, e.Col, e.Msg)
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // ParseRuleFlag reads an --alert flag: `NAME: EXPR [for DURATION]`, such as
@@ -113,7 +142,8 @@ func EvaluateAlerts(rec *report.Record, rules []Rule) {
 	for _, r := range rules {
 		g := r.cond
 		report.EvaluateAlert(rec, r.Name, r.Expr, r.For.Seconds(), func(w *report.Window) bool {
-			return g.Op.holds(g.Figure.windowValue(rec, w), g.Threshold)
+			v, known := g.Figure.windowValue(rec, w)
+			return known && g.Op.holds(v, g.Threshold)
 		})
 	}
 }
@@ -140,20 +170,21 @@ func RuleNames(rules []Rule) []string {
 	return out
 }
 
-// Window figures and alert figures, read from the JSON keys of the record
-// types like the summary's.
+// Window figures, a stream's window figures and alert figures, read from
+// the JSON keys of the record types like the summary's.
 var (
-	windowFields = windowFieldsOf()
-	alertFields  = fieldsOf(reflect.TypeFor[report.Alert]())
+	windowFields       = windowFieldsOf(reflect.TypeFor[report.Window]())
+	streamWindowFields = windowFieldsOf(reflect.TypeFor[report.StreamWindow]())
+	alertFields        = fieldsOf(reflect.TypeFor[report.Alert]())
 )
 
 // rateField is the one window figure that is not a field: requests sent per
 // second of the window.
 const rateField = "rate"
 
-func windowFieldsOf() []field {
+func windowFieldsOf(t reflect.Type) []field {
 	var out []field
-	for _, f := range fieldsOf(reflect.TypeFor[report.Window]()) {
+	for _, f := range fieldsOf(t) {
 		if f.name != "start" && f.kind != Bool {
 			out = append(out, f)
 		}
@@ -161,11 +192,28 @@ func windowFieldsOf() []field {
 	return append(out, field{name: rateField, key: rateField, kind: Count})
 }
 
-// WindowFigures lists the figures an alert condition may test, sorted.
+// WindowFigures lists the figures an alert condition may test, sorted;
+// stream.NAME.FIELD takes FIELD from StreamWindowFigures.
 func WindowFigures() []string { return names(windowFields) }
 
-// lookupWindow finds the window figure called name.
+// StreamWindowFigures lists the fields of a stream's window figure, sorted.
+func StreamWindowFigures() []string { return names(streamWindowFields) }
+
+// lookupWindow finds the window figure called name: a figure of the whole
+// window or stream.NAME.FIELD.
 func lookupWindow(name string) (Figure, error) {
+	if rest, ok := strings.CutPrefix(name, "stream."); ok {
+		i := strings.LastIndexByte(rest, '.')
+		if i <= 0 || i == len(rest)-1 {
+			return Figure{}, fmt.Errorf("stream figure %q: want stream.NAME.FIELD, FIELD one of %s", name, strings.Join(StreamWindowFigures(), ", "))
+		}
+		stream, fname := rest[:i], rest[i+1:]
+		f, ok := find(streamWindowFields, fname)
+		if !ok {
+			return Figure{}, fmt.Errorf("unknown stream window field %q in %q%s", fname, name, suggest(fname, StreamWindowFigures()))
+		}
+		return Figure{Name: name, Kind: f.kind, Unit: f.unit, Stream: stream, f: f}, nil
+	}
 	f, ok := find(windowFields, name)
 	if !ok {
 		return Figure{}, fmt.Errorf("unknown window figure %q%s", name, suggest(name, WindowFigures()))
@@ -173,15 +221,27 @@ func lookupWindow(name string) (Figure, error) {
 	return Figure{Name: name, Kind: f.kind, Unit: f.unit, f: f}, nil
 }
 
-// windowValue reads a window figure from w, in the figure's own unit.
-func (f Figure) windowValue(rec *report.Record, w *report.Window) float64 {
+// windowValue reads a window figure from w, in the figure's own unit, and
+// says whether it is known there: a stream figure is unknown in a window
+// where the stream was neither offered nor sent anything, a latency
+// without an ok response.
+func (f Figure) windowValue(rec *report.Record, w *report.Window) (float64, bool) {
+	v, sent := reflect.ValueOf(w).Elem(), w.Sent
+	if f.Stream != "" {
+		sw := w.Stream(f.Stream)
+		if sw == nil {
+			return 0, false
+		}
+		v, sent = reflect.ValueOf(sw).Elem(), sw.Sent
+	}
 	if f.f.name == rateField {
 		if rec.WindowS <= 0 {
-			return float64(w.Sent)
+			return float64(sent), true
 		}
-		return float64(w.Sent) / rec.WindowS
+		return float64(sent) / rec.WindowS, true
 	}
-	return f.f.read(reflect.ValueOf(w).Elem()).Num
+	out := f.f.read(v)
+	return out.Num, !out.Null
 }
 
 // lookupAlert finds alert.NAME.FIELD.

@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -140,5 +141,97 @@ func TestRecoveryCauseGate(t *testing.T) {
 		if _, err := Parse(expr); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Parse(%q) = %v, want %q", expr, err, want)
 		}
+	}
+}
+
+// TestStreamAlerts evaluates rules on one stream's share of the windows:
+// stream teams is sent only in the burst (windows 10-19), slow there; base
+// runs throughout, fast. A figure is unknown, so does not hold, where its
+// stream sent nothing, and a latency where the stream had no ok response.
+func TestStreamAlerts(t *testing.T) {
+	rec := windowRecord()
+	rec.Streams = []report.StreamSummary{{Name: "base"}, {Name: "teams"}}
+	for i := range rec.Windows {
+		w := &rec.Windows[i]
+		base := report.StreamWindow{Stream: "base", Tally: report.Tally{Offered: 20, Sent: 20, Completed: 20, OK: 20}, Apdex: 1}
+		base.P99Ms = 20
+		w.Streams = []report.StreamWindow{base}
+		if i >= 10 && i < 20 {
+			teams := report.StreamWindow{Stream: "teams", Tally: report.Tally{Offered: 80, Sent: 80, Completed: 80, OK: 80}, Apdex: 0.2}
+			teams.P99Ms = 2000
+			if i == 15 { // every request failed: no latency to compare
+				teams.OK, teams.P99Ms, teams.ErrorRatio = 0, 0, 1
+			}
+			w.Streams = append(w.Streams, teams)
+		}
+	}
+	var rules []Rule
+	for _, f := range []string{
+		"teams-slow: stream.teams.p99 > 1s for 2s",
+		"base-slow: stream.base.p99 > 1s",
+		"teams-busy: stream.teams.rate > 50",
+		"teams-quiet: stream.teams.rate < 1",
+		"teams-fast: stream.teams.p99 < 5ms",
+		"teams-failing: stream.teams.error_ratio > 50%",
+	} {
+		r, err := ParseRuleFlag(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules = append(rules, r)
+	}
+	if err := CheckRuleStreams(rules, StreamNames(rec)); err != nil {
+		t.Fatal(err)
+	}
+	EvaluateAlerts(rec, rules)
+	want := map[string][]report.AlertEpisode{
+		"teams-slow":    {{PendingS: 10, FiringS: ptr(12), ResolvedS: ptr(15)}, {PendingS: 16, FiringS: ptr(18), ResolvedS: ptr(20)}},
+		"base-slow":     nil,
+		"teams-busy":    {{PendingS: 10, FiringS: ptr(11), ResolvedS: ptr(20)}},
+		"teams-quiet":   nil,
+		"teams-fast":    nil,
+		"teams-failing": {{PendingS: 15, FiringS: ptr(16), ResolvedS: ptr(16)}},
+	}
+	for _, a := range rec.Alerts {
+		if got, w := fmt.Sprint(episodeList(a.Episodes)), fmt.Sprint(episodeList(want[a.Name])); got != w {
+			t.Errorf("%s: episodes %s, want %s", a.Name, got, w)
+		}
+	}
+}
+
+func episodeList(es []report.AlertEpisode) []string {
+	var out []string
+	for _, e := range es {
+		f, r := "-", "-"
+		if e.FiringS != nil {
+			f = fmt.Sprint(*e.FiringS)
+		}
+		if e.ResolvedS != nil {
+			r = fmt.Sprint(*e.ResolvedS)
+		}
+		out = append(out, fmt.Sprintf("%v/%s/%s", e.PendingS, f, r))
+	}
+	return out
+}
+
+// TestStreamRuleErrors: a stream figure in a rule names a stream field of a
+// window, and a stream of the run.
+func TestStreamRuleErrors(t *testing.T) {
+	for expr, want := range map[string]string{
+		"stream.teams.lateness_p99 > 1s": `unknown stream window field "lateness_p99"`,
+		"stream.teams.replicas > 1":      `unknown stream window field "replicas"`,
+		"stream.teams > 1":               "want stream.NAME.FIELD",
+	} {
+		if _, err := ParseRule("r", expr, 0); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseRule(%q) = %v, want %q", expr, err, want)
+		}
+	}
+	r, err := ParseRule("r", "stream.teem.p99 > 1s", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = CheckRuleStreams([]Rule{r}, []string{"base", "teams"})
+	if err == nil || !strings.Contains(err.Error(), `alert r "stream.teem.p99 > 1s": col 8: no stream "teem"`) || !strings.Contains(err.Error(), "teams") {
+		t.Errorf("CheckRuleStreams = %v, want no stream teem, did you mean teams", err)
 	}
 }

@@ -290,13 +290,11 @@ func (f Figure) Value(rec *report.Record) (Value, error) {
 	return out, nil
 }
 
-// noOK reports whether v, a record's summary or a stream's, counted no ok
-// response: its latency figures are then unknown.
+// noOK reports whether v, a record's summary, a stream's or a window's,
+// counted no ok response: its latency figures are then unknown.
 func noOK(v reflect.Value) bool {
-	if t := v.Type(); t != reflect.TypeFor[report.Summary]() && t != reflect.TypeFor[report.StreamSummary]() {
-		return false
-	}
-	return v.FieldByName("OK").Int() == 0
+	ok := v.FieldByName("OK")
+	return ok.IsValid() && ok.Int() == 0
 }
 
 // read reads the field from v, a struct of the type the field came from.

@@ -203,7 +203,8 @@ func charts(rec *report.Record) chartData {
 		lat.Series = append(lat.Series, bound)
 	}
 	d.Panels = append(d.Panels, lat)
-	if p99s, err := rec.StreamP99s(); err == nil && len(rec.Streams) > 1 {
+	if len(rec.Streams) > 1 && rec.KeepsStreamWindows() {
+		p99s := rec.StreamP99s()
 		ps := panel{ID: "streams", Title: "p99 by stream", YLabel: "ms", X: b.xs, Note: bucketNote}
 		for i, st := range rec.Streams {
 			ps.Series = append(ps.Series, b.line(st.Name, streamColors[i%len(streamColors)], b.worst(rec, func(w int) float64 { return p99s[i][w] })))

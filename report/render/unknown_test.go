@@ -54,16 +54,17 @@ func TestUnknownsFromVegeta(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	late, reps, at := slices.Index(rows[0], "lateness_p99_ms"), slices.Index(rows[0], "replicas"), slices.Index(rows[0], "start_time")
-	if len(rows) != 4 || late < 0 || reps < 0 || at < 0 {
-		t.Fatalf("CSV of 3 windows: %d rows, header %v", len(rows), rows[0])
+	late, reps, at, stream := slices.Index(rows[0], "lateness_p99_ms"), slices.Index(rows[0], "replicas"), slices.Index(rows[0], "start_time"), slices.Index(rows[0], "stream")
+	// A window's row, then stream v's share of it.
+	if len(rows) != 7 || late < 0 || reps < 0 || at < 0 || stream < 0 {
+		t.Fatalf("CSV of 3 windows of one stream: %d rows, header %v", len(rows), rows[0])
 	}
 	for _, r := range rows[1:] {
 		if r[late] != "" || r[reps] != "" {
-			t.Errorf("window at %s: lateness %q, replicas %q; want empty (unknown)", r[0], r[late], r[reps])
+			t.Errorf("window at %s, stream %s: lateness %q, replicas %q; want empty (unknown)", r[0], r[stream], r[late], r[reps])
 		}
 	}
-	if rows[2][at] != "2026-03-04T05:06:08.000Z" {
-		t.Errorf("second window's start_time %q, want 2026-03-04T05:06:08.000Z", rows[2][at])
+	if rows[3][at] != "2026-03-04T05:06:08.000Z" || rows[3][stream] != "*" {
+		t.Errorf("second window's start_time %q (stream %q), want 2026-03-04T05:06:08.000Z", rows[3][at], rows[3][stream])
 	}
 }
