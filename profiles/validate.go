@@ -91,6 +91,18 @@ func (p *Profile) problems() []problem {
 	return ps
 }
 
+// checked validates p and, when nothing is wrong with its structure,
+// compiles it: what Parse, Scaled and the plan of an uncompiled profile all
+// do. The problems are the structural ones when there are any (compiling a
+// broken profile would only add to them), else compile's; the compiled
+// profile is usable when there are none.
+func (p *Profile) checked() (*compiled, []problem) {
+	if probs := p.problems(); len(probs) > 0 {
+		return nil, probs
+	}
+	return p.compile()
+}
+
 // problems collects validation failures as they are found; each method
 // checks one part of a profile.
 type problems []problem
