@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"time"
@@ -95,9 +96,12 @@ type trial struct {
 	tls     bool
 	length  time.Duration // how long the tool should send
 	rate    float64       // planned rate, 0 for a closed loop
-	planned int
 	command func(url, out string) command
 }
+
+// planned is the number of requests the trial's rate asks for over its
+// length; 0 for a closed loop.
+func (tr trial) planned() int { return int(math.Round(tr.rate * tr.length.Seconds())) }
 
 // run starts a fresh server, runs the tool against it within a bound, and
 // measures the run from the server's log and the tool's rusage.
@@ -124,7 +128,7 @@ func (l *lab) run(tr trial) (runResult, error) {
 	}
 	arr := sortedArrivals(snap)
 	res := runResult{
-		Measure: tr.measure, Round: tr.round, Side: tr.side, Planned: tr.planned,
+		Measure: tr.measure, Round: tr.round, Side: tr.side, Planned: tr.planned(),
 		Arrived: snap.Count, CPU: u.CPU, MaxRSS: u.MaxRSS,
 		Conns: connsDuring(snap, arr), H2: snap.H2, Rate: arrivalRate(arr), Exit: u.ExitCode,
 	}
