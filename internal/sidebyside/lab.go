@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,6 +22,9 @@ type lab struct {
 	set   settings
 	runs  []runResult
 	seq   int
+	// commands are the commands run so far, each once, in the order first
+	// run, with the server's address and the output path as placeholders.
+	commands []string
 }
 
 // command is one invocation of a compared tool, written so it can be shown
@@ -106,6 +110,7 @@ func (tr trial) planned() int { return int(math.Round(tr.rate * tr.length.Second
 // run starts a fresh server, runs the tool against it within a bound, and
 // measures the run from the server's log and the tool's rusage.
 func (l *lab) run(tr trial) (runResult, error) {
+	l.show(tr)
 	limit := tr.length + time.Minute
 	srv, err := startTarget(l.self, tr.tls, limit+time.Minute)
 	if err != nil {
@@ -147,6 +152,18 @@ func (l *lab) run(tr trial) (runResult, error) {
 		tr.measure, tr.round, tr.side, res.Arrived, ms(res.P50), ms(res.P99),
 		float64(res.cpuPerRequest())/1e3, mib(res.MaxRSS), res.Conns, res.Note)
 	return res, nil
+}
+
+// show keeps the trial's command as the report lists it, ADDR for the
+// server's address and OUT for the output path, unless it is there already.
+func (l *lab) show(tr trial) {
+	url := "http://ADDR/"
+	if tr.tls {
+		url = "https://ADDR/"
+	}
+	if line := tr.command(url, "OUT").String(); !slices.Contains(l.commands, line) {
+		l.commands = append(l.commands, line)
+	}
 }
 
 // mib is n bytes in MiB.
