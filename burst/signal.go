@@ -80,12 +80,14 @@ func startSignal(cfg profiles.ScaleSignal, started time.Time, warn io.Writer) (s
 }
 
 func newSignal(cfg profiles.ScaleSignal, started time.Time, warn io.Writer) *signal {
-	s := &signal{cfg: cfg, started: started, client: &http.Client{Timeout: 2 * time.Second}, warn: warn, last: -1}
+	// One client reads every answer, a URL's and Prometheus', each body
+	// capped by its transport.
+	client := &http.Client{Timeout: 2 * time.Second, Transport: cappedBodies{http.DefaultTransport}}
+	s := &signal{cfg: cfg, started: started, client: client, warn: warn, last: -1}
 	if cfg.Prometheus != "" {
 		// The address is checked when the profile is validated, so this
 		// cannot fail on a valid profile; a failure shows as a failed read.
-		capped := &http.Client{Timeout: s.client.Timeout, Transport: cappedBodies{http.DefaultTransport}}
-		if c, err := promapi.NewClient(promapi.Config{Address: cfg.Prometheus, Client: capped}); err == nil {
+		if c, err := promapi.NewClient(promapi.Config{Address: cfg.Prometheus, Client: client}); err == nil {
 			s.prom = promv1.NewAPI(c)
 		}
 	}
@@ -150,7 +152,7 @@ func (s *signal) read(ctx context.Context) (float64, error) {
 		if resp.StatusCode != http.StatusOK {
 			return 0, fmt.Errorf("%s: %s", s.cfg.URL, resp.Status)
 		}
-		if body, err = io.ReadAll(io.LimitReader(resp.Body, 4<<20)); err != nil {
+		if body, err = io.ReadAll(resp.Body); err != nil { // capped by the client
 			return 0, err
 		}
 		if s.cfg.Metric != "" {
@@ -199,7 +201,8 @@ func (s *signal) query(ctx context.Context) (float64, error) {
 	return 0, fmt.Errorf("prometheus query %q: a %s, want a scalar or an instant vector", s.cfg.Query, v.Type())
 }
 
-// cappedBodies reads at most 4 MiB of each answer, as every signal read.
+// cappedBodies reads at most 4 MiB of each answer: the signal's client
+// reads through it, so every sample is bounded in size.
 type cappedBodies struct{ rt http.RoundTripper }
 
 func (c cappedBodies) RoundTrip(r *http.Request) (*http.Response, error) {

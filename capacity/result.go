@@ -76,7 +76,7 @@ type Result struct {
 var AnswerFigures = gate.FiguresOf[Answer]("a capacity search")
 
 func newResult(spec Spec) *Result {
-	r := &Result{Mode: spec.Mode, Started: time.Now().UTC(), Answer: Answer{Limit: LimitStopped}}
+	r := &Result{Mode: spec.Mode, Started: time.Now().UTC()}
 	if spec.Profile != nil {
 		r.Name, r.Profile = spec.Profile.Name, spec.Profile.Path()
 		r.Target = spec.Profile.Target.URL
@@ -98,11 +98,12 @@ func newResult(spec Spec) *Result {
 	for _, g := range spec.Criteria.Gates {
 		r.Settings.Gates = append(r.Settings.Gates, g.String())
 	}
-	r.finish()
+	r.finish() // the answer before any step: stopped, none
 	return r
 }
 
-// add appends a step and updates the answer.
+// add appends a step and works the answer out again: the one place it
+// changes while a search runs.
 func (r *Result) add(st Step) {
 	r.Steps = append(r.Steps, st)
 	r.finish()

@@ -66,16 +66,7 @@ func (c Criteria) judgeSteady(st *Step, rec *report.Record) {
 	why = append(why, c.gates(st, rec)...)
 	targetFailed := errs > c.MaxErrorRatio || len(st.Gates) > 0 && gate.Failed(st.Gates) > 0 ||
 		c.SLOP99Ms > 0 && p99-rec.Generator.LatenessP99Ms > c.SLOP99Ms
-	switch {
-	case rec.Stopped:
-		st.Verdict, st.Reason = Stopped, "interrupted"
-	case rec.Generator.Saturated && !targetFailed:
-		st.Verdict, st.Reason = Generator, generatorReason(rec)
-	case len(why) > 0:
-		st.Verdict, st.Reason = Fail, strings.Join(why, ", ")
-	default:
-		st.Verdict = Pass
-	}
+	st.judge(rec, why, targetFailed)
 }
 
 // judgeBurst judges a burst step by its gates. A saturated generator did
@@ -86,10 +77,19 @@ func (c Criteria) judgeBurst(st *Step, rec *report.Record) {
 	st.fromRecord(rec)
 	st.P99Ms, st.ErrorRatio = rec.Summary.PeakP99Ms, rec.Summary.ErrorRatio
 	why := c.gates(st, rec)
+	st.judge(rec, why, len(why) > 0 && targetOverloaded(rec))
+}
+
+// judge gives the step its verdict, the same in both modes: an
+// interrupted run is not judged; a saturated generator makes the step say
+// nothing unless targetFailed, the target failing beyond what the
+// generator's lateness explains; otherwise the step fails for why, the
+// failures found, or passes when there are none.
+func (st *Step) judge(rec *report.Record, why []string, targetFailed bool) {
 	switch {
 	case rec.Stopped:
 		st.Verdict, st.Reason = Stopped, "interrupted"
-	case rec.Generator.Saturated && !(len(why) > 0 && targetOverloaded(rec)):
+	case rec.Generator.Saturated && !targetFailed:
 		st.Verdict, st.Reason = Generator, generatorReason(rec)
 	case len(why) > 0:
 		st.Verdict, st.Reason = Fail, strings.Join(why, ", ")

@@ -134,11 +134,8 @@ func PlanShard(ctx context.Context, p *Profile, shard Shard) (*Plan, error) {
 	c := p.c
 	if c == nil {
 		// A profile built in code or a Redacted copy: resolve it now.
-		if probs := p.problems(); len(probs) > 0 {
-			return nil, p.errorAt(probs[0])
-		}
 		var probs []problem
-		if c, probs = p.compile(); len(probs) > 0 {
+		if c, probs = p.checked(); len(probs) > 0 {
 			return nil, p.errorAt(probs[0])
 		}
 	}

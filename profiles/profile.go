@@ -188,13 +188,11 @@ func Parse(name string, data []byte) (prof *Profile, err error) {
 	p.path = name
 	p.src = data
 	p.applyDefaults()
-	probs := p.problems()
-	if len(probs) == 0 {
-		p.c, probs = p.compile()
-	}
+	c, probs := p.checked()
 	if len(probs) > 0 {
 		return nil, p.errorAt(probs[0])
 	}
+	p.c = c
 	return &p, nil
 }
 

@@ -24,10 +24,7 @@ func (p *Profile) Scaled(f float64, pick func(*Stream) bool) (*Profile, error) {
 			s.scale(f)
 		}
 	}
-	if probs := q.problems(); len(probs) > 0 {
-		return nil, q.scaledError(f, probs[0])
-	}
-	c, probs := q.compile()
+	c, probs := q.checked()
 	if len(probs) > 0 {
 		return nil, q.scaledError(f, probs[0])
 	}

@@ -91,6 +91,18 @@ func (p *Profile) problems() []problem {
 	return ps
 }
 
+// checked validates p and, when nothing is wrong with its structure,
+// compiles it: what Parse, Scaled and the plan of an uncompiled profile all
+// do. The problems are the structural ones when there are any (compiling a
+// broken profile would only add to them), else compile's; the compiled
+// profile is usable when there are none.
+func (p *Profile) checked() (*compiled, []problem) {
+	if probs := p.problems(); len(probs) > 0 {
+		return nil, probs
+	}
+	return p.compile()
+}
+
 // problems collects validation failures as they are found; each method
 // checks one part of a profile.
 type problems []problem
@@ -144,10 +156,7 @@ func (ps *problems) target(t Target) {
 	case t.URL != "" && t.Sim != nil:
 		ps.add("$.target", "has both url and sim; pick one")
 	case t.URL != "":
-		u, err := url.Parse(t.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			ps.add("$.target.url", "must be an http(s) URL, got %q", t.URL)
-		}
+		ps.httpURL("$.target.url", t.URL)
 	case t.Sim != nil:
 		if err := t.Sim.WithDefaults().Validate(); err != nil {
 			ps.add("$.target.sim", "%v", err)
@@ -156,11 +165,6 @@ func (ps *problems) target(t Target) {
 	sg := t.ScaleSignal
 	if sg == nil {
 		return
-	}
-	httpURL := func(field, v string) {
-		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			ps.add("$.target.scale_signal."+field, "must be an http(s) URL, got %q", v)
-		}
 	}
 	sources := 0
 	for _, v := range []string{sg.URL, sg.Prometheus, sg.Command} {
@@ -172,9 +176,9 @@ func (ps *problems) target(t Target) {
 	case sources != 1:
 		ps.add("$.target.scale_signal", "needs one of url, prometheus or command")
 	case sg.URL != "":
-		httpURL("url", sg.URL)
+		ps.httpURL("$.target.scale_signal.url", sg.URL)
 	case sg.Prometheus != "":
-		httpURL("prometheus", sg.Prometheus)
+		ps.httpURL("$.target.scale_signal.prometheus", sg.Prometheus)
 		if strings.TrimSpace(sg.Query) == "" {
 			ps.add("$.target.scale_signal.query", "prometheus needs a PromQL query")
 		}
@@ -187,6 +191,13 @@ func (ps *problems) target(t Target) {
 	}
 	if sg.Every < 100*time.Millisecond {
 		ps.add("$.target.scale_signal.every", "must be >= 100ms, got %v", sg.Every)
+	}
+}
+
+// httpURL checks that v, at path, is an http or https URL with a host.
+func (ps *problems) httpURL(path, v string) {
+	if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		ps.add(path, "must be an http(s) URL, got %q", v)
 	}
 }
 

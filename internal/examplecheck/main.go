@@ -32,7 +32,10 @@ func main() {
 	}
 }
 
-var separator = regexp.MustCompile(`(?m)^---\s*$`)
+var (
+	separator = regexp.MustCompile(`(?m)^---\s*$`)
+	comment   = regexp.MustCompile(`(?m)^\s*#.*$`) // a comment line
+)
 
 func checkFile(path string) error {
 	data, err := os.ReadFile(path)
@@ -51,7 +54,7 @@ func checkFile(path string) error {
 }
 
 func stripComments(doc []byte) []byte {
-	return regexp.MustCompile(`(?m)^\s*#.*$`).ReplaceAll(doc, nil)
+	return comment.ReplaceAll(doc, nil)
 }
 
 // checkDoc decodes one manifest strictly into the type of its kind.

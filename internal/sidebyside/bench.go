@@ -96,7 +96,7 @@ func bench(args []string) error {
 		rep.Rows = append(rep.Rows, rows...)
 	}
 	rep.Runs = l.runs
-	rep.Commands = l.commands()
+	rep.Commands = l.commands
 
 	md := rep.markdown()
 	fmt.Print(md)

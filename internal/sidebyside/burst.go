@@ -14,7 +14,7 @@ import (
 // server-side lateness p99 and counts the connections the server saw
 // opened while the burst was arriving.
 func (l *lab) burst() ([]row, error) {
-	planned := int(int64(burstRate) * int64(burstSpan) / 1e9)
+	planned := trial{rate: burstRate, length: burstSpan}.planned()
 	var bl, ref, h2 []runResult
 	for pair := 1; pair <= l.set.BurstPairs; pair++ {
 		for _, side := range []struct {
@@ -32,7 +32,7 @@ func (l *lab) burst() ([]row, error) {
 				measure = "burst h2"
 			}
 			r, err := l.run(trial{measure: measure, round: pair, side: side.name, tls: side.tls, length: burstSpan,
-				rate: burstRate, planned: planned, command: side.command})
+				rate: burstRate, command: side.command})
 			if err != nil {
 				return nil, err
 			}

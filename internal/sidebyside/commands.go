@@ -70,22 +70,3 @@ func durationFlag(d time.Duration) string {
 	}
 	return d.String()
 }
-
-// commands lists every command the bench runs, with the server's address
-// and the output path as placeholders.
-func (l *lab) commands() []string {
-	s := l.set
-	const h, hs, out = "http://ADDR/", "https://ADDR/", "OUT"
-	return []string{
-		burstlabSteady(s.Rate, s.Steady)(h, out).String(),
-		vegetaSteady(s.Rate, s.Steady)(h, out).String(),
-		burstlabSteady(s.Rate, s.Long)(h, out).String(),
-		vegetaSteady(s.Rate, s.Long)(h, out).String(),
-		burstlabSteady(s.Rate, s.Short)(h, out).String(),
-		burstlabBurst(false)(h, out).String(),
-		referenceBurst(h, out).String(),
-		burstlabBurst(true)(hs, out).String(),
-		burstlabClosed(s.Closed)(h, out).String(),
-		heyClosed(s.Closed)(h, out).String(),
-	}
-}

@@ -5,7 +5,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -20,6 +22,9 @@ type lab struct {
 	set   settings
 	runs  []runResult
 	seq   int
+	// commands are the commands run so far, each once, in the order first
+	// run, with the server's address and the output path as placeholders.
+	commands []string
 }
 
 // command is one invocation of a compared tool, written so it can be shown
@@ -95,13 +100,17 @@ type trial struct {
 	tls     bool
 	length  time.Duration // how long the tool should send
 	rate    float64       // planned rate, 0 for a closed loop
-	planned int
 	command func(url, out string) command
 }
+
+// planned is the number of requests the trial's rate asks for over its
+// length; 0 for a closed loop.
+func (tr trial) planned() int { return int(math.Round(tr.rate * tr.length.Seconds())) }
 
 // run starts a fresh server, runs the tool against it within a bound, and
 // measures the run from the server's log and the tool's rusage.
 func (l *lab) run(tr trial) (runResult, error) {
+	l.show(tr)
 	limit := tr.length + time.Minute
 	srv, err := startTarget(l.self, tr.tls, limit+time.Minute)
 	if err != nil {
@@ -124,7 +133,7 @@ func (l *lab) run(tr trial) (runResult, error) {
 	}
 	arr := sortedArrivals(snap)
 	res := runResult{
-		Measure: tr.measure, Round: tr.round, Side: tr.side, Planned: tr.planned,
+		Measure: tr.measure, Round: tr.round, Side: tr.side, Planned: tr.planned(),
 		Arrived: snap.Count, CPU: u.CPU, MaxRSS: u.MaxRSS,
 		Conns: connsDuring(snap, arr), H2: snap.H2, Rate: arrivalRate(arr), Exit: u.ExitCode,
 	}
@@ -143,6 +152,18 @@ func (l *lab) run(tr trial) (runResult, error) {
 		tr.measure, tr.round, tr.side, res.Arrived, ms(res.P50), ms(res.P99),
 		float64(res.cpuPerRequest())/1e3, mib(res.MaxRSS), res.Conns, res.Note)
 	return res, nil
+}
+
+// show keeps the trial's command as the report lists it, ADDR for the
+// server's address and OUT for the output path, unless it is there already.
+func (l *lab) show(tr trial) {
+	url := "http://ADDR/"
+	if tr.tls {
+		url = "https://ADDR/"
+	}
+	if line := tr.command(url, "OUT").String(); !slices.Contains(l.commands, line) {
+		l.commands = append(l.commands, line)
+	}
 }
 
 // mib is n bytes in MiB.

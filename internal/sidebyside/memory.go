@@ -15,7 +15,7 @@ func (l *lab) memory() ([]row, error) {
 	s := l.set
 	long := func(side string, cmd func(url, out string) command) (runResult, error) {
 		return l.run(trial{measure: "long " + durationFlag(s.Long), round: 1, side: side, length: s.Long,
-			rate: float64(s.Rate), planned: s.Rate * int(s.Long.Seconds()), command: cmd})
+			rate: float64(s.Rate), command: cmd})
 	}
 	bl, err := long("burstlab", burstlabSteady(s.Rate, s.Long))
 	if err != nil {
@@ -26,7 +26,7 @@ func (l *lab) memory() ([]row, error) {
 		return nil, err
 	}
 	short, err := l.run(trial{measure: "short " + durationFlag(s.Short), round: 1, side: "burstlab", length: s.Short,
-		rate: float64(s.Rate), planned: s.Rate * int(s.Short.Seconds()), command: burstlabSteady(s.Rate, s.Short)})
+		rate: float64(s.Rate), command: burstlabSteady(s.Rate, s.Short)})
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,6 @@ import (
 // the CPU each spends per request and its peak RSS.
 func (l *lab) steady() ([]row, error) {
 	s := l.set
-	planned := s.Rate * int(s.Steady.Seconds())
 	var bl, vg []runResult
 	for round := 1; round <= s.SteadyRounds; round++ {
 		for _, side := range []struct {
@@ -24,7 +23,7 @@ func (l *lab) steady() ([]row, error) {
 			{"vegeta", vegetaSteady(s.Rate, s.Steady), &vg},
 		} {
 			r, err := l.run(trial{measure: "steady", round: round, side: side.name, length: s.Steady,
-				rate: float64(s.Rate), planned: planned, command: side.command})
+				rate: float64(s.Rate), command: side.command})
 			if err != nil {
 				return nil, err
 			}
