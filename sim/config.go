@@ -188,33 +188,31 @@ func fieldErr(field, format string, args ...any) error {
 // Validate reports the first invalid field of c, which should already have
 // its defaults applied. The error names the field: `slots: must be >= 1, got 0`.
 func (c Config) Validate() error {
-	atLeast := func(field string, v, lo int) error {
-		if v < lo {
-			return fieldErr(field, "must be >= %d, got %d", lo, v)
-		}
-		return nil
-	}
-	positive := func(field string, d time.Duration) error {
-		if d <= 0 {
-			return fieldErr(field, "must be > 0, got %s", d)
-		}
-		return nil
-	}
-	a := c.Autoscale
-	checks := []error{
+	if err := first(
 		atLeast("replicas", c.Replicas, 1),
 		atLeast("slots", c.Slots, 1),
 		atLeast("queue_limit", c.QueueLimit, 0),
 		positive("queue_timeout", c.QueueTimeout),
-	}
-	for _, err := range checks {
-		if err != nil {
-			return err
-		}
+	); err != nil {
+		return err
 	}
 	if c.Balancer != RoundRobin && c.Balancer != LeastOutstanding {
 		return fieldErr("balancer", "must be %q or %q, got %q", RoundRobin, LeastOutstanding, c.Balancer)
 	}
+	if err := c.validateServices(); err != nil {
+		return err
+	}
+	if !(c.ErrorRate >= 0 && c.ErrorRate <= 1) {
+		return fieldErr("error_rate", "must be within [0, 1], got %v", c.ErrorRate)
+	}
+	if !c.Autoscale.On() {
+		return nil
+	}
+	return c.Autoscale.validate(c.Replicas)
+}
+
+// validateServices checks the service time and every route's.
+func (c Config) validateServices() error {
 	if err := c.Service.validate("service"); err != nil {
 		return err
 	}
@@ -230,12 +228,12 @@ func (c Config) Validate() error {
 			return err
 		}
 	}
-	if !(c.ErrorRate >= 0 && c.ErrorRate <= 1) {
-		return fieldErr("error_rate", "must be within [0, 1], got %v", c.ErrorRate)
-	}
-	if !a.On() {
-		return nil
-	}
+	return nil
+}
+
+// validate checks a policy that is on, for a service starting with
+// replicas.
+func (a Autoscale) validate(replicas int) error {
 	switch a.Metric {
 	case MetricUtilization:
 		if !(a.TargetUtilization > 0) || math.IsInf(a.TargetUtilization, 0) {
@@ -248,7 +246,7 @@ func (c Config) Validate() error {
 	default:
 		return fieldErr("autoscale.metric", "must be %q or %q, got %q", MetricUtilization, MetricRPS, a.Metric)
 	}
-	checks = []error{
+	if err := first(
 		positive("autoscale.interval", a.Interval),
 		positive("autoscale.metric_window", a.MetricWindow),
 		positive("autoscale.provision_delay", a.ProvisionDelay),
@@ -256,15 +254,38 @@ func (c Config) Validate() error {
 		atLeast("autoscale.min_replicas", a.MinReplicas, 1),
 		atLeast("autoscale.max_replicas", a.MaxReplicas, a.MinReplicas),
 		atLeast("autoscale.max_scale_up_step", a.MaxScaleUpStep, 0),
+	); err != nil {
+		return err
 	}
-	for _, err := range checks {
+	if replicas < a.MinReplicas || replicas > a.MaxReplicas {
+		return fieldErr("replicas", "must be within autoscale [min_replicas, max_replicas] = [%d, %d], got %d",
+			a.MinReplicas, a.MaxReplicas, replicas)
+	}
+	return nil
+}
+
+// atLeast says that field must be >= lo when v is not.
+func atLeast(field string, v, lo int) error {
+	if v < lo {
+		return fieldErr(field, "must be >= %d, got %d", lo, v)
+	}
+	return nil
+}
+
+// positive says that field must be > 0 when d is not.
+func positive(field string, d time.Duration) error {
+	if d <= 0 {
+		return fieldErr(field, "must be > 0, got %s", d)
+	}
+	return nil
+}
+
+// first is the first of errs that is not nil.
+func first(errs ...error) error {
+	for _, err := range errs {
 		if err != nil {
 			return err
 		}
-	}
-	if c.Replicas < a.MinReplicas || c.Replicas > a.MaxReplicas {
-		return fieldErr("replicas", "must be within autoscale [min_replicas, max_replicas] = [%d, %d], got %d",
-			a.MinReplicas, a.MaxReplicas, c.Replicas)
 	}
 	return nil
 }

@@ -231,78 +231,93 @@ func (s *Sim) newReplica(now time.Time) *replica {
 func (s *Sim) serveLoad(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	dist, route := s.router.lookup(r.URL.Path)
+	rep, nready, wt, why := s.admit()
+	if why == "" && wt != nil {
+		why = s.await(r.Context(), rep, wt)
+	}
+	if why == "" {
+		d, fail := s.src.draw(dist, s.cfg.ErrorRate)
+		why = s.serve(r.Context(), d)
+		s.release(rep)
+		if why == "" {
+			code := answer(w, rep, nready, route, d, fail)
+			s.metrics.observe(code, time.Since(start))
+			return
+		}
+	}
+	if why != "client gone" {
+		s.reject(w, start, rep, nready, why)
+	}
+}
 
+// admit takes a request in: a free slot on the replica it picks (wt nil),
+// or a place in that replica's queue (wt), or why it is refused. nready is
+// the ready replicas when it came.
+func (s *Sim) admit() (rep *replica, nready int, wt *waiter, why string) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.closed {
-		s.mu.Unlock()
-		s.reject(w, start, nil, 0, "closed")
-		return
+		return nil, 0, nil, "closed"
 	}
 	s.arrivals++
-	rep := s.pick()
-	nready := len(s.ready)
+	rep = s.pick()
 	if rep == nil {
-		s.mu.Unlock()
-		s.reject(w, start, nil, 0, "no ready replica")
-		return
+		return nil, 0, nil, "no ready replica"
 	}
-	var wt *waiter
+	nready = len(s.ready)
 	switch {
 	case rep.busy < s.cfg.Slots:
 		rep.busy++
 		s.busy++
 	case rep.queue.Len() >= s.cfg.QueueLimit:
-		s.mu.Unlock()
-		s.reject(w, start, rep, nready, "queue full")
-		return
+		return rep, nready, nil, "queue full"
 	default:
 		wt = &waiter{ch: make(chan struct{})}
 		wt.el = rep.queue.PushBack(wt)
 		s.queued++
 	}
-	s.mu.Unlock()
+	return rep, nready, wt, ""
+}
 
-	if wt != nil {
-		t := time.NewTimer(s.cfg.QueueTimeout)
-		var why string
-		select {
-		case <-wt.ch:
-		case <-t.C:
-			why = "queue timeout"
-		case <-r.Context().Done():
-			why = "client gone"
-		case <-s.done:
-			why = "closed"
-		}
-		t.Stop()
-		if why != "" && s.abandon(rep, wt) {
-			if why != "client gone" {
-				s.reject(w, start, rep, nready, why)
-			}
-			return
-		}
-	}
-
-	d, fail := s.src.draw(dist, s.cfg.ErrorRate)
-	t := time.NewTimer(d)
+// await waits in rep's queue until a slot is handed over; it returns why it
+// gave up instead, "" once it holds the slot (also when the slot came as it
+// gave up).
+func (s *Sim) await(ctx context.Context, rep *replica, wt *waiter) string {
+	t := time.NewTimer(s.cfg.QueueTimeout)
+	defer t.Stop()
 	var why string
 	select {
+	case <-wt.ch:
 	case <-t.C:
-	case <-r.Context().Done():
+		why = "queue timeout"
+	case <-ctx.Done():
 		why = "client gone"
 	case <-s.done:
 		why = "closed"
 	}
-	t.Stop()
-	s.release(rep)
-	switch why {
-	case "client gone":
-		return
-	case "closed":
-		s.reject(w, start, rep, nready, why)
-		return
+	if why != "" && s.abandon(rep, wt) {
+		return why
 	}
+	return ""
+}
 
+// serve holds a slot for the service time d; it returns why it stopped
+// early, "" when it served.
+func (s *Sim) serve(ctx context.Context, d time.Duration) string {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return ""
+	case <-ctx.Done():
+		return "client gone"
+	case <-s.done:
+		return "closed"
+	}
+}
+
+// answer writes a served request's response and returns its status code.
+func answer(w http.ResponseWriter, rep *replica, nready int, route string, d time.Duration, fail bool) int {
 	h := w.Header()
 	h["X-Sim-Replica"] = []string{rep.idStr}
 	h["X-Sim-Ready"] = []string{strconv.Itoa(nready)}
@@ -326,7 +341,7 @@ func (s *Sim) serveLoad(w http.ResponseWriter, r *http.Request) {
 	b = strconv.AppendFloat(b, float64(d)/1e6, 'f', 3, 64)
 	b = append(b, "}\n"...)
 	_, _ = w.Write(b)
-	s.metrics.observe(code, time.Since(start))
+	return code
 }
 
 // reject answers 503 without service.
