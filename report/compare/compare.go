@@ -98,6 +98,9 @@ func Compare(base, next *report.Record, bounds []Bound) (*Comparison, error) {
 			}
 		}
 	}
+	for _, name := range sharedAlerts(base, next) {
+		add("alert." + name + ".time_to_alert")
+	}
 	for _, b := range bounds {
 		add(b.Figure.Name)
 	}
@@ -123,6 +126,20 @@ func Compare(base, next *report.Record, bounds []Bound) (*Comparison, error) {
 		}
 	}
 	return c, nil
+}
+
+// sharedAlerts lists the alert rules both records were judged with, alike
+// (the same condition and for): their firing times compare.
+func sharedAlerts(base, next *report.Record) []string {
+	var out []string
+	for _, a := range base.Alerts {
+		for _, n := range next.Alerts {
+			if n.Name == a.Name && n.Expr == a.Expr && n.ForS == a.ForS {
+				out = append(out, a.Name)
+			}
+		}
+	}
+	return out
 }
 
 // Regressions counts the checks that failed.

@@ -104,6 +104,15 @@ func TestEvaluateAlerts(t *testing.T) {
 	if !strings.Contains(res[2].Reason, "never fired") {
 		t.Errorf("reason %q does not say the alert never fired", res[2].Reason)
 	}
+	// A rule that never fired fired infinitely late: a gate that it must
+	// not fire early passes.
+	late, err := Parse("alert.flood.time_to_alert > 1m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := Evaluate(rec, []Gate{late})[0]; !r.Pass {
+		t.Errorf("%s on a rule that never fired: %+v, want pass", late.Expr, r)
+	}
 	if err := CheckAlerts(gates, RuleNames(rules)); err != nil {
 		t.Error(err)
 	}

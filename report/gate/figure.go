@@ -113,6 +113,7 @@ func (f Figure) Words() []string {
 // higherIsBetter lists the durations where later is better.
 var higherIsBetter = map[string]bool{
 	"time_to_degrade": true,
+	"time_to_alert":   true, // an alert's: the later it fires, the longer the target held
 }
 
 func fieldsOf(t reflect.Type) []field {
@@ -279,6 +280,11 @@ func (f Figure) Value(rec *report.Record) (Value, error) {
 		// measured, so null means unknown, not never.
 		if why, ok := neverWhenNull[f.f.name]; ok && f.Alert == "" && rec.Burst.Source != "none" {
 			out.Status, out.Never = why, true
+		}
+		// A rule that never fired fired infinitely late; one that fired
+		// in a run without a burst has no time_to_alert: unknown.
+		if f.Alert != "" && f.f.name == "time_to_alert" && out.Status == report.AlertNeverFired {
+			out.Never = true
 		}
 		return out, nil
 	}
