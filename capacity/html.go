@@ -1,37 +1,39 @@
 package capacity
 
 import (
-	"bytes"
+	"cmp"
+	"encoding/json"
 	"fmt"
 	"html/template"
-	"image/color"
 	"io"
 	"math"
-	"strings"
+	"slices"
+	"strconv"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
+	"github.com/burstlab/burstlab/report"
+	"github.com/burstlab/burstlab/report/render"
 )
 
 // WriteHTML writes a self-contained page: the answer, a chart of p99 and
 // one of the error ratio against the level (passing steps green, failing
-// red, the SLO and the found level marked), and the steps.
+// red, the SLO and the found level marked; hovering shows a level's
+// values), and the steps. The charts are drawn by uPlot, the library the
+// run report draws with, inlined with its license: the page fetches
+// nothing.
 func WriteHTML(w io.Writer, r *Result) error {
-	d := struct {
-		R      *Result
-		Cols   []string
-		Rows   [][]string
-		Charts []template.HTML
-	}{R: r, Cols: r.columns(), Rows: r.rows()}
-	for _, c := range r.charts() {
-		svg, err := c.svg()
-		if err != nil {
-			return fmt.Errorf("chart %q: %w", c.title, err)
-		}
-		d.Charts = append(d.Charts, template.HTML(svg)) // gonum's SVG output, not user input
+	data, err := json.Marshal(r.charts()) // escapes <, > and &: safe inside <script>
+	if err != nil {
+		return fmt.Errorf("chart data: %w", err)
 	}
+	d := struct {
+		R          *Result
+		Cols       []string
+		Rows       [][]string
+		Charts     template.JS
+		Library    template.JS
+		LibraryCSS template.CSS
+	}{R: r, Cols: r.columns(), Rows: r.rows(), Charts: template.JS(data)}
+	d.Library, d.LibraryCSS = render.ChartLibrary()
 	return pageTemplate.Execute(w, d)
 }
 
@@ -41,20 +43,114 @@ var pageTemplate = template.Must(template.New("capacity").Parse(`<!DOCTYPE html>
 <meta charset="utf-8">
 <title>burstlab capacity: {{.R.Name}}</title>
 <style>
+{{.LibraryCSS}}
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }
 .verdict { font-size: 1.2em; background: #f6f6f6; padding: 0.8em 1em; border-radius: 4px; }
 table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { padding: 0.25em 0.8em; border-bottom: 1px solid #eee; text-align: right; }
 td:nth-last-child(-n+2), th:nth-last-child(-n+2) { text-align: left; }
-.chart svg { width: 100%; height: auto; }
+.charts { width: 100%; }
+.chart { margin: 1.2em 0 0.4em; }
+.uplot, .uplot * { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+.uplot .u-title { font-size: 1em; text-align: left; font-weight: 600; }
+.uplot .u-legend { font-size: 0.85em; text-align: left; margin-left: 64px; }
 </style>
 </head>
 <body>
 <h1>burstlab capacity: {{.R.Name}}</h1>
 <p>{{.R.Mode}} search against {{.R.Target}}{{if .R.Profile}} &middot; profile {{.R.Profile}}{{end}} &middot; started {{.R.Started.Format "2006-01-02 15:04:05 MST"}}</p>
 <p class="verdict">{{.R.Line}}</p>
-{{range .Charts}}<div class="chart">{{.}}</div>
-{{end}}<table>
+<div class="charts" id="charts"><noscript>The charts need JavaScript; the table below holds every step.</noscript></div>
+<script>{{.Library}}</script>
+<script>
+// The charts: each step a point at its level, green if it passed, red if
+// it failed; a dashed line across at the bound (the SLO, the error bound)
+// and one up at the level found. Drag to zoom, double click to reset,
+// hover for a level's values.
+(function () {
+  const charts = {{.Charts}};
+  const FONT = "12px system-ui, -apple-system, 'Segoe UI', sans-serif";
+  const HEIGHT = 320;
+  const root = document.getElementById("charts");
+  const plots = [];
+
+  // The marks, over the points: a horizontal line at a value of y, a
+  // vertical one at a level.
+  function marksPlugin(c) {
+    return {hooks: {draw: [u => {
+      const ctx = u.ctx, {left, top, width, height} = u.bbox, px = devicePixelRatio;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(left, top, width, height);
+      ctx.clip();
+      ctx.lineWidth = 1.5 * px;
+      ctx.setLineDash([4 * px, 3 * px]);
+      for (const m of c.marks) {
+        ctx.strokeStyle = m.color;
+        ctx.beginPath();
+        if (m.axis === "y") {
+          const y = u.valToPos(m.at, "y", true);
+          ctx.moveTo(left, y);
+          ctx.lineTo(left + width, y);
+        } else {
+          const x = u.valToPos(m.at, "x", true);
+          ctx.moveTo(x, top);
+          ctx.lineTo(x, top + height);
+        }
+        ctx.stroke();
+      }
+      ctx.restore();
+    }]}};
+  }
+
+  function axis(label, extra) {
+    return Object.assign({label: label, font: FONT, labelFont: FONT, stroke: "#333", grid: {stroke: "#eee"}, ticks: {stroke: "#ccc"}}, extra);
+  }
+
+  for (const c of charts) {
+    // The x axis runs from 0 to x_max, past the last level: an x without
+    // data at each end sets that range and leaves dragging free to zoom.
+    // Point i of the data is at index i + 1.
+    const x = [0].concat(c.x, [c.x_max]), pad = y => [null].concat(y, [null]);
+    const none = x.map(() => null);
+    // The x series names the level under the cursor; the point sets show
+    // their values; the marks, as series without data, give the legend
+    // their names and values.
+    const series = [{label: c.x_label, value: (u, v, si, i) => i == null || c.levels[i - 1] == null ? "-" : c.levels[i - 1]}];
+    const values = [x];
+    for (const s of c.points) {
+      series.push({label: s.name, stroke: s.color, paths: () => null, points: {show: true, size: 10, width: 1, fill: s.color, stroke: s.color}, value: (u, v, si, i) => v == null || i == null ? "-" : c.text[i - 1]});
+      values.push(pad(s.y));
+    }
+    for (const m of c.marks) {
+      series.push({label: m.name, stroke: m.color, width: 1.5, dash: [4, 3], paths: () => null, points: {show: false}, value: () => m.value});
+      values.push(none);
+    }
+    const div = document.createElement("div");
+    div.className = "chart";
+    div.id = "chart-" + c.id;
+    root.appendChild(div);
+    plots.push(new uPlot({
+      title: c.title, width: root.clientWidth, height: HEIGHT,
+      scales: {x: {time: false}, y: {range: () => [0, c.y_max]}},
+      axes: [axis(c.x_label, {size: 44}), axis(c.y_label, {size: 64})],
+      series: series,
+      cursor: {drag: {x: true, y: false}, points: {size: 12}},
+      // The legend's key: a filled square for a set of points, a dashed
+      // one for a line.
+      legend: {live: true, markers: {
+        dash: (u, i) => u.series[i].dash ? "dashed" : "solid",
+        fill: (u, i) => u.series[i].dash ? "transparent" : u.series[i].stroke(u, i),
+      }},
+      plugins: [marksPlugin(c)],
+    }, values, div));
+  }
+  window.addEventListener("resize", () => {
+    for (const u of plots) u.setSize({width: root.clientWidth, height: HEIGHT});
+  });
+})();
+</script>
+<table>
 <tr>{{range .Cols}}<th>{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</table>
@@ -62,15 +158,57 @@ td:nth-last-child(-n+2), th:nth-last-child(-n+2) { text-align: left; }
 </html>
 `))
 
-// levelChart is one figure of the steps against their level.
+// levelChart is one chart of the steps against their level, as the page's
+// script draws it.
 type levelChart struct {
-	title, xlabel, ylabel string
-	pass, fail            plotter.XYs
-	bound                 float64 // a horizontal line (the SLO, the error bound); 0: none
-	boundName             string
-	found                 float64 // a vertical line at the answer; 0: none
-	foundName             string
+	ID     string   `json:"id"`
+	Title  string   `json:"title"`
+	XLabel string   `json:"x_label"`
+	YLabel string   `json:"y_label"`
+	X      []num    `json:"x"`      // the steps' levels, ascending
+	Levels []string `json:"levels"` // each x as the table writes it
+	Text   []string `json:"text"`   // each y as the table writes it
+	XMax   num      `json:"x_max"`
+	YMax   num      `json:"y_max"`
+	Points []points `json:"points"` // the passing steps, the failing ones
+	Marks  []mark   `json:"marks"`  // the bound, the found level
 }
+
+// points are the steps of one verdict: a y per x, null where a step of the
+// other verdict is.
+type points struct {
+	Name  string `json:"name"`
+	Color string `json:"color"`
+	Y     []num  `json:"y"`
+}
+
+// mark is a dashed line: across at y = At (axis "y"), or up at the level
+// At (axis "x").
+type mark struct {
+	Name  string `json:"name"`
+	Color string `json:"color"`
+	Axis  string `json:"axis"`
+	At    num    `json:"at"`
+	Value string `json:"value"` // shown beside the name in the legend
+}
+
+// num is a number written with at most 3 decimals, or null when NaN.
+type num float64
+
+func (n num) MarshalJSON() ([]byte, error) {
+	v := float64(n)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, math.Round(v*1000)/1000, 'f', -1, 64), nil
+}
+
+const (
+	colPass  = "#2ca02c"
+	colFail  = "#d62728"
+	colBound = "#7f7f7f"
+	colFound = "#1f77b4"
+)
 
 // charts are the p99 and error ratio charts of the result.
 func (r *Result) charts() []levelChart {
@@ -78,103 +216,60 @@ func (r *Result) charts() []levelChart {
 	if r.Mode == BurstMode {
 		xlabel = "factor on the burst streams"
 	}
-	p99 := levelChart{title: "p99 by level", xlabel: xlabel, ylabel: "p99 (ms)", bound: r.Settings.SLOP99Ms, boundName: "SLO p99"}
-	errs := levelChart{title: "Error ratio by level", xlabel: xlabel, ylabel: "error ratio (%)", bound: r.Settings.MaxErrorRatio * 100, boundName: "error bound"}
+	p99 := levelChart{ID: "p99", Title: "p99 by level", YLabel: "p99 (ms)"}
+	errs := levelChart{ID: "errors", Title: "Error ratio by level", YLabel: "error ratio (%)"}
+	p99Bound, errBound := r.Settings.SLOP99Ms, r.Settings.MaxErrorRatio*100
 	if r.Mode == BurstMode {
-		p99.title, p99.ylabel, p99.bound = "Peak window p99 by factor", "peak p99 (ms)", 0
-		errs.bound = 0
+		p99.Title, p99.YLabel, p99Bound, errBound = "Peak window p99 by factor", "peak p99 (ms)", 0, 0
 	}
+	var steps []Step
 	for _, st := range r.Steps {
-		if st.Verdict != Pass && st.Verdict != Fail {
-			continue
-		}
-		pt, et := plotter.XY{X: st.Level, Y: st.P99Ms}, plotter.XY{X: st.Level, Y: st.ErrorRatio * 100}
-		if st.Verdict == Pass {
-			p99.pass, errs.pass = append(p99.pass, pt), append(errs.pass, et)
-		} else {
-			p99.fail, errs.fail = append(p99.fail, pt), append(errs.fail, et)
+		if st.Verdict == Pass || st.Verdict == Fail {
+			steps = append(steps, st)
 		}
 	}
+	slices.SortStableFunc(steps, func(a, b Step) int { return cmp.Compare(a.Level, b.Level) })
+	var found *mark
 	if r.Found {
-		x, name := 0.0, ""
 		switch {
 		case r.CapacityRPS != nil:
-			x, name = *r.CapacityRPS, "capacity "+fmtRate(*r.CapacityRPS)
+			found = &mark{Name: "capacity", At: num(*r.CapacityRPS), Value: r.levelName(*r.CapacityRPS)}
 		case r.BurstFactor != nil:
-			x, name = *r.BurstFactor, "burst factor "+fmtFactor(*r.BurstFactor)+"×"
+			found = &mark{Name: "burst factor", At: num(*r.BurstFactor), Value: r.levelName(*r.BurstFactor)}
 		}
-		p99.found, p99.foundName, errs.found, errs.foundName = x, name, x, name
 	}
+	// fill draws y(step) (written as text(y)) and the bound, if any.
+	fill := func(c *levelChart, y func(Step) float64, text func(float64) string, bound float64, boundName string) {
+		// Empty, not null, when no step was judged: the page draws empty
+		// charts.
+		c.XLabel, c.X, c.Levels, c.Text, c.Points, c.Marks = xlabel, []num{}, []string{}, []string{}, []points{}, []mark{}
+		pass := points{Name: "pass", Color: colPass}
+		fail := points{Name: "fail", Color: colFail}
+		xmax, ymax := 0.0, bound
+		for _, st := range steps {
+			v := y(st)
+			c.X, c.Levels, c.Text = append(c.X, num(st.Level)), append(c.Levels, r.levelName(st.Level)), append(c.Text, text(v))
+			if st.Verdict == Pass {
+				pass.Y, fail.Y = append(pass.Y, num(v)), append(fail.Y, num(math.NaN()))
+			} else {
+				pass.Y, fail.Y = append(pass.Y, num(math.NaN())), append(fail.Y, num(v))
+			}
+			xmax, ymax = math.Max(xmax, st.Level), math.Max(ymax, v)
+		}
+		c.XMax, c.YMax = num(math.Max(xmax*1.05, 1)), num(math.Max(ymax*1.4, 1))
+		for _, p := range []points{pass, fail} {
+			if slices.ContainsFunc(p.Y, func(v num) bool { return !math.IsNaN(float64(v)) }) {
+				c.Points = append(c.Points, p)
+			}
+		}
+		if bound > 0 {
+			c.Marks = append(c.Marks, mark{Name: boundName, Color: colBound, Axis: "y", At: num(bound), Value: text(bound)})
+		}
+		if found != nil {
+			c.Marks = append(c.Marks, mark{Name: found.Name, Color: colFound, Axis: "x", At: found.At, Value: found.Value})
+		}
+	}
+	fill(&p99, func(st Step) float64 { return st.P99Ms }, report.FormatMs, p99Bound, "SLO p99")
+	fill(&errs, func(st Step) float64 { return st.ErrorRatio * 100 }, func(v float64) string { return pct(v / 100) }, errBound, "error bound")
 	return []levelChart{p99, errs}
-}
-
-var (
-	colPass  = color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}
-	colFail  = color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}
-	colBound = color.RGBA{R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff}
-	colFound = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}
-)
-
-// svg draws the chart as an inline SVG element.
-func (c levelChart) svg() (string, error) {
-	p := plot.New()
-	p.Title.Text = c.title
-	p.X.Label.Text, p.Y.Label.Text = c.xlabel, c.ylabel
-	p.Legend.Top, p.Legend.Left = true, true
-	p.Add(plotter.NewGrid())
-	xmax, ymax := 0.0, c.bound
-	for _, xy := range append(append(plotter.XYs{}, c.pass...), c.fail...) {
-		xmax, ymax = math.Max(xmax, xy.X), math.Max(ymax, xy.Y)
-	}
-	xmax, ymax = math.Max(xmax*1.05, 1), math.Max(ymax*1.4, 1)
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, xmax, 0, ymax
-	for _, set := range []struct {
-		name string
-		xys  plotter.XYs
-		col  color.Color
-	}{{"pass", c.pass, colPass}, {"fail", c.fail, colFail}} {
-		if len(set.xys) == 0 {
-			continue
-		}
-		s, err := plotter.NewScatter(set.xys)
-		if err != nil {
-			return "", err
-		}
-		s.GlyphStyle = draw.GlyphStyle{Color: set.col, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
-		p.Add(s)
-		p.Legend.Add(set.name, s)
-	}
-	dashed := func(name string, xys plotter.XYs, col color.Color) error {
-		l, err := plotter.NewLine(xys)
-		if err != nil {
-			return err
-		}
-		l.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
-		p.Add(l)
-		p.Legend.Add(name, l)
-		return nil
-	}
-	if c.bound > 0 {
-		if err := dashed(c.boundName, plotter.XYs{{X: 0, Y: c.bound}, {X: xmax, Y: c.bound}}, colBound); err != nil {
-			return "", err
-		}
-	}
-	if c.found > 0 {
-		if err := dashed(c.foundName, plotter.XYs{{X: c.found, Y: 0}, {X: c.found, Y: ymax}}, colFound); err != nil {
-			return "", err
-		}
-	}
-	wt, err := p.WriterTo(10*vg.Inch, 3.6*vg.Inch, "svg")
-	if err != nil {
-		return "", err
-	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return "", err
-	}
-	out := buf.String()
-	if i := strings.Index(out, "<svg"); i > 0 {
-		out = out[i:]
-	}
-	return out, nil
 }

@@ -36,6 +36,14 @@ var (
 	uplotLicense string
 )
 
+// ChartLibrary returns the embedded chart library, uPlot, with its license
+// as a leading comment, and its stylesheet, for a page to inline in a
+// <script> and a <style> element: the report and the capacity page draw
+// with it and fetch nothing.
+func ChartLibrary() (template.JS, template.CSS) {
+	return template.JS("/* uPlot, vendored from npm (uplot@1.6.32):\n" + uplotLicense + "*/\n" + uplotJS), template.CSS(uplotCSS)
+}
+
 var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 
 // htmlData is what the template shows.
@@ -73,8 +81,7 @@ func (HTML) Render(w io.Writer, rec *report.Record) error {
 		return fmt.Errorf("chart data: %w", err)
 	}
 	d.Charts = template.JS(data)
-	d.Library = template.JS("/* uPlot, vendored from npm (uplot@1.6.32):\n" + uplotLicense + "*/\n" + uplotJS)
-	d.LibraryCSS = template.CSS(uplotCSS)
+	d.Library, d.LibraryCSS = ChartLibrary()
 	st := rec.Settings
 	d.Settings = [][2]string{
 		{"window", fmtS(rec.WindowS)},
