@@ -2,17 +2,16 @@ package capacity
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/burstlab/burstlab/internal/browser"
 )
 
 // pageChart is a chart as the page's script reads it.
@@ -197,45 +196,6 @@ func TestHTMLSelfContained(t *testing.T) {
 	}
 }
 
-// browser is the installed Chromium, or skips the test.
-func browser(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no Chromium installed (apt-get install chromium): the capacity page is not checked in a browser")
-	return ""
-}
-
-// headless runs Chromium on page with the network off and its console
-// logged, lets the page's scripts run, and returns its stdout and the
-// console's lines.
-func headless(t *testing.T, bin, page string, args ...string) (stdout []byte, console []string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	dir := t.TempDir()
-	all := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--proxy-server=127.0.0.1:9", "--user-data-dir=" + filepath.Join(dir, "profile"),
-		"--enable-logging=stderr", "--v=0",
-		"--window-size=1200,1400", "--virtual-time-budget=5000"}, args...)
-	cmd := exec.CommandContext(ctx, bin, append(all, "file://"+page)...)
-	var out, errs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errs
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, errs.String())
-	}
-	for _, l := range strings.Split(errs.String(), "\n") {
-		if strings.Contains(l, ":CONSOLE") {
-			console = append(console, l)
-		}
-	}
-	return out.Bytes(), console
-}
-
 // TestHTMLInBrowser opens a steady search's page in headless Chromium: the
 // script runs without an error and draws both charts (a canvas in each,
 // their legends naming the SLO and the capacity), and a screenshot shows
@@ -243,12 +203,12 @@ func headless(t *testing.T, bin, page string, args ...string) (stdout []byte, co
 // charts, without an error. BURSTLAB_KEEP_SCREENSHOT=FILE keeps the
 // screenshot to look at.
 func TestHTMLInBrowser(t *testing.T) {
-	bin := browser(t)
+	bin := browser.Find(t, "the capacity page")
 	page := filepath.Join(t.TempDir(), "capacity.html")
 	if err := os.WriteFile(page, []byte(writePage(t, searched())), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom, console := headless(t, bin, page, "--dump-dom")
+	dom, console := browser.Open(t, bin, page, 1200, 1400, "--dump-dom")
 	for _, l := range console {
 		t.Errorf("the page logged: %s", l)
 	}
@@ -282,7 +242,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	if err := os.WriteFile(emptyPage, []byte(writePage(t, empty)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom, console = headless(t, bin, emptyPage, "--dump-dom")
+	dom, console = browser.Open(t, bin, emptyPage, 1200, 1400, "--dump-dom")
 	for _, l := range console {
 		t.Errorf("the page of a search without a judged step logged: %s", l)
 	}
@@ -291,7 +251,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 
 	shot := filepath.Join(t.TempDir(), "shot.png")
-	headless(t, bin, page, "--screenshot="+shot)
+	browser.Open(t, bin, page, 1200, 1400, "--screenshot="+shot)
 	f, err := os.Open(shot)
 	if err != nil {
 		t.Fatalf("no screenshot: %v", err)

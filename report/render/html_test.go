@@ -2,53 +2,19 @@ package render
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"image"
 	"image/png"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/burstlab/burstlab/internal/browser"
 	"github.com/burstlab/burstlab/report"
 )
-
-// browser is the installed Chromium, or skips the test.
-func browser(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no Chromium installed (apt-get install chromium): the HTML report is not checked in a browser")
-	return ""
-}
-
-// headless runs Chromium on page with the network off, lets the page's
-// scripts run, and returns its stdout.
-func headless(t *testing.T, bin, page string, args ...string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	dir := t.TempDir()
-	all := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--proxy-server=127.0.0.1:9", "--user-data-dir=" + filepath.Join(dir, "profile"),
-		"--window-size=1200,2600", "--virtual-time-budget=5000"}, args...)
-	cmd := exec.CommandContext(ctx, bin, append(all, "file://"+page)...)
-	var out, errs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errs
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, errs.String())
-	}
-	return out.Bytes()
-}
 
 func renderPage(t *testing.T, rec *report.Record) (string, []byte) {
 	t.Helper()
@@ -88,12 +54,16 @@ func TestHTMLSelfContained(t *testing.T) {
 // TestHTMLPanelsAligned renders the synthetic report in headless Chromium
 // and reads the plot areas the page's script measured: every time panel's
 // plot area spans the same pixels (within 2 px), so the burst starts at the
-// same x everywhere, where B0 falls on the shared axis.
+// same x everywhere, where B0 falls on the shared axis; and the page logs
+// nothing to its console (a script error would).
 func TestHTMLPanelsAligned(t *testing.T) {
-	bin := browser(t)
+	bin := browser.Find(t, "the HTML report")
 	rec := fixture(t)
 	page, _ := renderPage(t, rec)
-	dom := headless(t, bin, page, "--dump-dom")
+	dom, console := browser.Open(t, bin, page, 1200, 2600, "--dump-dom")
+	for _, l := range console {
+		t.Errorf("the page logged: %s", l)
+	}
 	m := regexp.MustCompile(`<pre id="plot-areas">([^<]*)</pre>`).FindSubmatch(dom)
 	if m == nil || len(m[1]) == 0 {
 		t.Fatalf("the page did not write its plot areas (script failed?):\n%.2000s", dom)
@@ -141,10 +111,10 @@ func TestHTMLPanelsAligned(t *testing.T) {
 // and checks it shows charts: many distinct colours, not a blank or broken
 // page. BURSTLAB_KEEP_SCREENSHOT=FILE keeps the screenshot to look at.
 func TestHTMLInBrowser(t *testing.T) {
-	bin := browser(t)
+	bin := browser.Find(t, "the HTML report")
 	page, _ := renderPage(t, fixture(t))
 	shot := filepath.Join(t.TempDir(), "shot.png")
-	headless(t, bin, page, "--screenshot="+shot)
+	browser.Open(t, bin, page, 1200, 2600, "--screenshot="+shot)
 	f, err := os.Open(shot)
 	if err != nil {
 		t.Fatalf("no screenshot: %v", err)

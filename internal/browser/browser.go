@@ -1,0 +1,56 @@
+// Package browser opens the HTML pages burstlab writes in headless
+// Chromium, for tests that check what a reader sees: that the scripts run
+// without an error and draw what they should.
+package browser
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Find returns the installed Chromium, or skips the test, saying what was
+// not checked.
+func Find(t *testing.T, unchecked string) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skipf("no Chromium installed (apt-get install chromium): %s is not checked in a browser", unchecked)
+	return ""
+}
+
+// Open runs Chromium bin headless on the file page in a window of width x
+// height, with the network off, lets the page's scripts run for 5 s of
+// virtual time, and returns what it printed (args such as --dump-dom or
+// --screenshot say what) and the lines the page logged to its console.
+func Open(t *testing.T, bin, page string, width, height int, args ...string) (stdout []byte, console []string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	all := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--proxy-server=127.0.0.1:9", "--user-data-dir=" + filepath.Join(dir, "profile"),
+		"--enable-logging=stderr", "--v=0",
+		fmt.Sprintf("--window-size=%d,%d", width, height), "--virtual-time-budget=5000"}, args...)
+	cmd := exec.CommandContext(ctx, bin, append(all, "file://"+page)...)
+	var out, errs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errs
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, errs.String())
+	}
+	for _, l := range strings.Split(errs.String(), "\n") {
+		if strings.Contains(l, ":CONSOLE") {
+			console = append(console, l)
+		}
+	}
+	return out.Bytes(), console
+}
