@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 
 	"github.com/burstlab/burstlab/report"
 	"github.com/burstlab/burstlab/report/render"
@@ -161,46 +160,35 @@ td:nth-last-child(-n+2), th:nth-last-child(-n+2) { text-align: left; }
 // levelChart is one chart of the steps against their level, as the page's
 // script draws it.
 type levelChart struct {
-	ID     string   `json:"id"`
-	Title  string   `json:"title"`
-	XLabel string   `json:"x_label"`
-	YLabel string   `json:"y_label"`
-	X      []num    `json:"x"`      // the steps' levels, ascending
-	Levels []string `json:"levels"` // each x as the table writes it
-	Text   []string `json:"text"`   // each y as the table writes it
-	XMax   num      `json:"x_max"`
-	YMax   num      `json:"y_max"`
-	Points []points `json:"points"` // the passing steps, the failing ones
-	Marks  []mark   `json:"marks"`  // the bound, the found level
+	ID     string       `json:"id"`
+	Title  string       `json:"title"`
+	XLabel string       `json:"x_label"`
+	YLabel string       `json:"y_label"`
+	X      []render.Num `json:"x"`      // the steps' levels, ascending
+	Levels []string     `json:"levels"` // each x as the table writes it
+	Text   []string     `json:"text"`   // each y as the table writes it
+	XMax   render.Num   `json:"x_max"`
+	YMax   render.Num   `json:"y_max"`
+	Points []points     `json:"points"` // the passing steps, the failing ones
+	Marks  []mark       `json:"marks"`  // the bound, the found level
 }
 
 // points are the steps of one verdict: a y per x, null where a step of the
 // other verdict is.
 type points struct {
-	Name  string `json:"name"`
-	Color string `json:"color"`
-	Y     []num  `json:"y"`
+	Name  string       `json:"name"`
+	Color string       `json:"color"`
+	Y     []render.Num `json:"y"`
 }
 
 // mark is a dashed line: across at y = At (axis "y"), or up at the level
 // At (axis "x").
 type mark struct {
-	Name  string `json:"name"`
-	Color string `json:"color"`
-	Axis  string `json:"axis"`
-	At    num    `json:"at"`
-	Value string `json:"value"` // shown beside the name in the legend
-}
-
-// num is a number written with at most 3 decimals, or null when NaN.
-type num float64
-
-func (n num) MarshalJSON() ([]byte, error) {
-	v := float64(n)
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, math.Round(v*1000)/1000, 'f', -1, 64), nil
+	Name  string     `json:"name"`
+	Color string     `json:"color"`
+	Axis  string     `json:"axis"`
+	At    render.Num `json:"at"`
+	Value string     `json:"value"` // shown beside the name in the legend
 }
 
 const (
@@ -233,37 +221,37 @@ func (r *Result) charts() []levelChart {
 	if r.Found {
 		switch {
 		case r.CapacityRPS != nil:
-			found = &mark{Name: "capacity", At: num(*r.CapacityRPS), Value: r.levelName(*r.CapacityRPS)}
+			found = &mark{Name: "capacity", At: render.Num(*r.CapacityRPS), Value: r.levelName(*r.CapacityRPS)}
 		case r.BurstFactor != nil:
-			found = &mark{Name: "burst factor", At: num(*r.BurstFactor), Value: r.levelName(*r.BurstFactor)}
+			found = &mark{Name: "burst factor", At: render.Num(*r.BurstFactor), Value: r.levelName(*r.BurstFactor)}
 		}
 	}
 	// fill draws y(step) (written as text(y)) and the bound, if any.
 	fill := func(c *levelChart, y func(Step) float64, text func(float64) string, bound float64, boundName string) {
 		// Empty, not null, when no step was judged: the page draws empty
 		// charts.
-		c.XLabel, c.X, c.Levels, c.Text, c.Points, c.Marks = xlabel, []num{}, []string{}, []string{}, []points{}, []mark{}
+		c.XLabel, c.X, c.Levels, c.Text, c.Points, c.Marks = xlabel, []render.Num{}, []string{}, []string{}, []points{}, []mark{}
 		pass := points{Name: "pass", Color: colPass}
 		fail := points{Name: "fail", Color: colFail}
 		xmax, ymax := 0.0, bound
 		for _, st := range steps {
 			v := y(st)
-			c.X, c.Levels, c.Text = append(c.X, num(st.Level)), append(c.Levels, r.levelName(st.Level)), append(c.Text, text(v))
+			c.X, c.Levels, c.Text = append(c.X, render.Num(st.Level)), append(c.Levels, r.levelName(st.Level)), append(c.Text, text(v))
 			if st.Verdict == Pass {
-				pass.Y, fail.Y = append(pass.Y, num(v)), append(fail.Y, num(math.NaN()))
+				pass.Y, fail.Y = append(pass.Y, render.Num(v)), append(fail.Y, render.Num(math.NaN()))
 			} else {
-				pass.Y, fail.Y = append(pass.Y, num(math.NaN())), append(fail.Y, num(v))
+				pass.Y, fail.Y = append(pass.Y, render.Num(math.NaN())), append(fail.Y, render.Num(v))
 			}
 			xmax, ymax = math.Max(xmax, st.Level), math.Max(ymax, v)
 		}
-		c.XMax, c.YMax = num(math.Max(xmax*1.05, 1)), num(math.Max(ymax*1.4, 1))
+		c.XMax, c.YMax = render.Num(math.Max(xmax*1.05, 1)), render.Num(math.Max(ymax*1.4, 1))
 		for _, p := range []points{pass, fail} {
-			if slices.ContainsFunc(p.Y, func(v num) bool { return !math.IsNaN(float64(v)) }) {
+			if slices.ContainsFunc(p.Y, func(v render.Num) bool { return !math.IsNaN(float64(v)) }) {
 				c.Points = append(c.Points, p)
 			}
 		}
 		if bound > 0 {
-			c.Marks = append(c.Marks, mark{Name: boundName, Color: colBound, Axis: "y", At: num(bound), Value: text(bound)})
+			c.Marks = append(c.Marks, mark{Name: boundName, Color: colBound, Axis: "y", At: render.Num(bound), Value: text(bound)})
 		}
 		if found != nil {
 			c.Marks = append(c.Marks, mark{Name: found.Name, Color: colFound, Axis: "x", At: found.At, Value: found.Value})

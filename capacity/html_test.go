@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -250,17 +249,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Errorf("the page of a search without a judged step has %d canvases, want 2", n)
 	}
 
-	shot := filepath.Join(t.TempDir(), "shot.png")
-	browser.Open(t, bin, page, 1200, 1400, "--screenshot="+shot)
-	f, err := os.Open(shot)
-	if err != nil {
-		t.Fatalf("no screenshot: %v", err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := browser.Screenshot(t, bin, page, 1200, 1400)
 	// Pixels of the pass and fail colours (#2ca02c, #d62728): the points,
 	// 10 px across, and their legend squares.
 	green, red := 0, 0
@@ -282,10 +271,6 @@ func TestHTMLInBrowser(t *testing.T) {
 	// 8 green points and 6 red ones of about 75 px each.
 	if green < 400 || red < 300 {
 		t.Errorf("the screenshot has %d green and %d red pixels: want the passing and failing points drawn", green, red)
-	}
-	if keep := os.Getenv("BURSTLAB_KEEP_SCREENSHOT"); keep != "" {
-		data, _ := os.ReadFile(shot)
-		os.WriteFile(keep, data, 0o644)
 	}
 }
 

@@ -7,6 +7,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -53,4 +56,27 @@ func Open(t *testing.T, bin, page string, width, height int, args ...string) (st
 		}
 	}
 	return out.Bytes(), console
+}
+
+// Screenshot opens page like Open and returns a screenshot of it. With
+// BURSTLAB_KEEP_SCREENSHOT=FILE set, the screenshot is also kept there to
+// look at.
+func Screenshot(t *testing.T, bin, page string, width, height int) image.Image {
+	t.Helper()
+	shot := filepath.Join(t.TempDir(), "shot.png")
+	Open(t, bin, page, width, height, "--screenshot="+shot)
+	data, err := os.ReadFile(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keep := os.Getenv("BURSTLAB_KEEP_SCREENSHOT"); keep != "" {
+		if err := os.WriteFile(keep, data, 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+	return img
 }

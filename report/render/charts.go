@@ -47,7 +47,7 @@ type panel struct {
 	ID     string   `json:"id"`
 	Title  string   `json:"title"`
 	YLabel string   `json:"y_label"`
-	X      []num    `json:"x"`
+	X      []Num    `json:"x"`
 	Series []series `json:"series"`
 	Head   int      `json:"head,omitempty"` // rows of figure labels above the data
 	Note   string   `json:"note,omitempty"`
@@ -60,20 +60,23 @@ type series struct {
 	Dash   bool   `json:"dash,omitempty"`
 	Points bool   `json:"points,omitempty"` // markers only, no line
 	Step   bool   `json:"step,omitempty"`   // a value holds until the next x
-	Y      []num  `json:"y"`
+	Y      []Num  `json:"y"`
 }
 
 // distribution is the latency percentile curve: x is 1/(1-q), drawn on a
 // log axis labelled in percent, y the latency in milliseconds.
 type distribution struct {
-	X      []num    `json:"x"`
+	X      []Num    `json:"x"`
 	Series []series `json:"series"`
 }
 
-// num is a number written with at most 3 decimals, or null when NaN.
-type num float64
+// Num is a chart value: written to JSON with at most 3 decimals, or null
+// (a gap in the line) when NaN or infinite. The run report's and the
+// capacity page's charts carry their data in it.
+type Num float64
 
-func (n num) MarshalJSON() ([]byte, error) {
+// MarshalJSON implements json.Marshaler.
+func (n Num) MarshalJSON() ([]byte, error) {
 	v := float64(n)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return []byte("null"), nil
@@ -112,7 +115,7 @@ var streamColors = []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd
 type buckets struct {
 	size int // windows per bucket
 	n    int
-	xs   []num // bucket starts, then the run's end and the axis' end
+	xs   []Num // bucket starts, then the run's end and the axis' end
 	end  float64
 }
 
@@ -120,25 +123,25 @@ func newBuckets(rec *report.Record, xmax float64) buckets {
 	size := max(1, (len(rec.Windows)+maxPoints-1)/maxPoints)
 	b := buckets{size: size, n: (len(rec.Windows) + size - 1) / size}
 	for i := range b.n {
-		b.xs = append(b.xs, num(float64(i*size)*rec.WindowS))
+		b.xs = append(b.xs, Num(float64(i*size)*rec.WindowS))
 	}
 	b.end = float64(len(rec.Windows)) * rec.WindowS
-	b.xs = append(b.xs, num(b.end), num(xmax))
+	b.xs = append(b.xs, Num(b.end), Num(xmax))
 	return b
 }
 
 // line makes a stepped series from one value per bucket: the last value
 // holds to the run's end, nothing is drawn past it.
 func (b buckets) line(name, color string, ys []float64) series {
-	y := make([]num, 0, len(ys)+2)
+	y := make([]Num, 0, len(ys)+2)
 	for _, v := range ys {
-		y = append(y, num(v))
+		y = append(y, Num(v))
 	}
 	last := math.NaN()
 	if len(ys) > 0 {
 		last = ys[len(ys)-1]
 	}
-	y = append(y, num(last), num(math.NaN()))
+	y = append(y, Num(last), Num(math.NaN()))
 	return series{Name: name, Color: color, Step: true, Y: y}
 }
 
@@ -285,7 +288,7 @@ func replicaPanel(rec *report.Record, b buckets, xmax float64) (panel, bool) {
 	}
 	end := b.end
 	events := thinEvents(rec.ScaleEvents, end)
-	ready, desired, decided := []num{}, []num{}, []num{}
+	ready, desired, decided := []Num{}, []Num{}, []Num{}
 	r, want := math.NaN(), math.NaN()
 	for _, e := range events {
 		dec := math.NaN()
@@ -299,13 +302,13 @@ func replicaPanel(rec *report.Record, b buckets, xmax float64) (panel, bool) {
 		} else if e.Kind != "decision" && math.IsNaN(want) {
 			want = r
 		}
-		p.X = append(p.X, num(e.AtS))
-		ready, desired, decided = append(ready, num(r)), append(desired, num(want)), append(decided, num(dec))
+		p.X = append(p.X, Num(e.AtS))
+		ready, desired, decided = append(ready, Num(r)), append(desired, Num(want)), append(decided, Num(dec))
 	}
-	p.X = append(p.X, num(end), num(xmax))
-	ready = append(ready, num(r), num(math.NaN()))
-	desired = append(desired, num(want), num(math.NaN()))
-	decided = append(decided, num(math.NaN()), num(math.NaN()))
+	p.X = append(p.X, Num(end), Num(xmax))
+	ready = append(ready, Num(r), Num(math.NaN()))
+	desired = append(desired, Num(want), Num(math.NaN()))
+	decided = append(decided, Num(math.NaN()), Num(math.NaN()))
 	p.Series = []series{
 		{Name: "ready", Color: colReady, Step: true, Y: ready},
 		{Name: "desired", Color: colDesired, Step: true, Dash: true, Y: desired},
@@ -373,12 +376,12 @@ func latencyDistribution(rec *report.Record) *distribution {
 	}
 	dist := &distribution{}
 	for _, x := range xs {
-		dist.X = append(dist.X, num(x))
+		dist.X = append(dist.X, Num(x))
 	}
 	if total > 0 {
 		all := series{Name: "whole run", Color: "#222222"}
 		for _, x := range xs {
-			all.Y = append(all.Y, num(float64(h.ValueAtQuantile(100*(1-1/x)))/report.UsPerMs))
+			all.Y = append(all.Y, Num(float64(h.ValueAtQuantile(100*(1-1/x)))/report.UsPerMs))
 		}
 		dist.Series = append(dist.Series, all)
 	}
@@ -399,7 +402,7 @@ func latencyDistribution(rec *report.Record) *distribution {
 			case 1000:
 				v = st.P999Ms
 			}
-			ser.Y = append(ser.Y, num(v))
+			ser.Y = append(ser.Y, Num(v))
 		}
 		dist.Series = append(dist.Series, ser)
 	}
