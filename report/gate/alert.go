@@ -202,15 +202,10 @@ func StreamWindowFigures() []string { return names(streamWindowFields) }
 // lookupWindow finds the window figure called name: a figure of the whole
 // window or stream.NAME.FIELD.
 func lookupWindow(name string) (Figure, error) {
-	if rest, ok := strings.CutPrefix(name, "stream."); ok {
-		i := strings.LastIndexByte(rest, '.')
-		if i <= 0 || i == len(rest)-1 {
-			return Figure{}, fmt.Errorf("stream figure %q: want stream.NAME.FIELD, FIELD one of %s", name, strings.Join(StreamWindowFigures(), ", "))
-		}
-		stream, fname := rest[:i], rest[i+1:]
-		f, ok := find(streamWindowFields, fname)
-		if !ok {
-			return Figure{}, fmt.Errorf("unknown stream window field %q in %q%s", fname, name, suggest(fname, StreamWindowFigures()))
+	if strings.HasPrefix(name, "stream.") {
+		stream, f, err := lookupOwned(name, "stream", "stream window", streamWindowFields)
+		if err != nil {
+			return Figure{}, err
 		}
 		return Figure{Name: name, Kind: f.kind, Unit: f.unit, Stream: stream, f: f}, nil
 	}
@@ -245,15 +240,10 @@ func (f Figure) windowValue(rec *report.Record, w *report.Window) (float64, bool
 }
 
 // lookupAlert finds alert.NAME.FIELD.
-func lookupAlert(name, rest string) (Figure, error) {
-	i := strings.LastIndexByte(rest, '.')
-	if i <= 0 || i == len(rest)-1 {
-		return Figure{}, fmt.Errorf("alert figure %q: want alert.NAME.FIELD, FIELD one of %s", name, strings.Join(AlertFields(), ", "))
-	}
-	alert, fname := rest[:i], rest[i+1:]
-	f, ok := find(alertFields, fname)
-	if !ok {
-		return Figure{}, fmt.Errorf("unknown alert field %q in %q%s", fname, name, suggest(fname, AlertFields()))
+func lookupAlert(name string) (Figure, error) {
+	alert, f, err := lookupOwned(name, "alert", "alert", alertFields)
+	if err != nil {
+		return Figure{}, err
 	}
 	return Figure{Name: name, Kind: f.kind, Unit: f.unit, Alert: alert, f: f}, nil
 }

@@ -190,18 +190,13 @@ func names(fs []field) []string {
 // Lookup finds the figure called name. An unknown name is an error that
 // lists the close matches.
 func Lookup(name string) (Figure, error) {
-	if rest, ok := strings.CutPrefix(name, "alert."); ok {
-		return lookupAlert(name, rest)
+	if strings.HasPrefix(name, "alert.") {
+		return lookupAlert(name)
 	}
-	if rest, ok := strings.CutPrefix(name, "stream."); ok {
-		i := strings.LastIndexByte(rest, '.')
-		if i <= 0 || i == len(rest)-1 {
-			return Figure{}, fmt.Errorf("stream figure %q: want stream.NAME.FIELD, FIELD one of %s", name, strings.Join(StreamFields(), ", "))
-		}
-		stream, fname := rest[:i], rest[i+1:]
-		f, ok := find(streamFields, fname)
-		if !ok {
-			return Figure{}, fmt.Errorf("unknown stream field %q in %q%s", fname, name, suggest(fname, StreamFields()))
+	if strings.HasPrefix(name, "stream.") {
+		stream, f, err := lookupOwned(name, "stream", "stream", streamFields)
+		if err != nil {
+			return Figure{}, err
 		}
 		return Figure{Name: name, Kind: f.kind, Unit: f.unit, Stream: stream, f: f}, nil
 	}
@@ -210,6 +205,24 @@ func Lookup(name string) (Figure, error) {
 		return Figure{}, fmt.Errorf("unknown figure %q%s", name, suggest(name, Figures()))
 	}
 	return Figure{Name: name, Kind: f.kind, Unit: f.unit, f: f}, nil
+}
+
+// lookupOwned finds a figure of one stream or one alert rule,
+// PREFIX.NAME.FIELD (stream.teams.p99, alert.p99-high.time_to_alert): it
+// returns NAME and FIELD's field among fields; what names the kind of
+// field in errors.
+func lookupOwned(name, prefix, what string, fields []field) (string, field, error) {
+	rest := strings.TrimPrefix(name, prefix+".")
+	i := strings.LastIndexByte(rest, '.')
+	if i <= 0 || i == len(rest)-1 {
+		return "", field{}, fmt.Errorf("%s figure %q: want %s.NAME.FIELD, FIELD one of %s", prefix, name, prefix, strings.Join(names(fields), ", "))
+	}
+	owner, fname := rest[:i], rest[i+1:]
+	f, ok := find(fields, fname)
+	if !ok {
+		return "", field{}, fmt.Errorf("unknown %s field %q in %q%s", what, fname, name, suggest(fname, names(fields)))
+	}
+	return owner, f, nil
 }
 
 // find looks a figure up by its gate name. A rate is also found by its
