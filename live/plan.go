@@ -21,7 +21,7 @@ type streamPlan struct {
 	name    string
 	closed  bool
 	offered []int64 // per window
-	total   int64
+	before  []int64 // before[j]: requests planned in the windows before window j; one more than offered
 
 	// The stream's series, looked up once: a result counts into them
 	// without hashing its labels. Only Observe's goroutine sets the two
@@ -33,9 +33,9 @@ type streamPlan struct {
 func newPlan(cfg report.Config) *plan {
 	p := &plan{window: cfg.Window, closed: make([]atomic.Int64, len(cfg.Streams))}
 	for _, s := range cfg.Streams {
-		sp := streamPlan{name: s.Name, closed: s.Closed, offered: s.Offered}
-		for _, n := range s.Offered {
-			sp.total += n
+		sp := streamPlan{name: s.Name, closed: s.Closed, offered: s.Offered, before: make([]int64, len(s.Offered)+1)}
+		for j, n := range s.Offered {
+			sp.before[j+1] = sp.before[j] + n
 		}
 		p.streams = append(p.streams, sp)
 	}
@@ -50,15 +50,13 @@ func (p *plan) planned(i int, el time.Duration, finished bool) int64 {
 	s := &p.streams[i] // not a copy: Observe sets its histograms meanwhile
 	n := p.closed[i].Load()
 	if finished {
-		return n + s.total
+		return n + s.before[len(s.offered)]
 	}
 	if el <= 0 || p.window <= 0 {
 		return n
 	}
 	w := int(el / p.window)
-	for j := 0; j < w && j < len(s.offered); j++ {
-		n += s.offered[j]
-	}
+	n += s.before[min(w, len(s.offered))]
 	if w < len(s.offered) {
 		n += s.offered[w] * int64(el%p.window) / int64(p.window)
 	}

@@ -94,6 +94,7 @@ const (
 	colScaled  = "#17becf"
 	colRecover = "#8c564b"
 	colReact   = "#bcbd22"
+	colAlert   = "#e377c2"
 	colOffered = "#7f7f7f"
 	colSent    = "#1f77b4"
 	colOK      = "#2ca02c"
@@ -240,7 +241,8 @@ func charts(rec *report.Record) chartData {
 	return d
 }
 
-// figureMarks are the headline times the charts draw.
+// figureMarks are the headline times the charts draw, and when each alert
+// rule fired.
 func figureMarks(rec *report.Record, xmax float64) []figureMark {
 	if rec.Burst.Source == report.BurstNone {
 		return nil
@@ -270,6 +272,9 @@ func figureMarks(rec *report.Record, xmax float64) []figureMark {
 	}
 	at("scale_reaction", colReact, b0, s.ScaleReactionS)
 	at("scale_complete", colReady, b0, s.ScaleCompleteS)
+	for _, a := range rec.Alerts {
+		at("alert "+a.Name, colAlert, b0, a.TimeToAlertS) // when the rule fired, from B0
+	}
 	return out
 }
 

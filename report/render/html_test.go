@@ -152,6 +152,26 @@ func TestFiguresNotReached(t *testing.T) {
 	}
 }
 
+// TestAlertMarks: the charts mark when each alert rule fired, from B0,
+// beside the headline times; a rule that never fired has no mark.
+func TestAlertMarks(t *testing.T) {
+	rec := fixture(t)
+	rec.Alerts = []report.Alert{
+		{Name: "p99-high", Expr: "p99 > 200ms", TimeToAlertS: new(3.0), TimeToAlertStatus: report.AlertFired},
+		{Name: "quiet", Expr: "rate > 1e6", TimeToAlertStatus: report.AlertNeverFired},
+	}
+	marks := map[string]figureMark{}
+	for _, m := range charts(rec).Figures {
+		marks[m.Name] = m
+	}
+	if m, ok := marks["alert p99-high"]; !ok || !m.Reached || m.From != rec.Burst.StartS || m.To != rec.Burst.StartS+3 || m.Label != "alert p99-high 3s" {
+		t.Errorf("alert mark %+v, want from B0 to B0+3s, labelled", m)
+	}
+	if _, ok := marks["alert quiet"]; ok {
+		t.Error("a rule that never fired has a mark")
+	}
+}
+
 // TestChartsScaleTimeline checks the replicas panel carries the scale
 // decisions and desired vs ready replicas of the record's events.
 func TestChartsScaleTimeline(t *testing.T) {
