@@ -52,6 +52,10 @@ func TestDeadTarget(t *testing.T) {
 	if !strings.Contains(stdout, "No request reached the target: 50 refused.") || strings.Contains(stdout, "p99 was degraded") {
 		t.Errorf("the report does not say the target was unreached:\n%s", stdout)
 	}
+	// No latency cell shows a number: there was no ok response to measure.
+	if strings.Contains(stdout, "0.0ms") || !strings.Contains(stdout, "| attack |      50 |   50 |  0 |   - |   - |   - |") {
+		t.Errorf("the table shows latency figures without an ok response:\n%s", stdout)
+	}
 	rec, err := report.Load(out)
 	if err != nil {
 		t.Fatal(err)

@@ -124,15 +124,15 @@ func figureRows(rec *report.Record, paired bool) [][2]string {
 	}...)
 	if paired {
 		rows = append(rows,
-			[2]string{"peak p99 / p99.9 / max", fmt.Sprintf("%s / %s / %s", report.FormatMs(s.PeakP99Ms), report.FormatMs(s.PeakP999Ms), report.FormatMs(s.MaxMs))},
-			[2]string{"baseline p99 (healthy bound)", fmt.Sprintf("%s (%s)", report.FormatMs(s.BaselineP99Ms), fmtBound(s.HealthyP99Ms))},
+			[2]string{"peak p99 / p99.9 / max", fmt.Sprintf("%s / %s / %s", fmtLatency(s.PeakP99Ms, s.OK), fmtLatency(s.PeakP999Ms, s.OK), fmtLatency(s.MaxMs, s.OK))},
+			[2]string{"baseline p99 (healthy bound)", fmt.Sprintf("%s (%s)", fmtLatency(s.BaselineP99Ms, s.OK), fmtBound(s.HealthyP99Ms))},
 		)
 	} else {
 		rows = append(rows,
-			[2]string{"peak p99", report.FormatMs(s.PeakP99Ms)},
-			[2]string{"peak p99.9", report.FormatMs(s.PeakP999Ms)},
-			[2]string{"max", report.FormatMs(s.MaxMs)},
-			[2]string{"baseline p99", report.FormatMs(s.BaselineP99Ms)},
+			[2]string{"peak p99", fmtLatency(s.PeakP99Ms, s.OK)},
+			[2]string{"peak p99.9", fmtLatency(s.PeakP999Ms, s.OK)},
+			[2]string{"max", fmtLatency(s.MaxMs, s.OK)},
+			[2]string{"baseline p99", fmtLatency(s.BaselineP99Ms, s.OK)},
 			[2]string{"healthy p99 bound", fmtBound(s.HealthyP99Ms)},
 		)
 	}

@@ -73,7 +73,7 @@ func (HTML) Render(w io.Writer, rec *report.Record) error {
 	for _, r := range streamRows(rec) {
 		d.Streams = append(d.Streams, htmlStream{
 			Name: r.name, Offered: r.offered, Sent: r.sent, OK: r.ok,
-			P50: report.FormatMs(r.p50), P99: report.FormatMs(r.p99), Max: report.FormatMs(r.max), Apdex: fmt.Sprintf("%.2f", r.apdex), Errors: fmtCounts(r.errors),
+			P50: r.latency(r.p50), P99: r.latency(r.p99), Max: r.latency(r.max), Apdex: fmt.Sprintf("%.2f", r.apdex), Errors: fmtCounts(r.errors),
 		})
 	}
 	data, err := json.Marshal(charts(rec)) // escapes <, > and &: safe inside <script>

@@ -49,7 +49,7 @@ func (Markdown) Render(w io.Writer, rec *report.Record) error {
 	b.WriteString("\n| stream | offered | sent | ok | p50 | p99 | max | apdex | errors |\n|:--|--:|--:|--:|--:|--:|--:|--:|:--|\n")
 	for _, r := range streamRows(rec) {
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %s | %s | %.2f | %s |\n",
-			mdEscape(r.name), r.offered, r.sent, r.ok, report.FormatMs(r.p50), report.FormatMs(r.p99), report.FormatMs(r.max), r.apdex, fmtCounts(r.errors))
+			mdEscape(r.name), r.offered, r.sent, r.ok, r.latency(r.p50), r.latency(r.p99), r.latency(r.max), r.apdex, fmtCounts(r.errors))
 	}
 	st := rec.Settings
 	fmt.Fprintf(&b, "\nHealthy window: p99 <= max(SLO %s, baseline p99 x %g) and error ratio <= %s; recovered after %d healthy windows in a row; apdex T %s.\n",

@@ -54,7 +54,7 @@ func (Table) Render(w io.Writer, rec *report.Record) error {
 	st := NewTable(w, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft)
 	st.Header("stream", "offered", "sent", "ok", "p50", "p99", "max", "apdex", "errors")
 	for _, r := range streamRows(rec) {
-		if err := st.Append(r.name, r.offered, r.sent, r.ok, report.FormatMs(r.p50), report.FormatMs(r.p99), report.FormatMs(r.max), fmt.Sprintf("%.2f", r.apdex), fmtCounts(r.errors)); err != nil {
+		if err := st.Append(r.name, r.offered, r.sent, r.ok, r.latency(r.p50), r.latency(r.p99), r.latency(r.max), fmt.Sprintf("%.2f", r.apdex), fmtCounts(r.errors)); err != nil {
 			return err
 		}
 	}
@@ -67,6 +67,19 @@ type streamRow struct {
 	offered, sent, ok    int64
 	p50, p99, max, apdex float64
 	errors               report.Counts
+}
+
+// latency writes one of the row's latency figures, or "-" when it counted
+// no ok response: latency is of ok responses, and 0 ms would be a lie.
+func (r streamRow) latency(ms float64) string { return fmtLatency(ms, r.ok) }
+
+// fmtLatency writes a latency figure of ok responses, or "-" when there
+// were none.
+func fmtLatency(ms float64, ok int64) string {
+	if ok == 0 {
+		return "-"
+	}
+	return report.FormatMs(ms)
 }
 
 func streamRows(rec *report.Record) []streamRow {
