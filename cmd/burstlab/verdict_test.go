@@ -1,12 +1,14 @@
 package main
 
 import (
+	"encoding/csv"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -66,6 +68,17 @@ func TestDeadTarget(t *testing.T) {
 	}
 	if _, stderr, code := burstlab(t, append([]string{"report", out}, gates...)...); code != exitGateFail || !strings.Contains(stderr, "no request reached the target") {
 		t.Errorf("report of the record: exit %d, stderr %q; want 1", code, stderr)
+	}
+	csvOut, _, _ := burstlab(t, "report", "--format", "csv", out)
+	rows, err := csv.NewReader(strings.NewReader(csvOut)).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("CSV: %v\n%s", err, csvOut)
+	}
+	p99 := slices.Index(rows[0], "p99_ms")
+	for _, r := range rows[1:] {
+		if r[p99] != "" {
+			t.Errorf("CSV row %v: p99_ms %q, want empty (no ok response)", r[:3], r[p99])
+		}
 	}
 }
 

@@ -21,9 +21,10 @@ import (
 // healthy_again:CAUSE (the first window of the run of healthy windows that
 // ended the degradation, with the recovery cause). start_time is the
 // window's start on the wall clock (RFC 3339, UTC). A cell is empty where
-// the value is unknown: send lateness of vegeta results, replicas without
-// a scale timeline, and on a stream's row its lateness, replicas and
-// health (the generator's and the target's, kept for the whole window).
+// the value is unknown: latency without an ok response, send lateness of
+// vegeta results, replicas without a scale timeline, and on a stream's row
+// its lateness, replicas and health (the generator's and the target's,
+// kept for the whole window).
 type CSV struct{}
 
 // csvColumns are the leading columns; errors_CLASS and alert_NAME columns
@@ -90,10 +91,14 @@ func (CSV) Render(w io.Writer, rec *report.Record) error {
 	return cw.Error()
 }
 
-// tallyCells appends the count, error ratio and latency cells of a row.
+// tallyCells appends the count, error ratio and latency cells of a row;
+// the latency cells are empty without an ok response to measure.
 func tallyCells(row []string, t report.Tally, errorRatio float64, p report.Percentiles) []string {
-	return append(row, fmtD(t.Offered), fmtD(t.Sent), fmtD(t.Completed), fmtD(t.OK), fmtF(report.RoundTo(errorRatio, 6)),
-		fmtF(p.P50Ms), fmtF(p.P90Ms), fmtF(p.P99Ms), fmtF(p.P999Ms), fmtF(p.MaxMs))
+	row = append(row, fmtD(t.Offered), fmtD(t.Sent), fmtD(t.Completed), fmtD(t.OK), fmtF(report.RoundTo(errorRatio, 6)))
+	if t.OK == 0 {
+		return append(row, "", "", "", "", "")
+	}
+	return append(row, fmtF(p.P50Ms), fmtF(p.P90Ms), fmtF(p.P99Ms), fmtF(p.P999Ms), fmtF(p.MaxMs))
 }
 
 // errorCells appends the errors_CLASS cells of a row.
