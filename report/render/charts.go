@@ -199,7 +199,12 @@ func charts(rec *report.Record) chartData {
 		{"p99", colP99, func(w *report.Window) float64 { return w.P99Ms }},
 		{"p99.9", colP999, func(w *report.Window) float64 { return w.P999Ms }},
 	} {
-		lat.Series = append(lat.Series, b.line(p.name, p.color, b.worst(rec, func(i int) float64 { return p.f(&rec.Windows[i]) })))
+		lat.Series = append(lat.Series, b.line(p.name, p.color, b.worst(rec, func(i int) float64 {
+			if rec.Windows[i].OK == 0 {
+				return math.NaN() // no ok response: a gap, not 0 ms
+			}
+			return p.f(&rec.Windows[i])
+		})))
 	}
 	if s.HealthyP99Ms > 0 {
 		bound := b.line("healthy p99 bound", colBound, slices.Repeat([]float64{s.HealthyP99Ms}, b.n))

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -235,4 +236,28 @@ func TestHTMLDaySize(t *testing.T) {
 		t.Errorf("the 24-hour report is %d bytes, want <= 600 KB", buf.Len())
 	}
 	t.Logf("24-hour report: %d bytes", buf.Len())
+}
+
+// TestLatencyGap: a window without an ok response has no latency to draw:
+// its point is a gap in each percentile line, not 0 ms.
+func TestLatencyGap(t *testing.T) {
+	rec := fixture(t)
+	w := &rec.Windows[12]
+	w.OK, w.Satisfied, w.Tolerating = 0, 0, 0
+	for _, p := range charts(rec).Panels {
+		if p.ID != "latency" {
+			continue
+		}
+		for _, s := range p.Series {
+			if s.Name == "healthy p99 bound" {
+				continue
+			}
+			i := slices.Index(p.X, Num(w.StartS))
+			if i < 0 || !math.IsNaN(float64(s.Y[i])) {
+				t.Errorf("%s at %gs: %v, want a gap", s.Name, w.StartS, s.Y[i])
+			}
+		}
+		return
+	}
+	t.Fatal("no latency panel")
 }
