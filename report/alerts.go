@@ -1,6 +1,9 @@
 package report
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Alert rules are evaluated on the window series the way Prometheus
 // evaluates a rule with `for:`. A window's figures are known at its end, so
@@ -8,10 +11,10 @@ import "fmt"
 // rule is pending from the start of the first window of the run of windows
 // where it holds; it fires at the end of the first window of that run whose
 // end lies at least `for` after the pending start, so `for: 0s` fires at the
-// end of the first window where the condition holds, and it stays firing
-// to the end of the run. A window where the condition does not hold (or
-// with nothing completed: nothing is known) resolves the rule. Each run of
-// windows where the condition held is an episode of the rule.
+// end of the first window where the condition holds. It stays firing until
+// a window where the condition does not hold (or with nothing completed:
+// nothing is known) resolves it. Each run of windows where the condition
+// held is an episode of the rule.
 //
 // Windows are keyed by intended send time: a window's latency is complete
 // only once its slowest request has answered, later than the window's end
@@ -57,22 +60,29 @@ type AlertEpisode struct {
 	ResolvedS *float64 `json:"resolved_s"`
 }
 
-// StateAt says what the rule was at the end of the window [startS, endS):
-// "firing", "pending", or "" (inactive).
-func (a *Alert) StateAt(startS, endS float64) string {
+// States says what the rule was at the end of each of the n windows of a
+// record with windows of windowS seconds: "firing", "pending" or ""
+// (inactive), as Prometheus' ALERTS series would; one pass over the
+// episodes.
+func (a *Alert) States(n int, windowS float64) []string {
+	out := make([]string, n)
+	at := func(s float64) int { return int(math.Round(s / windowS)) } // episode times lie on window bounds
 	for _, e := range a.Episodes {
-		switch {
-		case e.PendingS > startS+1e-9:
-			return ""
-		case e.ResolvedS != nil && *e.ResolvedS < endS-1e-9:
-			continue
-		case e.FiringS != nil && *e.FiringS <= endS+1e-9:
-			return "firing"
-		default:
-			return "pending"
+		last, fire := n-1, n // the episode's last window; its first firing one
+		if e.ResolvedS != nil {
+			last = min(at(*e.ResolvedS)-1, n-1)
+		}
+		if e.FiringS != nil {
+			fire = at(*e.FiringS) - 1
+		}
+		for i := max(at(e.PendingS), 0); i <= last; i++ {
+			out[i] = "pending"
+			if i >= fire {
+				out[i] = "firing"
+			}
 		}
 	}
-	return ""
+	return out
 }
 
 // EvaluateAlert evaluates the rule (name, expr, forS) whose condition is
@@ -131,10 +141,10 @@ func EvaluateAlert(rec *Record, name, expr string, forS float64, holds func(*Win
 	return a
 }
 
-// DegradedAtS is the start of the burst's first degraded window, in
-// seconds from the start of the run; nil when the burst did not degrade
-// the target. It comes from time_to_degrade: B0 to that start, or 0 when it
-// is the window holding B0, which may start before B0.
+// DegradedAtS is the start of the first degraded window at or after the
+// window holding B0, in seconds from the start of the run; nil when there
+// is none. It comes from time_to_degrade: B0 to that start, or 0 when it is
+// the window holding B0, which may start before B0.
 func (r *Record) DegradedAtS() *float64 {
 	d := r.Summary.TimeToDegradeS
 	if d == nil {

@@ -86,10 +86,11 @@ func TestAlertEpisodes(t *testing.T) {
 	if *a.FiringS != 13 {
 		t.Errorf("firing_s %v, want the first episode's 13", *a.FiringS)
 	}
-	states := map[int]string{9: "", 10: "pending", 11: "pending", 12: "firing", 14: "firing", 15: "", 20: "pending", 21: "pending", 22: "", 26: "pending", 27: "firing", 29: "firing"}
-	for i, w := range states {
-		if got := a.StateAt(float64(i), float64(i+1)); got != w {
-			t.Errorf("state at the end of window %d: %q, want %q", i, got, w)
+	wantStates := map[int]string{10: "pending", 11: "pending", 12: "firing", 13: "firing", 14: "firing", 20: "pending", 21: "pending", 25: "pending", 26: "pending", 27: "firing", 28: "firing", 29: "firing"}
+	states := a.States(len(rec.Windows), rec.WindowS)
+	for i, got := range states {
+		if got != wantStates[i] {
+			t.Errorf("state at the end of window %d: %q, want %q", i, got, wantStates[i])
 		}
 	}
 }

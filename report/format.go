@@ -16,7 +16,7 @@ const UsPerMs = 1000.0
 // WriteJSON writes rec as run.json holds it: the whole record, indented, with
 // its schema version and the definition of every figure; each window (with
 // its streams' shares) on a line of its own, which keeps a long run's file
-// a third of the size and one window per line to read.
+// near half the size it would be indented, one window per line to read.
 func WriteJSON(w io.Writer, rec *Record) error {
 	bare := *rec
 	bare.Windows = nil

@@ -44,6 +44,17 @@ func Merge(recs ...*Record) (*Record, error) {
 	if spread := startSpread(recs); spread > time.Millisecond {
 		out.Notes = append(out.Notes, fmt.Sprintf("the shards' start times differ by up to %s: windows are aligned by index", spread.Round(time.Millisecond)))
 	}
+	some, all := false, true
+	for _, r := range recs {
+		some, all = some || r.KeepsStreamWindows(), all && r.KeepsStreamWindows()
+	}
+	if some && !all {
+		// Partial shares would read as the whole plan's.
+		for i := range out.Windows {
+			out.Windows[i].Streams = nil
+		}
+		out.Notes = append(out.Notes, "some shards were made before burstlab kept each stream's share of the windows: the merged record keeps none")
+	}
 	out.Burst = mergedBurst(recs, out.Windows)
 	if err := mergeHistograms(out, recs); err != nil {
 		return nil, err

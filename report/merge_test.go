@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,28 +16,8 @@ import (
 // equals the record of the whole plan: every window, stream and summary
 // figure, percentiles included.
 func TestMergeShards(t *testing.T) {
-	cfg := synthConfig()
-	all := synthResults(cfg)
-	whole := record(t, cfg, all, synthEvents(), "")
 	const n = 3
-	var dirs []string
-	for k := range n {
-		sc := cfg
-		sc.Streams = make([]StreamOffer, len(cfg.Streams))
-		var part []outcome.Result
-		for si, s := range cfg.Streams {
-			sc.Streams[si] = StreamOffer{Name: s.Name, Burst: s.Burst, Offered: make([]int64, len(s.Offered))}
-		}
-		for _, r := range all {
-			if r.Seq%n == int64(k) {
-				part = append(part, r)
-				sc.Streams[r.Stream].Offered[int(r.Intended/sc.Window)]++
-			}
-		}
-		dir := filepath.Join(t.TempDir(), "shard")
-		record(t, sc, part, synthEvents(), dir)
-		dirs = append(dirs, dir)
-	}
+	whole, dirs := shards(t, n)
 	merged, err := Open(dirs...)
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +47,67 @@ func TestMergeShards(t *testing.T) {
 	hm, err := merged.Histogram()
 	if err != nil || hm.TotalCount() != hw.TotalCount() || hm.ValueAtQuantile(99.99) != hw.ValueAtQuantile(99.99) {
 		t.Errorf("merged histogram: %v", err)
+	}
+}
+
+// shards records the synthetic plan whole, and split into n shards (every
+// n-th request, as --shard i/n does) each in a record directory.
+func shards(t *testing.T, n int) (*Record, []string) {
+	t.Helper()
+	cfg := synthConfig()
+	all := synthResults(cfg)
+	whole := record(t, cfg, all, synthEvents(), "")
+	var dirs []string
+	for k := range n {
+		sc := cfg
+		sc.Streams = make([]StreamOffer, len(cfg.Streams))
+		var part []outcome.Result
+		for si, s := range cfg.Streams {
+			sc.Streams[si] = StreamOffer{Name: s.Name, Burst: s.Burst, Offered: make([]int64, len(s.Offered))}
+		}
+		for _, r := range all {
+			if r.Seq%int64(n) == int64(k) {
+				part = append(part, r)
+				sc.Streams[r.Stream].Offered[int(r.Intended/sc.Window)]++
+			}
+		}
+		dir := filepath.Join(t.TempDir(), "shard")
+		record(t, sc, part, synthEvents(), dir)
+		dirs = append(dirs, dir)
+	}
+	return whole, dirs
+}
+
+// TestMergeOlderShard: when one shard was recorded before burstlab kept
+// each stream's share of the windows, the merged record keeps no shares
+// (partial ones would read as the whole plan's) and says so; its counts
+// are still exact.
+func TestMergeOlderShard(t *testing.T) {
+	whole, dirs := shards(t, 2)
+	old, err := Load(dirs[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range old.Windows {
+		old.Windows[i].Streams = nil
+	}
+	if err := Save(dirs[1], old); err != nil {
+		t.Fatal(err)
+	}
+	merged, err := Open(dirs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if merged.KeepsStreamWindows() {
+		t.Error("the merged record keeps stream shares from one shard of two")
+	}
+	if !slices.ContainsFunc(merged.Notes, func(n string) bool { return strings.Contains(n, "keeps none") }) {
+		t.Errorf("notes %q do not say the shares were dropped", merged.Notes)
+	}
+	for i := range whole.Windows {
+		if !equalTally(merged.Windows[i].Tally, whole.Windows[i].Tally) {
+			t.Errorf("window %d: %+v, want %+v", i, merged.Windows[i].Tally, whole.Windows[i].Tally)
+		}
 	}
 }
 

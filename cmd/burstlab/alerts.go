@@ -46,6 +46,16 @@ func evaluateAlerts(c *cli.Context, rec *report.Record, gates []gate.Gate) error
 	if err != nil {
 		return err
 	}
-	gate.EvaluateAlerts(rec, gate.MergeRules(known, rules))
+	all := gate.MergeRules(known, rules)
+	if !rec.KeepsStreamWindows() {
+		// A rule on a stream would never fire, and a gate on it would
+		// pass on no data.
+		for _, r := range all {
+			if r.Stream() != "" {
+				return usagef("alert %s %q reads stream %s, but record %q was made before burstlab kept each stream's share of the windows", r.Name, r.Expr, r.Stream(), rec.Name)
+			}
+		}
+	}
+	gate.EvaluateAlerts(rec, all)
 	return nil
 }

@@ -2,8 +2,12 @@ package main
 
 import (
 	"encoding/csv"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/burstlab/burstlab/report"
 )
 
 // TestReportAlerts judges the synthetic record (degraded from 11 s, the
@@ -106,5 +110,39 @@ func TestBadAlerts(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, tc.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2 and one line with %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+// TestStreamAlertOnOlderRecord: a record made before burstlab kept each
+// stream's share of the windows cannot answer a rule on a stream; rather
+// than a rule that never fires (and a gate that passes on no data), the
+// report refuses it, and says what the record lacks.
+func TestStreamAlertOnOlderRecord(t *testing.T) {
+	t.Parallel()
+	rec, err := report.Load(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rec.Windows {
+		rec.Windows[i].Streams = nil
+	}
+	dir := filepath.Join(t.TempDir(), "old")
+	if err := report.Save(dir, rec); err != nil {
+		t.Fatal(err)
+	}
+	hlog, err := os.ReadFile(filepath.Join(fixture, report.HlogFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, report.HlogFile), hlog, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := burstlab(t, "report", "--alert", "fanout-slow: stream.fanout.p99 > 200ms", "--gate", "alert.fanout-slow.time_to_alert > 30s", dir)
+	if code != 2 || !strings.Contains(stderr, `alert fanout-slow "stream.fanout.p99 > 200ms" reads stream fanout, but record "synthetic" was made before burstlab kept each stream's share of the windows`) {
+		t.Errorf("exit %d, stderr %q; want 2 and why", code, stderr)
+	}
+	out, stderr, code := burstlab(t, "report", "--alert", "slow: p99 > 200ms", dir)
+	if code != 0 || !strings.Contains(out, "made before burstlab kept each stream's share") || !strings.Contains(out, "Alert slow (p99 > 200ms for 0s) fired") {
+		t.Errorf("a whole-window rule on the older record: exit %d, %s\n%s", code, stderr, out)
 	}
 }

@@ -27,7 +27,7 @@ import (
 // reads the stream's share of the window (the same figures but
 // lateness_p99 and replicas, which are the generator's and the target's).
 // A figure that is unknown in a window (a latency without an ok response,
-// a stream that sent nothing there) does not hold. report.EvaluateAlert
+// a stream that completed nothing there) does not hold. report.EvaluateAlert
 // says how a rule is evaluated on the window series.
 
 // Rule is a parsed alert rule.
@@ -199,6 +199,10 @@ func WindowFigures() []string { return names(windowFields) }
 // StreamWindowFigures lists the fields of a stream's window figure, sorted.
 func StreamWindowFigures() []string { return names(streamWindowFields) }
 
+// Stream is the stream whose share of the windows the rule reads, "" when
+// it reads whole windows.
+func (r Rule) Stream() string { return r.cond.Figure.Stream }
+
 // lookupWindow finds the window figure called name: a figure of the whole
 // window or stream.NAME.FIELD.
 func lookupWindow(name string) (Figure, error) {
@@ -218,13 +222,13 @@ func lookupWindow(name string) (Figure, error) {
 
 // windowValue reads a window figure from w, in the figure's own unit, and
 // says whether it is known there: a stream figure is unknown in a window
-// where the stream was neither offered nor sent anything, a latency
-// without an ok response.
+// where the stream completed nothing (as a window's figures are where the
+// window completed nothing), a latency without an ok response.
 func (f Figure) windowValue(rec *report.Record, w *report.Window) (float64, bool) {
 	v, sent := reflect.ValueOf(w).Elem(), w.Sent
 	if f.Stream != "" {
 		sw := w.Stream(f.Stream)
-		if sw == nil {
+		if sw == nil || sw.Completed == 0 {
 			return 0, false
 		}
 		v, sent = reflect.ValueOf(sw).Elem(), sw.Sent

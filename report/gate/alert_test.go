@@ -156,7 +156,8 @@ func TestRecoveryCauseGate(t *testing.T) {
 // TestStreamAlerts evaluates rules on one stream's share of the windows:
 // stream teams is sent only in the burst (windows 10-19), slow there; base
 // runs throughout, fast. A figure is unknown, so does not hold, where its
-// stream sent nothing, and a latency where the stream had no ok response.
+// stream completed nothing (absent, or window 19: sent, none completed),
+// and a latency where the stream had no ok response (window 15).
 func TestStreamAlerts(t *testing.T) {
 	rec := windowRecord()
 	rec.Streams = []report.StreamSummary{{Name: "base"}, {Name: "teams"}}
@@ -168,8 +169,12 @@ func TestStreamAlerts(t *testing.T) {
 		if i >= 10 && i < 20 {
 			teams := report.StreamWindow{Stream: "teams", Tally: report.Tally{Offered: 80, Sent: 80, Completed: 80, OK: 80}, Apdex: 0.2}
 			teams.P99Ms = 2000
-			if i == 15 { // every request failed: no latency to compare
+			switch i {
+			case 15: // every request failed: no latency to compare
 				teams.OK, teams.P99Ms, teams.ErrorRatio = 0, 0, 1
+			case 19: // sent, none completed (the run stopped): nothing known
+				teams.Completed, teams.OK, teams.P99Ms, teams.Apdex = 0, 0, 0, 1
+				teams.Errors = report.Counts{"abandoned": 80}
 			}
 			w.Streams = append(w.Streams, teams)
 		}
@@ -182,6 +187,7 @@ func TestStreamAlerts(t *testing.T) {
 		"teams-quiet: stream.teams.rate < 1",
 		"teams-fast: stream.teams.p99 < 5ms",
 		"teams-failing: stream.teams.error_ratio > 50%",
+		"teams-fine: stream.teams.error_ratio < 1%",
 	} {
 		r, err := ParseRuleFlag(f)
 		if err != nil {
@@ -194,12 +200,13 @@ func TestStreamAlerts(t *testing.T) {
 	}
 	EvaluateAlerts(rec, rules)
 	want := map[string][]report.AlertEpisode{
-		"teams-slow":    {{PendingS: 10, FiringS: ptr(12), ResolvedS: ptr(15)}, {PendingS: 16, FiringS: ptr(18), ResolvedS: ptr(20)}},
+		"teams-slow":    {{PendingS: 10, FiringS: ptr(12), ResolvedS: ptr(15)}, {PendingS: 16, FiringS: ptr(18), ResolvedS: ptr(19)}},
 		"base-slow":     nil,
-		"teams-busy":    {{PendingS: 10, FiringS: ptr(11), ResolvedS: ptr(20)}},
+		"teams-busy":    {{PendingS: 10, FiringS: ptr(11), ResolvedS: ptr(19)}},
 		"teams-quiet":   nil,
 		"teams-fast":    nil,
 		"teams-failing": {{PendingS: 15, FiringS: ptr(16), ResolvedS: ptr(16)}},
+		"teams-fine":    {{PendingS: 10, FiringS: ptr(11), ResolvedS: ptr(15)}, {PendingS: 16, FiringS: ptr(17), ResolvedS: ptr(19)}},
 	}
 	for _, a := range rec.Alerts {
 		if got, w := fmt.Sprint(episodeList(a.Episodes)), fmt.Sprint(episodeList(want[a.Name])); got != w {

@@ -278,7 +278,14 @@ func figureMarks(rec *report.Record, xmax float64) []figureMark {
 	at("scale_reaction", colReact, b0, s.ScaleReactionS)
 	at("scale_complete", colReady, b0, s.ScaleCompleteS)
 	for _, a := range rec.Alerts {
-		at("alert "+a.Name, colAlert, b0, a.TimeToAlertS) // when the rule fired, from B0
+		switch t := a.TimeToAlertS; {
+		case t == nil:
+		case *t >= 0:
+			at("alert "+a.Name, colAlert, b0, t) // when the rule fired, from B0
+		default: // fired before the burst: a mark at that instant
+			out = append(out, figureMark{Name: "alert " + a.Name, Label: "alert " + a.Name + " fired " + fmtS(-*t) + " before the burst",
+				From: *a.FiringS, To: *a.FiringS, Reached: true, Color: colAlert})
+		}
 	}
 	return out
 }

@@ -23,8 +23,8 @@ import (
 // window's start on the wall clock (RFC 3339, UTC). A cell is empty where
 // the value is unknown: latency without an ok response, send lateness of
 // vegeta results, replicas without a scale timeline, and on a stream's row
-// its lateness, replicas and health (the generator's and the target's,
-// kept for the whole window).
+// its lateness, replicas, health, event and alert states (the
+// generator's, the target's and the rules', kept for the whole window).
 type CSV struct{}
 
 // csvColumns are the leading columns; errors_CLASS and alert_NAME columns
@@ -51,6 +51,10 @@ func (CSV) Render(w io.Writer, rec *report.Record) error {
 	}
 	first, last := rec.Burst.Span(rec.WindowS)
 	events := windowEvents(rec)
+	states := make([][]string, len(rec.Alerts))
+	for a := range rec.Alerts {
+		states[a] = rec.Alerts[a].States(len(rec.Windows), rec.WindowS)
+	}
 	row := make([]string, 0, len(head))
 	for i := range rec.Windows {
 		win := &rec.Windows[i]
@@ -67,9 +71,8 @@ func (CSV) Render(w io.Writer, rec *report.Record) error {
 		row = tallyCells(row, win.Tally, win.ErrorRatio, win.Percentiles)
 		row = append(row, lateness, fmtF(report.RoundTo(win.Apdex, 6)), fmtD(win.Satisfied), fmtD(win.Tolerating), replicas, strconv.FormatBool(win.Healthy), events[i])
 		row = errorCells(row, win.Errors)
-		end := win.StartS + rec.WindowS
 		for a := range rec.Alerts {
-			row = append(row, rec.Alerts[a].StateAt(win.StartS, end))
+			row = append(row, states[a][i])
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -110,7 +113,8 @@ func errorCells(row []string, errs report.Counts) []string {
 }
 
 // windowEvents names, by window index, the moments of the story in each
-// window: degraded and healthy_again:CAUSE.
+// window: degraded (the first degraded window of the burst, the one the
+// recovery cause is judged from) and healthy_again:CAUSE.
 func windowEvents(rec *report.Record) []string {
 	out := make([]string, len(rec.Windows))
 	mark := func(at *float64, event string) {
@@ -123,8 +127,12 @@ func windowEvents(rec *report.Record) []string {
 		}
 		out[i] = strings.TrimPrefix(out[i]+";"+event, ";")
 	}
-	mark(rec.DegradedAtS(), "degraded")
-	if cause := rec.Summary.RecoveryCause; cause != "" {
+	cause := rec.Summary.RecoveryCause
+	if cause != report.CauseNeverDegraded {
+		// A window degraded only after the burst is no recovery's story.
+		mark(rec.DegradedAtS(), "degraded")
+	}
+	if cause != "" {
 		mark(rec.Summary.Recovery.AtS, "healthy_again:"+cause)
 	} else {
 		mark(rec.Summary.Recovery.AtS, "healthy_again")

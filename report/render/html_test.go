@@ -154,12 +154,14 @@ func TestFiguresNotReached(t *testing.T) {
 }
 
 // TestAlertMarks: the charts mark when each alert rule fired, from B0,
-// beside the headline times; a rule that never fired has no mark.
+// beside the headline times; a rule that fired before the burst is a mark
+// at that instant; a rule that never fired has no mark.
 func TestAlertMarks(t *testing.T) {
 	rec := fixture(t)
 	rec.Alerts = []report.Alert{
 		{Name: "p99-high", Expr: "p99 > 200ms", TimeToAlertS: new(3.0), TimeToAlertStatus: report.AlertFired},
 		{Name: "quiet", Expr: "rate > 1e6", TimeToAlertStatus: report.AlertNeverFired},
+		{Name: "early", Expr: "p99 > 10ms", FiringS: new(4.0), TimeToAlertS: new(-6.0), TimeToAlertStatus: report.AlertFired},
 	}
 	marks := map[string]figureMark{}
 	for _, m := range charts(rec).Figures {
@@ -170,6 +172,9 @@ func TestAlertMarks(t *testing.T) {
 	}
 	if _, ok := marks["alert quiet"]; ok {
 		t.Error("a rule that never fired has a mark")
+	}
+	if m := marks["alert early"]; m.From != 4 || m.To != 4 || m.Label != "alert early fired 6s before the burst" {
+		t.Errorf("a rule that fired before the burst: %+v, want a mark at 4 s saying so", m)
 	}
 }
 
@@ -253,7 +258,10 @@ func TestLatencyGap(t *testing.T) {
 				continue
 			}
 			i := slices.Index(p.X, Num(w.StartS))
-			if i < 0 || !math.IsNaN(float64(s.Y[i])) {
+			if i < 0 {
+				t.Fatalf("no point at %gs in the latency panel", w.StartS)
+			}
+			if !math.IsNaN(float64(s.Y[i])) {
 				t.Errorf("%s at %gs: %v, want a gap", s.Name, w.StartS, s.Y[i])
 			}
 		}
