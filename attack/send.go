@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/burstlab/burstlab/attack/outcome"
@@ -105,35 +106,47 @@ type workers struct {
 	send    *sender
 	jobs    chan Request
 	results chan answer
-	n, max  int // started, cap
+	n       atomic.Int64 // started
+	max     int64        // cap
 }
 
 func newWorkers(s *sender, maxWorkers int) *workers {
-	return &workers{send: s, jobs: make(chan Request), results: make(chan answer, 1024), max: maxWorkers}
+	return &workers{send: s, jobs: make(chan Request), results: make(chan answer, 1024), max: int64(maxWorkers)}
 }
 
 // spawn starts workers until n are running.
 func (w *workers) spawn(n int) {
-	for w.n < min(n, w.max) {
-		w.start(nil)
+	for w.grow(int64(n)) {
+		go w.work(nil)
 	}
 }
 
-func (w *workers) start(first *Request) {
-	w.n++
-	go w.work(first)
+// grow counts one more worker when fewer than min(n, the cap) are started,
+// and says whether it did. The schedule and every closed loop hand requests
+// at once, so the count is claimed, never read and then set.
+func (w *workers) grow(n int64) bool {
+	for {
+		started := w.n.Load()
+		if started >= min(n, w.max) {
+			return false
+		}
+		if w.n.CompareAndSwap(started, started+1) {
+			return true
+		}
+	}
 }
 
 // hand gives req to an idle worker, or to a new one when none is idle and
-// the cap allows; otherwise it waits for one. Called from one goroutine.
+// the cap allows; otherwise it waits for one. The schedule and the closed
+// loops call it from their own goroutines.
 func (w *workers) hand(req Request) {
 	select {
 	case w.jobs <- req:
 		return
 	default:
 	}
-	if w.n < w.max {
-		w.start(&req)
+	if w.grow(w.max) {
+		go w.work(&req)
 		return
 	}
 	w.jobs <- req
