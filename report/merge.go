@@ -32,6 +32,7 @@ func Merge(recs ...*Record) (*Record, error) {
 		Schema: SchemaVersion, Name: a.Name, Profile: a.Profile, Target: a.Target, Seed: a.Seed,
 		Started: a.Started, WindowS: a.WindowS, Unit: a.Unit, Settings: a.Settings,
 		Plan:        a.Plan,
+		Model:       a.Model, // one plan, one model
 		Windows:     make([]Window, len(a.Windows)),
 		Alerts:      a.Alerts, // the rules; their timings are for the caller to evaluate again on the merged windows
 		Streams:     make([]StreamSummary, len(a.Streams)),
@@ -133,7 +134,7 @@ func (out *Record) addShard(r *Record) {
 	}
 	for i, s := range r.Streams {
 		m := &out.Streams[i]
-		m.Name, m.Burst = s.Name, s.Burst
+		m.Name, m.Burst, m.Closed = s.Name, s.Burst, s.Closed
 		m.Tally.add(s.Tally)
 		m.Retries += s.Retries
 	}

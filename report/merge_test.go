@@ -43,6 +43,9 @@ func TestMergeShards(t *testing.T) {
 	if whole.Burst != merged.Burst {
 		t.Errorf("burst %+v, want %+v", merged.Burst, whole.Burst)
 	}
+	if merged.Model != whole.Model {
+		t.Errorf("model %q, want %q", merged.Model, whole.Model)
+	}
 	hw, _ := whole.Histogram()
 	hm, err := merged.Histogram()
 	if err != nil || hm.TotalCount() != hw.TotalCount() || hm.ValueAtQuantile(99.99) != hw.ValueAtQuantile(99.99) {
@@ -108,6 +111,30 @@ func TestMergeOlderShard(t *testing.T) {
 		if !equalTally(merged.Windows[i].Tally, whole.Windows[i].Tally) {
 			t.Errorf("window %d: %+v, want %+v", i, merged.Windows[i].Tally, whole.Windows[i].Tally)
 		}
+	}
+}
+
+// TestMergeKeepsClosedStreams: shards of a plan with a closed-model stream
+// merge into a record of the same model, the stream still closed, so the
+// merged verdict reads it as the run did.
+func TestMergeKeepsClosedStreams(t *testing.T) {
+	_, dirs := shards(t, 2)
+	for _, d := range dirs {
+		r, err := Load(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Model, r.Streams[1].Closed = ModelMixed, true
+		if err := Save(d, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	merged, err := Open(dirs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if merged.Model != ModelMixed || !merged.Streams[1].Closed || merged.Streams[0].Closed {
+		t.Errorf("model %q, streams closed %v and %v; want mixed, the second closed", merged.Model, merged.Streams[0].Closed, merged.Streams[1].Closed)
 	}
 }
 
