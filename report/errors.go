@@ -73,10 +73,6 @@ func (e *errorsSeen) samples() map[string][]string {
 	return out
 }
 
-// httpClasses are the classes of requests the target answered with an
-// HTTP status.
-var httpClasses = []string{"4xx", "429", "5xx"}
-
 // Unreached says, in one line, that no request of rec got an HTTP response
 // from the target (or nothing was sent at all); "" when one did. A run like
 // that says nothing about the target's latency or scaling, whatever the
@@ -90,8 +86,10 @@ func Unreached(rec *Record) string {
 		return fmt.Sprintf("nothing was sent: %d requests planned, none left", s.Offered)
 	}
 	answered := s.OK
-	for _, c := range httpClasses {
-		answered += s.Errors[c]
+	for k, n := range s.Errors {
+		if httpClass(k) {
+			answered += n
+		}
 	}
 	if answered > 0 {
 		return ""
@@ -142,7 +140,7 @@ func errorWarnings(rec *Record) []string {
 	slices.Sort(classes)
 	for _, k := range classes {
 		line := fmt.Sprintf("errors %s: %d", k, s.Errors[k])
-		if slices.Contains(httpClasses, k) {
+		if httpClass(k) {
 			line += " (" + statusText(s.StatusCodes, k) + ")"
 		}
 		if m := s.ErrorSamples[k]; len(m) > 0 {
@@ -195,4 +193,15 @@ func (out *Record) addSeen(r *Record) {
 	if r.StoppedAtS != nil && (out.StoppedAtS == nil || *r.StoppedAtS < *out.StoppedAtS) {
 		out.StoppedAtS = ptr(*r.StoppedAtS)
 	}
+}
+
+// httpClass reports whether the error class called name is one the target
+// answered with an HTTP status (4xx, 429, 5xx).
+func httpClass(name string) bool {
+	for c := range outcome.Class(outcome.Classes) {
+		if c.String() == name {
+			return c != outcome.OK && c.HTTP()
+		}
+	}
+	return false
 }

@@ -93,7 +93,7 @@ type Recorder struct {
 // in an array until the tally is read, so counting allocates nothing.
 type tallying struct {
 	Tally
-	errs [16]int64
+	errs [outcome.Classes]int64
 }
 
 // count adds one result: apdexT splits ok responses into satisfied and

@@ -53,6 +53,10 @@ const (
 	Other                  // anything else
 	Unsent                 // planned but never sent (the run was stopped)
 	Abandoned              // sent, then given up unanswered when a second Ctrl-C ended the wait
+
+	// Classes is the number of classes: a Class indexes an array of that
+	// length.
+	Classes = iota
 )
 
 var classNames = [...]string{"ok", "4xx", "429", "5xx", "timeout", "refused", "reset", "dns", "tls", "other", "unsent", "abandoned"}

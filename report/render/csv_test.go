@@ -1,8 +1,10 @@
 package render
 
 import (
+	"slices"
 	"testing"
 
+	"github.com/burstlab/burstlab/attack/outcome"
 	"github.com/burstlab/burstlab/report"
 )
 
@@ -23,5 +25,21 @@ func TestWindowEvents(t *testing.T) {
 		if e != "" {
 			t.Errorf("window %d: event %q, want none (never degraded during the burst)", i, e)
 		}
+	}
+}
+
+// TestClassOrder: the reports list every error class, each once: a class
+// missing here would vanish from the tables, the CSV and the charts.
+func TestClassOrder(t *testing.T) {
+	var want []string
+	for c := range outcome.Class(outcome.Classes) {
+		if c != outcome.OK {
+			want = append(want, c.String())
+		}
+	}
+	got := slices.Sorted(slices.Values(classOrder))
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("classOrder holds %v, want every class but ok: %v", got, want)
 	}
 }

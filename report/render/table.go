@@ -121,5 +121,6 @@ func fmtCounts(c report.Counts) string {
 	return strings.Join(parts, " ")
 }
 
-// classOrder lists the error classes in report order.
-var classOrder = []string{"5xx", "4xx", "429", "timeout", "refused", "reset", "dns", "tls", "other", "unsent"}
+// classOrder lists the error classes in report order: every outcome class
+// but ok (TestClassOrder keeps it so).
+var classOrder = []string{"5xx", "4xx", "429", "timeout", "refused", "reset", "dns", "tls", "other", "unsent", "abandoned"}
