@@ -458,6 +458,7 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 		}
 	}
 	rec := r.record(stopped, events, r.windows)
+	Analyze(rec)
 	if r.logErr != nil {
 		return rec, fmt.Errorf("writing the interval log: %w", r.logErr)
 	}
@@ -494,7 +495,7 @@ func (r *Recorder) LogErr() error { return r.logErr }
 // Final is the number of windows final so far.
 func (r *Recorder) Final() int { return r.next }
 
-// record builds the record of windows and analyses it.
+// record builds the record of windows, not yet analysed.
 func (r *Recorder) record(stopped bool, events []ScaleEvent, windows []Window) *Record {
 	c := r.cfg
 	rec := &Record{
@@ -519,7 +520,6 @@ func (r *Recorder) record(stopped bool, events []ScaleEvent, windows []Window) *
 		Burst:       BurstWindow{StartS: r.burst[0].Seconds(), EndS: r.burst[1].Seconds(), Source: r.source},
 		Stopped:     stopped,
 		Plan:        c.Plan,
-		Model:       ModelOpen,
 		Windows:     windows,
 		ScaleEvents: events,
 		Clamped:     r.Clamped,
@@ -551,7 +551,6 @@ func (r *Recorder) record(stopped bool, events []ScaleEvent, windows []Window) *
 	rec.Summary.setLatency(percentilesOf(r.total))
 	rec.Summary.BaselineP99Ms = ms(r.base.ValueAtQuantile(99))
 	rec.Summary.StatusCodes, rec.Summary.ErrorSamples = r.seen.codes(), r.seen.samples()
-	Analyze(rec)
 	return rec
 }
 

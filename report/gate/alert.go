@@ -193,11 +193,8 @@ func windowFieldsOf(t reflect.Type) []field {
 }
 
 // WindowFigures lists the figures an alert condition may test, sorted;
-// stream.NAME.FIELD takes FIELD from StreamWindowFigures.
+// stream.NAME.FIELD takes FIELD from the same but lateness_p99 and replicas.
 func WindowFigures() []string { return names(windowFields) }
-
-// StreamWindowFigures lists the fields of a stream's window figure, sorted.
-func StreamWindowFigures() []string { return names(streamWindowFields) }
 
 // Stream is the stream whose share of the windows the rule reads, "" when
 // it reads whole windows.
@@ -251,6 +248,3 @@ func lookupAlert(name string) (Figure, error) {
 	}
 	return Figure{Name: name, Kind: f.kind, Unit: f.unit, Alert: alert, f: f}, nil
 }
-
-// AlertFields lists the fields of an alert figure, sorted.
-func AlertFields() []string { return names(alertFields) }

@@ -172,11 +172,8 @@ func fieldsOf(t reflect.Type) []field {
 }
 
 // Figures lists the names of the summary figures, sorted. Stream figures are
-// stream.NAME.FIELD with FIELD one of StreamFields.
+// stream.NAME.FIELD with FIELD a field of a stream in run.json.
 func Figures() []string { return names(summaryFields) }
-
-// StreamFields lists the fields of a stream figure, sorted.
-func StreamFields() []string { return names(streamFields) }
 
 func names(fs []field) []string {
 	out := make([]string, len(fs))
