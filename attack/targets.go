@@ -155,9 +155,9 @@ func checkTarget(t vegeta.Target, at targetLines) error {
 	case err != nil:
 		return fmt.Errorf("targets line %d: URL %q: %v", at.target, t.URL, err)
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("targets line %d: URL %q: want an absolute http:// or https:// URL", at.target, Redact(t.URL))
+		return fmt.Errorf("targets line %d: URL %q: want an absolute http:// or https:// URL", at.target, outcome.RedactURL(t.URL))
 	case u.Host == "" || u.Hostname() == "":
-		return fmt.Errorf("targets line %d: URL %q has no host", at.target, Redact(t.URL))
+		return fmt.Errorf("targets line %d: URL %q has no host", at.target, outcome.RedactURL(t.URL))
 	}
 	if !httpguts.ValidHeaderFieldName(t.Method) {
 		return fmt.Errorf("targets line %d: method %q is not a valid HTTP method", at.target, t.Method)
@@ -195,9 +195,6 @@ func checkHeaderField(k string, vs []string) error {
 	}
 	return nil
 }
-
-// Redact hides the secrets a URL may carry: see outcome.RedactURL.
-func Redact(raw string) string { return outcome.RedactURL(raw) }
 
 // MaxRate is the highest rate one process is asked to send, per second:
 // well past what net/http carries on a few cores; beyond it, shard the plan.

@@ -28,8 +28,9 @@ type AttackSpec struct {
 }
 
 // MaxDuration is the longest run one process is asked for: a record keeps
-// a summary of every window, 86,400 of them for a day of one-second windows.
-const MaxDuration = 24 * time.Hour
+// a summary of every window, 86,400 of them for a day of one-second windows,
+// the longest stretch a record holds.
+const MaxDuration = report.MaxSpan
 
 // Check says what in spec cannot make a bounded run that sends something:
 // a duration within (0, MaxDuration], a finite rate within attack.MaxRate,

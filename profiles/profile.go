@@ -35,6 +35,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/burstlab/burstlab/attack"
 	"github.com/burstlab/burstlab/sim"
 	"github.com/goccy/go-yaml"
 )
@@ -277,13 +278,13 @@ func (p *Profile) applyDefaults() {
 	}
 	c := &p.Client
 	if c.Timeout == 0 {
-		c.Timeout = 30 * time.Second
+		c.Timeout = attack.DefaultTimeout
 	}
 	if c.MaxWorkers == 0 {
-		c.MaxWorkers = 10000
+		c.MaxWorkers = attack.DefaultMaxWorkers
 	}
 	if c.MaxBody == 0 {
-		c.MaxBody = 1 << 20
+		c.MaxBody = attack.DefaultMaxBody
 	}
 	for i := range p.Streams {
 		s := &p.Streams[i]
