@@ -29,13 +29,18 @@ func (p *Profile) Rules() []gate.Rule {
 	return out
 }
 
-// alerts checks every alert rule: a unique name, an expression over window
-// figures of the profile's streams, a for >= 0.
-func (ps *problems) alerts(as []Alert, streams []Stream) {
-	names := make([]string, len(streams))
-	for i, s := range streams {
-		names[i] = s.Name
+// StreamNames lists the profile's streams by name, in profile order.
+func (p *Profile) StreamNames() []string {
+	out := make([]string, len(p.Streams))
+	for i, s := range p.Streams {
+		out[i] = s.Name
 	}
+	return out
+}
+
+// alerts checks every alert rule: a unique name, an expression over window
+// figures of the profile's streams (names), a for >= 0.
+func (ps *problems) alerts(as []Alert, names []string) {
 	seen := map[string]bool{}
 	for i, a := range as {
 		at := fmt.Sprintf("$.alerts[%d]", i)

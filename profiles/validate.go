@@ -87,7 +87,7 @@ func (p *Profile) problems() []problem {
 		seen[s.Name] = true
 		ps.stream(at, s)
 	}
-	ps.alerts(p.Alerts, p.Streams)
+	ps.alerts(p.Alerts, p.StreamNames())
 	return ps
 }
 

@@ -78,16 +78,16 @@ func attackCommand() *cli.Command {
 			spec.Targets, spec.Engine, spec.Workers = tgts, burst.ClientOptions(client), int(client.MaxWorkers)
 			return runAndReport(c, func(ctx context.Context, opt burst.Options) (*report.Record, error) {
 				return burst.Attack(ctx, spec, opt)
-			}, nil, alerts)
+			}, gates, alerts)
 		},
 	}
 }
 
 // runAndReport runs a job with Ctrl-C handling (the first stops sending and
 // waits for what is in flight, the second stops waiting), prints the report,
-// keeps the record, and applies the gates. alerts are the --alert rules,
-// already checked.
-func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*report.Record, error), profileGates []string, alerts []gate.Rule) error {
+// keeps the record, and applies the gates. gates and alerts (the --alert
+// rules) are parsed and checked.
+func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*report.Record, error), gates []gate.Gate, alerts []gate.Rule) error {
 	format := c.String("output-format")
 	if !slices.Contains(report.ResultFormats, format) {
 		return usagef("-output-format %q: want %s", format, strings.Join(report.ResultFormats, ", "))
@@ -126,12 +126,12 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 		// The gates' files (--junit, --summary) are written all the same,
 		// the stopped run failing them; the stop decides the exit code.
 		var io ioFailure
-		if err := applyGates(c, rec, profileGates); errors.As(err, &io) {
+		if err := applyGates(c, rec, gates); errors.As(err, &io) {
 			return err
 		}
 		return exitError{code: exitInterrupt, msg: "interrupted: the record holds what was measured until then"}
 	}
-	return judge(c, rec, profileGates)
+	return judge(c, rec, gates)
 }
 
 // forceFlag lets a run replace the record already in -o DIR.

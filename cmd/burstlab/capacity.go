@@ -135,7 +135,7 @@ func capacitySpec(c *cli.Context) (capacity.Spec, []gate.Gate, error) {
 		if c.IsSet("step") || c.IsSet("warmup") {
 			return spec, nil, usagef("capacity: -step and -warmup are for targets on stdin; a profile's step is its duration and warmup")
 		}
-		if err := gate.CheckStreams(stepGates, streamNames(spec.Profile)); err != nil {
+		if err := gate.CheckStreams(stepGates, spec.Profile.StreamNames()); err != nil {
 			return spec, nil, usageError{err}
 		}
 		return spec, answerGates, nil
@@ -218,12 +218,4 @@ func parseRatio(flag, v string) (float64, error) {
 		return 0, usagef("capacity: %s %q: want a share like 5%% or 0.05", flag, v)
 	}
 	return x, nil
-}
-
-func streamNames(p *profiles.Profile) []string {
-	var out []string
-	for _, s := range p.Streams {
-		out = append(out, s.Name)
-	}
-	return out
 }

@@ -36,22 +36,12 @@ func parseGateFlags(c *cli.Context, profileGates []string) ([]gate.Gate, error) 
 	return append(pg, fg...), nil
 }
 
-// applyGates judges rec against the profile's gates and --gate's, writes
+// applyGates judges rec against gates (the profile's and --gate's, parsed
+// by parseGateFlags, their alert figures checked with the rules), writes
 // --junit and --summary, prints the verdict on stderr and returns exit 1
 // when a gate failed.
-func applyGates(c *cli.Context, rec *report.Record, profileGates []string) error {
-	gates, err := parseGateFlags(c, profileGates)
-	if err != nil {
-		return err
-	}
+func applyGates(c *cli.Context, rec *report.Record, gates []gate.Gate) error {
 	if err := gate.CheckStreams(gates, gate.StreamNames(rec)); err != nil {
-		return usageError{err}
-	}
-	var alerts []string
-	for _, a := range rec.Alerts {
-		alerts = append(alerts, a.Name)
-	}
-	if err := gate.CheckAlerts(gates, alerts); err != nil {
 		return usageError{err}
 	}
 	if rec.Stopped && len(gates) > 0 {
@@ -68,8 +58,8 @@ func applyGates(c *cli.Context, rec *report.Record, profileGates []string) error
 // judge applies the gates, then refuses a run in which no request reached
 // the target (or nothing was sent), whatever the gates say: exit 1 with one
 // line saying so.
-func judge(c *cli.Context, rec *report.Record, profileGates []string) error {
-	err := applyGates(c, rec, profileGates)
+func judge(c *cli.Context, rec *report.Record, gates []gate.Gate) error {
+	err := applyGates(c, rec, gates)
 	var ue usageError
 	var io ioFailure
 	if errors.As(err, &ue) || errors.As(err, &io) {

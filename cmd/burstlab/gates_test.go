@@ -29,8 +29,8 @@ func gateRecord() *report.Record {
 	}
 }
 
-// withGateFlags runs applyGates on rec the way a command would, with args
-// as its flags.
+// withGateFlags parses the gates and runs applyGates on rec the way a
+// command does, with args as its flags.
 func withGateFlags(t *testing.T, rec *report.Record, profileGates []string, args ...string) error {
 	t.Helper()
 	var got error
@@ -42,7 +42,12 @@ func withGateFlags(t *testing.T, rec *report.Record, profileGates []string, args
 			Name:  "judge",
 			Flags: gateFlags(),
 			Action: func(c *cli.Context) error {
-				got = applyGates(c, rec, profileGates)
+				gates, err := parseGateFlags(c, profileGates)
+				if err != nil {
+					got = err
+					return nil
+				}
+				got = applyGates(c, rec, gates)
 				return nil
 			},
 		}},

@@ -58,7 +58,7 @@ func reportCommand() *cli.Command {
 				return ioFailure{err}
 			}
 			// Gates judge the record last, after it is rendered.
-			return judge(c, rec, nil)
+			return judge(c, rec, gates)
 		},
 	}
 }

@@ -52,10 +52,11 @@ func runCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			if err := gate.CheckStreams(gates, streamNames(p)); err != nil {
+			streams := p.StreamNames()
+			if err := gate.CheckStreams(gates, streams); err != nil {
 				return usageError{err}
 			}
-			alerts, err := parseAlertFlags(c, p.Rules(), gates, streamNames(p))
+			alerts, err := parseAlertFlags(c, p.Rules(), gates, streams)
 			if err != nil {
 				return err
 			}
@@ -66,7 +67,7 @@ func runCommand() *cli.Command {
 					return nil, usageError{err}
 				}
 				return rec, err
-			}, p.Gates, alerts)
+			}, gates, alerts)
 		},
 	}
 }
