@@ -139,8 +139,11 @@ func (m *Metrics) Observe(r outcome.Result) {
 	}
 	if r.Class == outcome.OK {
 		s.ok.Inc()
-	} else {
-		m.errors.WithLabelValues(s.name, r.Class.String()).Inc()
+	} else if int(r.Class) < len(s.errors) {
+		if s.errors[r.Class] == nil {
+			s.errors[r.Class] = m.errors.WithLabelValues(s.name, r.Class.String())
+		}
+		s.errors[r.Class].Inc()
 	}
 	if r.Class == outcome.Unsent {
 		return

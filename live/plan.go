@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/burstlab/burstlab/attack/outcome"
 	"github.com/burstlab/burstlab/report"
 )
 
@@ -25,9 +26,12 @@ type streamPlan struct {
 
 	// The stream's series, looked up once: a result counts into them
 	// without hashing its labels. Only Observe's goroutine sets the two
-	// histograms, on the stream's first sent request.
+	// histograms, on the stream's first sent request, and an error class's
+	// counter on its first result (a class's series appears once it has
+	// one).
 	sent, ok, retries prometheus.Counter
 	latency, lateness prometheus.Observer
+	errors            [outcome.Classes]prometheus.Counter
 }
 
 func newPlan(cfg report.Config) *plan {
