@@ -126,7 +126,7 @@ func EvaluateAlert(rec *Record, name, expr string, forS float64, holds func(*Win
 		if rec.Burst.Source != BurstNone {
 			a.TimeToAlertS = ptr(*e.FiringS - rec.Burst.StartS)
 		}
-		if d := rec.DegradedAtS(); d != nil {
+		if d := rec.Summary.Recovery.DegradedAtS; d != nil {
 			a.DetectionGapS = ptr(*e.FiringS - *d)
 		}
 		break
@@ -139,22 +139,6 @@ func EvaluateAlert(rec *Record, name, expr string, forS float64, holds func(*Win
 	}
 	rec.Alerts = append(rec.Alerts, a)
 	return a
-}
-
-// DegradedAtS is the start of the first degraded window at or after the
-// window holding B0, in seconds from the start of the run; nil when there
-// is none. It comes from time_to_degrade: B0 to that start, or 0 when it is
-// the window holding B0, which may start before B0.
-func (r *Record) DegradedAtS() *float64 {
-	d := r.Summary.TimeToDegradeS
-	if d == nil {
-		return nil
-	}
-	if *d > 0 {
-		return ptr(r.Burst.StartS + *d)
-	}
-	first, _ := r.Burst.Span(r.WindowS)
-	return ptr(float64(first) * r.WindowS)
 }
 
 // Line says what the rule did in one sentence:

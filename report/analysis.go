@@ -136,13 +136,7 @@ func (j judgement) burstFigures(rec *Record) {
 	s := &rec.Summary
 	b0, b1 := rec.Burst.StartS, rec.Burst.EndS
 	first, last := rec.Burst.Span(j.window)
-	degraded := -1
-	for i := max(first, 0); i < len(j.healthy); i++ {
-		if !j.healthy[i] {
-			degraded = i
-			break
-		}
-	}
+	degraded := j.firstDegraded(first)
 	if degraded >= 0 {
 		s.TimeToDegradeS = ptr(math.Max(0, j.start(degraded)-b0))
 	}
@@ -164,6 +158,17 @@ func (j judgement) burstFigures(rec *Record) {
 	default:
 		s.P99RecoveryStatus = StatusNotRecovered
 	}
+}
+
+// firstDegraded is the first degraded window at or after window from, -1
+// when there is none.
+func (j judgement) firstDegraded(from int) int {
+	for i := max(from, 0); i < len(j.healthy); i++ {
+		if !j.healthy[i] {
+			return i
+		}
+	}
+	return -1
 }
 
 // healthyTail reports whether a burst whose last window is last ends so near

@@ -37,6 +37,10 @@ var RecoveryCauses = []string{CauseScaled, CauseTrafficSubsided, CauseNotRecover
 
 // Recovery is the evidence behind the recovery cause.
 type Recovery struct {
+	// DegradedAtS is the start of the burst's first degraded window, from
+	// the start of the run: where the degradation recovered from began.
+	// Null when the burst never degraded the target.
+	DegradedAtS *float64 `json:"degraded_at_s"`
 	AtS         *float64 `json:"at_s"`         // start of the first healthy run after the first degraded window, from the start of the run; null when none
 	OfferedRPS  float64  `json:"offered_rps"`  // offered rate in the window at AtS
 	BurstRPS    float64  `json:"burst_rps"`    // median offered rate of the burst's windows
@@ -62,17 +66,12 @@ func analyzeRecovery(rec *Record, j judgement) {
 	first, last := rec.Burst.Span(j.window)
 	r := &s.Recovery
 	r.BurstRPS, r.BaselineRPS = offeredRates(rec, j, first, last)
-	degraded := -1
-	for i := max(first, 0); i < len(j.healthy) && i <= last; i++ {
-		if !j.healthy[i] {
-			degraded = i
-			break
-		}
-	}
-	if degraded < 0 {
+	degraded := j.firstDegraded(first)
+	if degraded < 0 || degraded > last {
 		s.RecoveryCause, r.Why = CauseNeverDegraded, "the burst never degraded the target"
 		return
 	}
+	r.DegradedAtS = ptr(j.start(degraded))
 	back := j.healthyRun(degraded + 1)
 	if back < 0 {
 		s.RecoveryCause, r.Why = CauseNotRecovered, "still degraded when the run ended"

@@ -127,12 +127,8 @@ func windowEvents(rec *report.Record) []string {
 		}
 		out[i] = strings.TrimPrefix(out[i]+";"+event, ";")
 	}
-	cause := rec.Summary.RecoveryCause
-	if cause != report.CauseNeverDegraded {
-		// A window degraded only after the burst is no recovery's story.
-		mark(rec.DegradedAtS(), "degraded")
-	}
-	if cause != "" {
+	mark(rec.Summary.Recovery.DegradedAtS, "degraded")
+	if cause := rec.Summary.RecoveryCause; cause != "" {
 		mark(rec.Summary.Recovery.AtS, "healthy_again:"+cause)
 	} else {
 		mark(rec.Summary.Recovery.AtS, "healthy_again")
