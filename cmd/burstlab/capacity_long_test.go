@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -175,8 +173,7 @@ func burstFactors(t *testing.T) (slow, fast float64, lines map[string]string) {
 // and capacity.json keeps the steps measured so far.
 func TestCapacityInterrupted(t *testing.T) {
 	t.Parallel() // 20/s and 40/s: no timing at stake
-	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
-	defer srv.Close()
+	srv := okServer(t)
 	out := filepath.Join(t.TempDir(), "cap")
 	cmd := exec.Command(bin, "capacity", "-slo-p99", "100ms", "-from", "20/s", "-to", "1000/s", "-step", "2s", "-warmup", "1s", "-o", out)
 	cmd.Stdin = strings.NewReader("GET " + srv.URL + "/\n")
@@ -222,8 +219,7 @@ func TestCapacityInterrupted(t *testing.T) {
 // --junit; a search that holds every step up to -to answers a lower bound.
 func TestCapacityGateOnTheAnswer(t *testing.T) {
 	t.Parallel() // 50/s and 100/s at a server that answers at once: no timing at stake
-	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
-	defer srv.Close()
+	srv := okServer(t)
 	dir := t.TempDir()
 	junit := filepath.Join(dir, "gates.xml")
 	stdout, stderr, code := capacityAttack(t, srv.URL, "-slo-p99", "100ms", "-from", "50/s", "-to", "100/s", "-step", "1500ms", "-warmup", "500ms",

@@ -109,24 +109,12 @@ func TestCountingObservesCtrlC(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "long.yaml")
 	os.WriteFile(p, []byte("name: long\nduration: 2000s\ntarget: {url: \"http://127.0.0.1:1\"}\nstreams:\n  - name: c\n    request: {path: /}\n    constant: {rate: 100000}\n"), 0o644)
 	for _, args := range [][]string{{"profile", "validate", p}, {"run", p}} {
-		cmd := exec.Command(bin, args...)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		var stdout, stderr strings.Builder
+		cmd := startCLI(t, "", &stdout, &stderr, args...)
 		time.Sleep(time.Second)
 		cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if code := exitCode(err); code != exitInterrupt || !strings.Contains(stderr.String(), "interrupted") {
-				t.Errorf("%q: exit %d, stderr %q; want 130 and a line saying so", args, code, stderr.String())
-			}
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			t.Errorf("%q: still counting 5 s after Ctrl-C", args)
+		if code := waitCLI(t, cmd, 5*time.Second); code != exitInterrupt || !strings.Contains(stderr.String(), "interrupted") {
+			t.Errorf("%q: exit %d, stderr %q; want 130 and a line saying so", args, code, stderr.String())
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,12 +18,7 @@ import (
 // attackCLI runs `burstlab attack` with target on stdin.
 func attackCLI(t *testing.T, target string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"attack"}, args...)...)
-	cmd.Stdin = strings.NewReader(target)
-	var o, e strings.Builder
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	return o.String(), e.String(), exitCode(err)
+	return burstlabIn(t, target, append([]string{"attack"}, args...)...)
 }
 
 // lastLine is the last non-empty line of s.
