@@ -45,43 +45,34 @@ func AllStreams(*Stream) bool { return true }
 // BurstStreams picks the streams marked burst: true.
 func BurstStreams(s *Stream) bool { return s.Burst }
 
-// scale multiplies the stream's requests by f. The shape blocks are copied
-// before they are changed: the original profile shares them.
+// scale multiplies the stream's requests by f. The shape block is copied
+// (clonePtr) before it is changed: the original profile shares it.
 func (s *Stream) scale(f float64) {
 	switch {
 	case s.Constant != nil:
-		c := *s.Constant
-		c.Rate *= f
-		s.Constant = &c
+		s.Constant = clonePtr(s.Constant)
+		s.Constant.Rate *= f
 	case s.Ramp != nil:
-		r := *s.Ramp
-		r.From, r.To = r.From*f, r.To*f
-		s.Ramp = &r
+		s.Ramp = clonePtr(s.Ramp)
+		s.Ramp.From, s.Ramp.To = s.Ramp.From*f, s.Ramp.To*f
 	case len(s.Stages) > 0:
-		st := slices.Clone(s.Stages)
-		for i := range st {
-			st[i].Rate *= f
+		s.Stages = slices.Clone(s.Stages)
+		for i := range s.Stages {
+			s.Stages[i].Rate *= f
 		}
-		s.Stages = st
 	case s.Spike != nil:
-		k := *s.Spike
-		k.Base, k.Peak = k.Base*f, k.Peak*f
-		s.Spike = &k
+		s.Spike = clonePtr(s.Spike)
+		s.Spike.Base, s.Spike.Peak = s.Spike.Base*f, s.Spike.Peak*f
 	case s.Sine != nil:
-		w := *s.Sine
-		w.Mean, w.Amplitude = w.Mean*f, w.Amplitude*f
-		s.Sine = &w
+		s.Sine = clonePtr(s.Sine)
+		s.Sine.Mean, s.Sine.Amplitude = s.Sine.Mean*f, s.Sine.Amplitude*f
 	case s.Replay != nil:
-		r := *s.Replay
-		r.Scale *= f
-		s.Replay = &r
+		s.Replay = clonePtr(s.Replay)
+		s.Replay.Scale *= f
 	case s.FanOut != nil:
-		fo := *s.FanOut
-		sub := fo.Subscribers
+		s.FanOut = clonePtr(s.FanOut) // its events' times are shared, never changed
+		sub := &s.FanOut.Subscribers
 		sub.Count = max(1, int64(math.Round(float64(sub.Count)*f)))
 		sub.To = sub.From + sub.Count - 1
-		fo.Subscribers = sub
-		fo.Events.At = slices.Clone(fo.Events.At)
-		s.FanOut = &fo
 	}
 }
