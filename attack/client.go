@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/rs/dnscache"
@@ -205,7 +206,7 @@ func (c Client) connect(first string, timeout time.Duration, warm bool) (*conn, 
 				},
 			}
 			out.idle = append(out.idle, h2)
-			rt = &h2Route{addr: addr, h2: h2, rest: rt}
+			rt = &h2Route{addr: addr, bare: strings.TrimSuffix(addr, ":443"), h2: h2, rest: rt}
 		}
 	}
 	redirects := orDefault(c.Redirects, defaultRedirects)
@@ -234,12 +235,13 @@ func (c *conn) close() {
 // h2Route sends requests to the target that speaks HTTP/2 through h2, and
 // any other (a redirect elsewhere) through rest.
 type h2Route struct {
-	addr     string
+	addr     string // host:port the target is dialled at
+	bare     string // the host a URL names it by without :443, when that is its port
 	h2, rest http.RoundTripper
 }
 
 func (r *h2Route) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Scheme == "https" && (req.URL.Host == r.addr || req.URL.Host+":443" == r.addr) {
+	if req.URL.Scheme == "https" && (req.URL.Host == r.addr || req.URL.Host == r.bare) {
 		return r.h2.RoundTrip(req)
 	}
 	return r.rest.RoundTrip(req)

@@ -166,29 +166,40 @@ func (s *schedule) finished() bool {
 	return s.retries.Len() == 0 && s.pending == 0
 }
 
-// retryAfter schedules the next attempt of res's request at intended time at.
+// retryAfter schedules the next attempt of res's request at intended time
+// at, and wakes the schedule: the retry may be due before what it waits for.
 func (s *schedule) retryAfter(a answer, at time.Duration) {
 	req := a.req
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.retrySeq--
 	req.Seq = s.retrySeq
 	req.Attempt++
 	req.Intended = at
 	s.retries.Push(req)
 	s.rate.add(at, 1)
+	s.mu.Unlock()
+	s.nudge()
 }
 
 // settled notes that a released request's result was handed on (after its
-// retry, if any, was scheduled) and wakes the schedule, which may be waiting
-// for the last results to know whether the run is over.
+// retry, if any, was scheduled). The last one in flight wakes the schedule,
+// which may be waiting for it to know whether the run is over; any other
+// changes nothing the schedule waits for.
 func (s *schedule) settled() {
 	if !s.canRetry {
 		return
 	}
 	s.mu.Lock()
 	s.pending--
+	last := s.pending == 0
 	s.mu.Unlock()
+	if last {
+		s.nudge()
+	}
+}
+
+// nudge wakes the schedule if it waits, without blocking.
+func (s *schedule) nudge() {
 	select {
 	case s.wake <- struct{}{}:
 	default:
