@@ -132,8 +132,9 @@ type streamAcc struct {
 	hist    *hdr.Histogram
 }
 
+// winAcc is an open window. Its counts are its streams' added up when it
+// is flushed; results counts what flushing waits for.
 type winAcc struct {
-	tallying
 	results int64            // planned requests with a final outcome
 	lat     []*hdr.Histogram // per stream, created on first use
 	late    *hdr.Histogram
@@ -226,7 +227,6 @@ func (r *Recorder) win(i int) *winAcc {
 	w := r.open[i]
 	if w == nil {
 		w = &winAcc{lat: make([]*hdr.Histogram, len(r.cfg.Streams)), late: r.hist(), streams: make([]streamWin, len(r.cfg.Streams))}
-		w.Offered = r.offered[i]
 		for si, s := range r.cfg.Streams {
 			if i < len(s.Offered) {
 				w.streams[si].Offered = s.Offered[i]
@@ -265,7 +265,6 @@ func (r *Recorder) Record(res outcome.Result) {
 	switch {
 	case res.Retried:
 	case closed:
-		w.Offered++
 		s.Offered++
 		sw.Offered++
 	default:
@@ -274,7 +273,6 @@ func (r *Recorder) Record(res outcome.Result) {
 		sw.results++
 	}
 	r.latest = max(r.latest, res.End)
-	w.count(res, r.cfg.ApdexT)
 	s.count(res, r.cfg.ApdexT)
 	sw.count(res, r.cfg.ApdexT)
 	r.seen.add(res)
@@ -375,7 +373,7 @@ func (r *Recorder) flush(i int) {
 	if inBaseline(start.Seconds(), r.cfg.Window.Seconds(), r.cfg.Warmup.Seconds(), r.burst[0].Seconds(), r.source) {
 		r.base.Merge(merged)
 	}
-	t := w.tally()
+	shares, t := r.streamWindows(w)
 	r.windows[i] = Window{
 		StartS:        start.Seconds(),
 		Tally:         t,
@@ -383,16 +381,19 @@ func (r *Recorder) flush(i int) {
 		Percentiles:   percentilesOf(merged),
 		LatenessP99Ms: ms(w.late.ValueAtQuantile(99)),
 		Apdex:         t.apdex(),
-		Streams:       r.streamWindows(w),
+		Streams:       shares,
 	}
 }
 
-// streamWindows sums up each stream's share of the open window w: those
-// that were offered or sent anything in it.
-func (r *Recorder) streamWindows(w *winAcc) []StreamWindow {
+// streamWindows sums up each stream's share of the open window w (those
+// that were offered or sent anything in it) and the window's counts, which
+// are theirs added up.
+func (r *Recorder) streamWindows(w *winAcc) ([]StreamWindow, Tally) {
 	var out []StreamWindow
+	all := Tally{Errors: Counts{}}
 	for si := range w.streams {
 		t := w.streams[si].tally()
+		all.add(t)
 		if t.Offered == 0 && t.Sent == 0 {
 			continue
 		}
@@ -402,7 +403,7 @@ func (r *Recorder) streamWindows(w *winAcc) []StreamWindow {
 		}
 		out = append(out, sw)
 	}
-	return out
+	return out, all
 }
 
 // tagName makes a stream name usable as an interval log tag (no commas,
@@ -469,7 +470,6 @@ func (r *Recorder) Finish(stopped bool, events []ScaleEvent) (*Record, error) {
 // as unsent, in the window and in its streams.
 func (r *Recorder) markUnsent(i int) {
 	w := r.win(i)
-	w.errs[outcome.Unsent] += max(r.offered[i]-w.results, 0)
 	for si := range w.streams {
 		if sw := &w.streams[si]; !r.cfg.Streams[si].Closed {
 			sw.errs[outcome.Unsent] += max(sw.Offered-sw.results, 0)
