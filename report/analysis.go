@@ -71,20 +71,30 @@ type judgement struct {
 
 // judge marks every window of rec healthy or degraded.
 func judge(rec *Record) judgement {
-	s, st := rec.Summary, rec.Settings
 	n := len(rec.Windows)
-	j := judgement{healthy: make([]bool, n), known: make([]bool, n), window: rec.WindowS, k: max(st.HealthyWindows, 1)}
+	j := judgement{healthy: make([]bool, n), known: make([]bool, n), window: rec.WindowS, k: max(rec.Settings.HealthyWindows, 1)}
 	if j.window <= 0 {
 		j.window = 1
 	}
 	for i := range rec.Windows {
 		win := &rec.Windows[i]
 		j.known[i] = win.Completed > 0 || win.Offered == 0
-		p99ok := s.HealthyP99Ms <= 0 || win.P99Ms <= s.HealthyP99Ms
-		win.Healthy = win.Completed == 0 || (p99ok && win.ErrorRatio <= st.ErrorRatio)
+		p99, errs := rec.DegradedBy(win)
+		win.Healthy = !p99 && !errs
 		j.healthy[i] = win.Healthy
 	}
 	return j
+}
+
+// DegradedBy says what degrades window w against rec's bounds: its p99
+// over the healthy bound (with one), its error ratio over the error bound.
+// A window with nothing completed is degraded by neither.
+func (r *Record) DegradedBy(w *Window) (p99, errors bool) {
+	if w.Completed == 0 {
+		return false, false
+	}
+	bound := r.Summary.HealthyP99Ms
+	return bound > 0 && w.P99Ms > bound, w.ErrorRatio > r.Settings.ErrorRatio
 }
 
 // start is the start of window i, in seconds.

@@ -13,14 +13,12 @@ import (
 func degradedSentence(rec *report.Record) string {
 	s := rec.Summary
 	var byP99, byErrors float64
-	for _, w := range rec.Windows {
-		if w.Healthy {
-			continue
-		}
-		if s.HealthyP99Ms > 0 && w.OK > 0 && w.P99Ms > s.HealthyP99Ms {
+	for i := range rec.Windows {
+		p99, errs := rec.DegradedBy(&rec.Windows[i])
+		if p99 {
 			byP99 += rec.WindowS
 		}
-		if w.ErrorRatio > rec.Settings.ErrorRatio {
+		if errs {
 			byErrors += rec.WindowS
 		}
 	}
