@@ -3,8 +3,8 @@
 GO      ?= go
 BIN     := bin/burstlab
 PKGS    := ./...
-# The tests in files built with -tags long.
-LONG_TESTS := $(shell grep -ho '^func Test[A-Za-z0-9_]*' $$(grep -rl '^//go:build long' --include='*_test.go' .) | sed 's/^func //' | paste -sd'|' -)
+# The tests in files built with -tags long (worked out when a target uses it).
+LONG_TESTS = $(shell grep -ho '^func Test[A-Za-z0-9_]*' $$(grep -rl '^//go:build long' --include='*_test.go' .) | sed 's/^func //' | paste -sd'|' -)
 
 .PHONY: all build demo test fuzz lint-examples bench vet fmt clean
 

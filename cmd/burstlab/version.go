@@ -44,7 +44,7 @@ func versionCommand() *cli.Command {
 			if c.NArg() > 0 {
 				return usagef("version: unexpected argument %q", c.Args().First())
 			}
-			fmt.Fprintln(c.App.Writer, "burstlab "+version())
+			cli.VersionPrinter(c)
 			return nil
 		},
 	}
