@@ -5,12 +5,9 @@ package burst
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,16 +59,7 @@ func TestRecoveryCauseAgainstCapacityStep(t *testing.T) {
 	for _, step := range []bool{true, false} {
 		t.Run(map[bool]string{true: "step", false: "no step"}[step], func(t *testing.T) {
 			t.Parallel()
-			for attempt := 1; ; attempt++ {
-				problem := recoveryCause(t, step)
-				if problem == "" {
-					return
-				}
-				if attempt == 2 {
-					t.Fatal(problem)
-				}
-				t.Logf("attempt %d: %s\nretrying once", attempt, problem)
-			}
+			retryOnce(t, func() string { return recoveryCause(t, step) })
 		})
 	}
 }
@@ -84,34 +72,14 @@ func recoveryCause(t *testing.T, step bool) string {
 		after   = 8
 		stepAt  = 4500 * time.Millisecond
 	)
-	sem := make(chan struct{}, after)
-	for range after - before {
-		sem <- struct{}{} // slots closed until the step
-	}
-	var slots atomic.Int64
-	slots.Store(before)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/replicas" {
-			fmt.Fprintln(w, slots.Load())
-			return
-		}
-		sem <- struct{}{}
-		time.Sleep(service)
-		<-sem
-	}))
-	defer srv.Close()
+	srv, open := stepTarget(t, before, after, service)
 	p, err := profiles.Parse("cause.yaml", []byte(fmt.Sprintf(causeProfile, srv.URL)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now().Add(300 * time.Millisecond)
 	if step {
-		tm := time.AfterFunc(time.Until(start.Add(stepAt)), func() {
-			for range after - before {
-				<-sem
-			}
-			slots.Store(after)
-		})
+		tm := time.AfterFunc(time.Until(start.Add(stepAt)), open)
 		defer tm.Stop()
 	}
 	dir := filepath.Join(t.TempDir(), "rec")

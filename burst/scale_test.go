@@ -5,8 +5,6 @@ package burst
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -52,16 +50,7 @@ analysis:
 // a miss is retried once before the test fails.
 func TestTimeToScaleAgainstCapacityStep(t *testing.T) {
 	t.Parallel()
-	for attempt := 1; ; attempt++ {
-		problem := capacityStep(t)
-		if problem == "" {
-			return
-		}
-		if attempt == 2 {
-			t.Fatal(problem)
-		}
-		t.Logf("attempt %d: %s\nretrying once", attempt, problem)
-	}
+	retryOnce(t, func() string { return capacityStep(t) })
 }
 
 // capacityStep runs the test once and says what was wrong, or "".
@@ -72,16 +61,7 @@ func capacityStep(t *testing.T) string {
 		after   = 8
 		step    = 5 * time.Second
 	)
-	sem := make(chan struct{}, after)
-	for range after - before {
-		sem <- struct{}{} // slots closed until the step
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sem <- struct{}{}
-		time.Sleep(service)
-		<-sem
-	}))
-	defer srv.Close()
+	srv, open := stepTarget(t, before, after, service)
 
 	p, err := profiles.Parse("capacity-step.yaml", []byte(stepProfile))
 	if err != nil {
@@ -92,11 +72,7 @@ func capacityStep(t *testing.T) string {
 		t.Fatal(err)
 	}
 	start := time.Now().Add(200 * time.Millisecond)
-	time.AfterFunc(time.Until(start.Add(step)), func() {
-		for range after - before {
-			<-sem
-		}
-	})
+	time.AfterFunc(time.Until(start.Add(step)), open)
 	rec := report.NewRecorder(RecorderConfig(pl, srv.URL, start), nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
