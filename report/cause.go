@@ -69,12 +69,18 @@ func analyzeRecovery(rec *Record, j judgement) {
 	degraded := j.firstDegraded(first)
 	if degraded < 0 || degraded > last {
 		s.RecoveryCause, r.Why = CauseNeverDegraded, "the burst never degraded the target"
+		if rec.StoppedBeforeBurstEnded() {
+			s.RecoveryCause, r.Why = CauseUnknown, fmt.Sprintf("the run was stopped at %s, before the burst ended, with no degradation measured until then", FormatS(*rec.StoppedAtS))
+		}
 		return
 	}
 	r.DegradedAtS = ptr(j.start(degraded))
 	back := j.healthyRun(degraded + 1)
 	if back < 0 {
 		s.RecoveryCause, r.Why = CauseNotRecovered, "still degraded when the run ended"
+		if rec.Stopped {
+			r.Why = "still degraded when the run was stopped"
+		}
 		return
 	}
 	w := rec.Windows[back]

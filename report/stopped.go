@@ -6,17 +6,26 @@ import "fmt"
 // the run stopped before it.
 const StatusStopped = "run stopped before the burst ended"
 
+// StoppedBeforeBurstEnded reports whether the run was stopped (or died)
+// before its burst ended: the figures that need the whole burst were not
+// measured, and a null among them means unknown, never "it never happened".
+func (r *Record) StoppedBeforeBurstEnded() bool {
+	return r.Stopped && r.Burst.Source != BurstNone && r.StoppedAtS != nil && *r.StoppedAtS <= r.Burst.EndS
+}
+
 // stoppedFigures marks the summary of a stopped (or incomplete) run: the
 // gate-able stopped and stopped_at_s, and the figures that need the burst's
-// end, which a run stopped before B1 cannot have.
+// end, which a run stopped before B1 cannot have. Only a time_to_scale
+// reached before the stop was measured: "no degradation" so far is not the
+// target absorbing a burst it never saw whole.
 func stoppedFigures(rec *Record) {
 	s := &rec.Summary
 	s.Stopped, s.StoppedAtS = rec.Stopped, rec.StoppedAtS
-	if !rec.Stopped || rec.Burst.Source == BurstNone || rec.StoppedAtS == nil || *rec.StoppedAtS > rec.Burst.EndS {
+	if !rec.StoppedBeforeBurstEnded() {
 		return
 	}
-	if s.TimeToScaleStatus == StatusNotReached {
-		s.TimeToScaleStatus = StatusStopped
+	if s.TimeToScaleStatus != StatusReached {
+		s.TimeToScaleS, s.TimeToScaleStatus = nil, StatusStopped
 	}
 	s.P99RecoveryS, s.P99RecoveryStatus = nil, StatusStopped
 }

@@ -94,6 +94,11 @@ func (b Bound) check(row Row) gate.Result {
 	}
 	from := fmt.Sprintf("%s went from %s to %s", b.Figure.Name, row.BaseText, row.NewText)
 	switch {
+	case row.Missing:
+		r.Measured = row.BaseText + " → " + row.NewText
+		r.Pass = false
+		r.Reason = from + ": not measured, so no bound can pass on it"
+		return r
 	case row.Base == nil || row.New == nil:
 		r.Measured = row.BaseText + " → " + row.NewText
 		if row.Change == Worse {

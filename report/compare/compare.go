@@ -49,6 +49,9 @@ type Row struct {
 	Delta    *float64 `json:"delta"`     // new − base; null when either is null
 	DeltaPct *float64 `json:"delta_pct"` // delta / |base| × 100; null when either is null or base is 0
 	Change   string   `json:"change,omitempty"`
+	// Missing says a null side was not measured (its run stopped before
+	// the burst ended): the change is unknown, and a bound on it fails.
+	Missing bool `json:"missing,omitempty"`
 
 	fig gate.Figure
 }
@@ -181,13 +184,16 @@ func compareFigure(f gate.Figure, base, next *report.Record) (Row, error) {
 	if !n.Null {
 		row.New = ptr(n.Num)
 	}
+	row.Missing = b.Null && b.Missing || n.Null && n.Missing
 	if !b.Null && !n.Null {
 		row.Delta = ptr(n.Num - b.Num)
 		if b.Num != 0 {
 			row.DeltaPct = ptr((n.Num - b.Num) / abs(b.Num) * 100)
 		}
 	}
-	row.Change = change(f, b, n)
+	if !row.Missing {
+		row.Change = change(f, b, n)
+	}
 	return row, nil
 }
 

@@ -260,6 +260,9 @@ type Value struct {
 	Null   bool   // the record has no number: see Status
 	Status string // why a null figure is null ("not reached", "not recovered")
 	Never  bool   // null meaning the event never happened, which is the best outcome (time_to_degrade)
+	// Missing: null because the run stopped before its burst ended, so
+	// the figure was not measured; neither best nor worst.
+	Missing bool
 }
 
 // Value reads the figure from rec. A stream figure of a stream the record
@@ -287,13 +290,22 @@ func (f Figure) Value(rec *report.Record) (Value, error) {
 	out := f.f.read(v)
 	if out.Null {
 		// Without a burst ("none", report.BurstNone) nothing was
-		// measured, so null means unknown, not never.
-		if why, ok := neverWhenNull[f.f.name]; ok && f.Alert == "" && rec.Burst.Source != "none" {
+		// measured, so null means unknown, not never; nor was the whole
+		// burst in a run stopped before it ended.
+		measured := rec.Burst.Source != report.BurstNone && !rec.StoppedBeforeBurstEnded()
+		if why, ok := neverWhenNull[f.f.name]; ok && f.Alert == "" && measured {
 			out.Status, out.Never = why, true
 		}
+		if f.Alert == "" && rec.StoppedBeforeBurstEnded() {
+			out.Missing = true
+			if out.Status == "null" {
+				out.Status = report.StatusStopped
+			}
+		}
 		// A rule that never fired fired infinitely late; one that fired
-		// in a run without a burst has no time_to_alert: unknown.
-		if f.Alert != "" && f.f.name == "time_to_alert" && out.Status == report.AlertNeverFired {
+		// in a run without a burst, or never fired in one stopped before
+		// the burst ended, has no time_to_alert: unknown.
+		if f.Alert != "" && f.f.name == "time_to_alert" && out.Status == report.AlertNeverFired && !rec.StoppedBeforeBurstEnded() {
 			out.Never = true
 		}
 		return out, nil

@@ -19,7 +19,11 @@ func Verdict(rec *report.Record) (scaled, p99 string) {
 	case unreached != "":
 		return upper(unreached) + ".", bad
 	case s.TimeToScaleStatus == report.StatusStopped || s.P99RecoveryStatus == report.StatusStopped && s.TimeToScaleStatus != report.StatusReached && s.TimeToScaleStatus != report.StatusNoDegradation:
-		return fmt.Sprintf("Stopped at %s, before the burst ended%s: time to scale and p99 recovery are unknown.", fmtS(*s.StoppedAtS), degraded), bad
+		before := "ended"
+		if *s.StoppedAtS <= rec.Burst.StartS {
+			before = "began"
+		}
+		return fmt.Sprintf("Stopped at %s, before the burst %s%s: time to scale and p99 recovery are unknown.", fmtS(*s.StoppedAtS), before, degraded), bad
 	case rec.Model == report.ModelClosed:
 		return fmt.Sprintf("Closed model (as fast as possible): %s achieved; latency counts from the actual send.", fmtRate(s.AchievedRPS)), bad
 	case s.TimeToScaleStatus == report.StatusNoBurst:
