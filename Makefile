@@ -5,6 +5,10 @@ BIN     := bin/burstlab
 PKGS    := ./...
 # The tests in files built with -tags long (worked out when a target uses it).
 LONG_TESTS = $(shell grep -ho '^func Test[A-Za-z0-9_]*' $$(grep -rl '^//go:build long' --include='*_test.go' .) | sed 's/^func //' | paste -sd'|' -)
+# The tests in files built with -tags cores: real-time searches whose answer
+# rests on the generator keeping its schedule, so each runs with the
+# machine's cores to itself.
+CORE_TESTS = $(shell grep -ho '^func Test[A-Za-z0-9_]*' $$(grep -rl '^//go:build cores' --include='*_test.go' .) | sed 's/^func //' | paste -sd'|' -)
 
 .PHONY: all build demo test fuzz lint-examples bench vet fmt clean
 
@@ -20,7 +24,7 @@ test:
 	# Timing fidelity first, while the machine is fresh, and without the race
 	# detector, which slows every request several times over.
 	$(GO) test -count=1 -run 'Fidelity' ./attack/
-	$(GO) vet -tags long $(PKGS)
+	$(GO) vet -tags long,cores $(PKGS)
 	# Every test under the race detector; the CLI tests mostly wait on the
 	# processes they start, so up to 4 run side by side.
 	$(GO) test -race -count=1 -parallel 4 -timeout 15m $(PKGS)
@@ -29,6 +33,11 @@ test:
 	# by side (they mostly wait on the clock) and without the race detector,
 	# which would slow their generator below the rates they measure.
 	$(GO) test -count=1 -tags long -p 4 -parallel 8 -timeout 15m -run '^($(LONG_TESTS))$$' $(PKGS)
+	# Last, the capacity searches (files built with -tags cores), one test
+	# at a time with nothing beside them: a search judges the target only
+	# while the generator keeps time, which a machine shared with eight
+	# other real-time runs cannot promise on 2 cores.
+	$(GO) test -count=1 -tags cores -p 1 -parallel 1 -timeout 15m -run '^($(CORE_TESTS))$$' $(PKGS)
 
 # Every fuzz target (func FuzzX in a _test.go file) in turn, FUZZTIME each
 # (60s by default), FUZZPROCS workers each: the cores are shared. Go spends

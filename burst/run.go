@@ -152,6 +152,7 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	}
 	stopProg := prog.start()
 	stats, err := eng.Run(ctx, j.src, j.started, func(r outcome.Result) {
+		rec.InFlight(prog.live.Released() - prog.live.Done())
 		rec.Record(r)
 		prog.observe(r)
 		results.write(r)

@@ -57,6 +57,10 @@ func Find(ctx context.Context, spec Spec, opt burst.Options) (*Result, error) {
 	steps := 0
 	run := func(ctx context.Context, x float64) (Step, error) {
 		steps++
+		settled, err := spec.settleAfter(ctx, res, opt)
+		if err != nil || settled.Verdict == Unsettled {
+			return settled, err
+		}
 		o := opt
 		if opt.Out != "" {
 			o.Out = filepath.Join(opt.Out, fmt.Sprintf("%s%02d", stepPrefix, steps))
@@ -68,6 +72,7 @@ func Find(ctx context.Context, spec Spec, opt burst.Options) (*Result, error) {
 		if o.Out != "" && st.Verdict != "" {
 			st.Record = filepath.Base(o.Out)
 		}
+		st.SettleS = settled.SettleS
 		return st, err
 	}
 	// Every step the walk took was observed, so res's answer is worked out.

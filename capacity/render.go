@@ -64,7 +64,7 @@ func (r *Result) columns() []string {
 	if r.Mode == BurstMode {
 		return []string{"step", "factor", "peak rate", "peak p99", "errors", "verdict", "why"}
 	}
-	return []string{"step", "rate", "p99", "errors", "verdict", "why"}
+	return []string{"step", "rate", "p99", "errors", "settled in", "verdict", "why"}
 }
 
 // rows are the steps, in the order they ran.
@@ -73,9 +73,11 @@ func (r *Result) rows() [][]string {
 	for _, st := range r.Steps {
 		row := []string{fmt.Sprint(st.N), r.levelName(st.Level)}
 		if r.Mode == BurstMode {
-			row = append(row, fmtRate(st.RateRPS))
+			row = append(row, fmtRate(st.RateRPS), report.FormatMs(st.P99Ms), pct(st.ErrorRatio))
+		} else {
+			row = append(row, report.FormatMs(st.P99Ms), pct(st.ErrorRatio), fmtSettle(st.SettleS))
 		}
-		out = append(out, append(row, report.FormatMs(st.P99Ms), pct(st.ErrorRatio), string(st.Verdict), st.Reason))
+		out = append(out, append(row, string(st.Verdict), st.Reason))
 	}
 	return out
 }
@@ -96,4 +98,13 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// fmtSettle writes how long a step waited for the target to settle, - for
+// no wait.
+func fmtSettle(s float64) string {
+	if s == 0 {
+		return "-"
+	}
+	return report.FormatS(s)
 }

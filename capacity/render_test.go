@@ -17,9 +17,9 @@ func searched() *Result {
 		{Level: 400, RateRPS: 400, P99Ms: 21, Verdict: Pass, Sent: 2000},
 		{Level: 800, RateRPS: 800, P99Ms: 24, Verdict: Pass, Sent: 4000},
 		{Level: 1600, RateRPS: 1600, P99Ms: 1900, ErrorRatio: 0.2, Verdict: Fail, Reason: "p99 1900ms > SLO 100ms, errors 20.00% > 1.00%", Sent: 8000},
-		{Level: 1130, RateRPS: 1130, P99Ms: 30, Verdict: Pass, Sent: 5650},
+		{Level: 1130, RateRPS: 1130, P99Ms: 30, Verdict: Pass, Sent: 5650, SettleS: 2.3},
 		{Level: 1340, RateRPS: 1340, P99Ms: 700, Verdict: Fail, Reason: "p99 700ms > SLO 100ms", Sent: 6700},
-		{Level: 1230, RateRPS: 1230, P99Ms: 240, Verdict: Fail, Reason: "p99 240ms > SLO 100ms", Sent: 6150},
+		{Level: 1230, RateRPS: 1230, P99Ms: 240, Verdict: Fail, Reason: "p99 240ms > SLO 100ms", Sent: 6150, SettleS: 1.1},
 		{Level: 1180, RateRPS: 1180, P99Ms: 45, Verdict: Pass, Sent: 5900},
 	} {
 		st.N = len(r.Steps) + 1
@@ -74,7 +74,7 @@ func TestRenderers(t *testing.T) {
 				t.Errorf("html: want two charts drawn by uPlot, got %d", len(charts))
 			}
 		case "md":
-			if !strings.Contains(out, "| 6 | 1,230/s | 240ms | 0.00% | fail | p99 240ms > SLO 100ms |") {
+			if !strings.Contains(out, "| 6 | 1,230/s | 240ms | 0.00% | 1.1s | fail | p99 240ms > SLO 100ms |") {
 				t.Errorf("md lacks step 6's row:\n%s", out)
 			}
 		case "json":

@@ -22,6 +22,7 @@ const (
 	LimitGenerator = "generator"  // the generator could not keep a step's schedule: no answer
 	LimitStopped   = "stopped"    // interrupted: no answer, the steps so far
 	LimitError     = "error"      // a step could not be run
+	LimitUnsettled = "unsettled"  // the target never worked off a step's overload: no answer
 )
 
 // Answer is what a search found: capacity.json's figures, which gates over
@@ -136,6 +137,8 @@ func (r *Result) finish() {
 		a.Limit, a.GeneratorLimited = LimitGenerator, true
 	case last == Stopped || last == "":
 		a.Limit = LimitStopped
+	case last == Unsettled:
+		a.Limit = LimitUnsettled
 	case pass == nil:
 		a.Limit = LimitFirstStep
 	case fail == nil:
@@ -176,6 +179,9 @@ func (r *Result) answerLine(pass, fail *Step) string {
 		}
 		lag := strings.TrimPrefix(last.Reason, generatorBehind)
 		return fmt.Sprintf("the generator, not the target, is the limit: at %s it fell behind (%s)%s. No answer is reported: raise -max-workers or split the load with --shard", r.levelName(last.Level), lag, held)
+	case LimitUnsettled:
+		last := r.Steps[len(r.Steps)-1]
+		return fmt.Sprintf("no answer: %s", last.Reason)
 	case LimitStopped:
 		if pass == nil {
 			return fmt.Sprintf("interrupted after %d steps, before any passed: no answer", len(r.Steps))

@@ -17,6 +17,9 @@ const (
 	Fail      Verdict = "fail"      // the target did not: p99, errors or a gate
 	Generator Verdict = "generator" // the generator could not keep the schedule: nothing is known of the target
 	Stopped   Verdict = "stopped"   // interrupted before the step ended: not judged
+	// Unsettled: the target was still working off an earlier step's
+	// overload when the step was due; it was not run.
+	Unsettled Verdict = "unsettled"
 )
 
 // Step is one measured level of a search.
@@ -29,14 +32,22 @@ type Step struct {
 	RateRPS float64 `json:"rate_rps"`
 	// P99Ms is the p99 the step is judged by: of the windows after the
 	// warm-up for a steady step, the worst window's for a burst step.
-	P99Ms         float64       `json:"p99_ms"`
-	ErrorRatio    float64       `json:"error_ratio"` // of the judged windows (steady), of the run (burst)
-	LatenessP99Ms float64       `json:"lateness_p99_ms"`
-	Sent          int64         `json:"sent"`
-	Verdict       Verdict       `json:"verdict"`
-	Reason        string        `json:"reason,omitempty"` // why it failed, in a few words
-	Gates         []gate.Result `json:"gates,omitempty"`  // the step gates on its record
-	Record        string        `json:"record,omitempty"` // the step's record directory, when kept
+	P99Ms      float64 `json:"p99_ms"`
+	ErrorRatio float64 `json:"error_ratio"` // of the judged windows (steady), of the run (burst)
+	// LatenessP99Ms is the send lateness the step is judged by: the worst
+	// judged window's for a steady step (the warm-up may hold an earlier
+	// step's backlog), the whole run's for a burst step.
+	LatenessP99Ms float64 `json:"lateness_p99_ms"`
+	// PeakInFlight is the most requests the step had in flight at once.
+	PeakInFlight int64 `json:"peak_in_flight"`
+	// SettleS is how long the search waited, before the step, for the
+	// target to work off an earlier step's overload (0: it did not wait).
+	SettleS float64       `json:"settle_s"`
+	Sent    int64         `json:"sent"`
+	Verdict Verdict       `json:"verdict"`
+	Reason  string        `json:"reason,omitempty"` // why it failed, in a few words
+	Gates   []gate.Result `json:"gates,omitempty"`  // the step gates on its record
+	Record  string        `json:"record,omitempty"` // the step's record directory, when kept
 }
 
 // Criteria judge a step's record.
@@ -53,8 +64,12 @@ type Criteria struct {
 // bound.
 func (c Criteria) judgeSteady(st *Step, rec *report.Record) {
 	st.fromRecord(rec)
-	p99, errs := steadyFigures(rec)
-	st.P99Ms, st.ErrorRatio = p99, errs
+	p99, errs, late, judged := steadyFigures(rec)
+	st.P99Ms, st.ErrorRatio, st.LatenessP99Ms = p99, errs, late
+	if !judged {
+		// Stopped in its warm-up: what it measured until then.
+		st.P99Ms = rec.Summary.P99Ms
+	}
 	var why []string
 	overSLO := c.SLOP99Ms > 0 && p99 > c.SLOP99Ms
 	if overSLO {
@@ -65,8 +80,8 @@ func (c Criteria) judgeSteady(st *Step, rec *report.Record) {
 	}
 	why = append(why, c.gates(st, rec)...)
 	targetFailed := errs > c.MaxErrorRatio || len(st.Gates) > 0 && gate.Failed(st.Gates) > 0 ||
-		c.SLOP99Ms > 0 && p99-rec.Generator.LatenessP99Ms > c.SLOP99Ms
-	st.judge(rec, why, targetFailed)
+		c.SLOP99Ms > 0 && p99-late > c.SLOP99Ms
+	st.judge(rec, late > rec.Settings.LatenessBoundMs, why, targetFailed)
 }
 
 // judgeBurst judges a burst step by its gates. A saturated generator did
@@ -77,20 +92,20 @@ func (c Criteria) judgeBurst(st *Step, rec *report.Record) {
 	st.fromRecord(rec)
 	st.P99Ms, st.ErrorRatio = rec.Summary.PeakP99Ms, rec.Summary.ErrorRatio
 	why := c.gates(st, rec)
-	st.judge(rec, why, len(why) > 0 && targetOverloaded(rec))
+	st.judge(rec, rec.Generator.Saturated, why, len(why) > 0 && targetOverloaded(rec))
 }
 
 // judge gives the step its verdict, the same in both modes: an
-// interrupted run is not judged; a saturated generator makes the step say
-// nothing unless targetFailed, the target failing beyond what the
+// interrupted run is not judged; a generator behind its schedule makes the
+// step say nothing unless targetFailed, the target failing beyond what the
 // generator's lateness explains; otherwise the step fails for why, the
 // failures found, or passes when there are none.
-func (st *Step) judge(rec *report.Record, why []string, targetFailed bool) {
+func (st *Step) judge(rec *report.Record, behind bool, why []string, targetFailed bool) {
 	switch {
 	case rec.Stopped:
 		st.Verdict, st.Reason = Stopped, "interrupted"
-	case rec.Generator.Saturated && !targetFailed:
-		st.Verdict, st.Reason = Generator, generatorReason(rec)
+	case behind && !targetFailed:
+		st.Verdict, st.Reason = Generator, generatorReason(st, rec)
 	case len(why) > 0:
 		st.Verdict, st.Reason = Fail, strings.Join(why, ", ")
 	default:
@@ -131,15 +146,17 @@ func (c Criteria) gates(st *Step, rec *report.Record) []string {
 // fromRecord copies what every step shows from its record.
 func (st *Step) fromRecord(rec *report.Record) {
 	st.LatenessP99Ms = rec.Generator.LatenessP99Ms
+	st.PeakInFlight = rec.Generator.PeakInFlight
 	st.Sent = rec.Summary.Sent
 }
 
-// steadyFigures are the p99 and the error ratio of the windows after the
-// warm-up. The p99 is the record's baseline p99 (the merged histogram of
+// steadyFigures are the p99, the error ratio and the send lateness (the
+// worst window's p99) of the windows after the warm-up, and whether there
+// were any. The p99 is the record's baseline p99 (the merged histogram of
 // those windows) when the load had no burst, as a constant rate has not;
 // a profile whose offered rate stands out somewhere is judged by its worst
 // window instead, so the part after a detected burst is judged too.
-func steadyFigures(rec *report.Record) (p99, errRatio float64) {
+func steadyFigures(rec *report.Record) (p99, errRatio, late float64, judged bool) {
 	var t report.Tally
 	worst := 0.0
 	for _, w := range rec.Windows {
@@ -151,23 +168,27 @@ func steadyFigures(rec *report.Record) (p99, errRatio float64) {
 		if w.Completed > 0 {
 			worst = max(worst, w.P99Ms)
 		}
+		if w.Sent > 0 {
+			late = max(late, w.LatenessP99Ms)
+		}
 	}
 	if t.Completed > 0 {
 		errRatio = float64(t.Completed-t.OK) / float64(t.Completed)
 	}
 	if rec.Burst.Source == report.BurstNone {
-		return rec.Summary.BaselineP99Ms, errRatio
+		return rec.Summary.BaselineP99Ms, errRatio, late, t.Completed > 0
 	}
-	return worst, errRatio
+	return worst, errRatio, late, t.Completed > 0
 }
 
 // generatorBehind starts the reason of a step whose generator fell behind.
 const generatorBehind = "generator behind: "
 
-// generatorReason says how far behind the generator fell.
-func generatorReason(rec *report.Record) string {
-	return fmt.Sprintf(generatorBehind+"sends p99 %s late (bound %s)",
-		report.FormatMs(rec.Generator.LatenessP99Ms), report.FormatMs(rec.Settings.LatenessBoundMs))
+// generatorReason says how far behind the generator fell, and with how
+// many requests in flight, while the target kept up.
+func generatorReason(st *Step, rec *report.Record) string {
+	return fmt.Sprintf(generatorBehind+"sends p99 %s late (bound %s) with up to %s in flight, while the target kept up",
+		report.FormatMs(st.LatenessP99Ms), report.FormatMs(rec.Settings.LatenessBoundMs), thousands(float64(st.PeakInFlight)))
 }
 
 func pct(r float64) string { return fmt.Sprintf("%.2f%%", r*100) }

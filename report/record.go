@@ -113,6 +113,9 @@ type Generator struct {
 	LatenessP99Ms float64 `json:"lateness_p99_ms"`
 	LatenessMaxMs float64 `json:"lateness_max_ms"`
 	Saturated     bool    `json:"saturated"`
+	// PeakInFlight is the most requests the generator had sent and not yet
+	// seen answered (or given up) at once: what a backed-up target held.
+	PeakInFlight int64 `json:"peak_in_flight,omitempty"`
 	// LatenessUnknown says the input had no intended send times (vegeta
 	// results): the lateness figures above are 0 for want of data, and
 	// reports show them as unknown.

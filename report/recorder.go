@@ -84,6 +84,7 @@ type Recorder struct {
 	latest        time.Duration // the latest result's end
 	seen          errorsSeen
 	stopAt        time.Duration // when the run was stopped, if it was
+	peakInFlight  int64         // the most requests in flight at once
 	signalFailure string
 	// Clamped counts latencies above the histogram's range, recorded as its top.
 	Clamped int64
@@ -437,6 +438,9 @@ func (r *Recorder) ScaleSignalFailure(msg string) { r.signalFailure = msg }
 // finished with stopped set.
 func (r *Recorder) StopAt(d time.Duration) { r.stopAt = d }
 
+// InFlight notes n requests in flight at once; the record keeps the most.
+func (r *Recorder) InFlight(n int64) { r.peakInFlight = max(r.peakInFlight, n) }
+
 // Finish flushes every window (also those still missing results, as after a
 // stopped run), analyses the series and returns the record. events is the
 // target's scale timeline, if any. In a stopped run every planned request
@@ -534,6 +538,7 @@ func (r *Recorder) record(stopped bool, events []ScaleEvent, windows []Window) *
 		LatenessP50Ms: ms(r.late.ValueAtQuantile(50)),
 		LatenessP99Ms: ms(r.late.ValueAtQuantile(99)),
 		LatenessMaxMs: ms(r.late.Max()),
+		PeakInFlight:  r.peakInFlight,
 	}
 	rec.Generator.Saturated = rec.Generator.LatenessP99Ms > rec.Settings.LatenessBoundMs
 	for i := range r.streams {
