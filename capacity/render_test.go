@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/burstlab/burstlab/report"
 	"github.com/burstlab/burstlab/report/gate"
 )
 
@@ -86,5 +87,22 @@ func TestRenderers(t *testing.T) {
 	}
 	if _, err := Format("pdf"); err == nil {
 		t.Error("Format(pdf) gave no error")
+	}
+}
+
+// A step interrupted in its warm-up has no judged windows: it shows the
+// p99 of what it measured, as its record does, not 0 ms.
+func TestStoppedInWarmup(t *testing.T) {
+	rec := &report.Record{
+		Stopped:  true,
+		Burst:    report.BurstWindow{Source: report.BurstNone},
+		Settings: report.Settings{WarmupS: 1, LatenessBoundMs: 10},
+		Windows:  []report.Window{{StartS: 0, Tally: report.Tally{Sent: 40, Completed: 40, OK: 40}, Percentiles: report.Percentiles{P99Ms: 8.3}}},
+		Summary:  report.Summary{P99Ms: 8.3},
+	}
+	var st Step
+	Criteria{SLOP99Ms: 100, MaxErrorRatio: 0.01}.judgeSteady(&st, rec)
+	if st.Verdict != Stopped || st.P99Ms != 8.3 {
+		t.Errorf("verdict %q, p99 %gms; want stopped, 8.3ms", st.Verdict, st.P99Ms)
 	}
 }
