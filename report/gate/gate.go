@@ -68,7 +68,22 @@ type Error struct {
 	Msg  string
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("gate %q: col %d: %s", e.Expr, e.Col, e.Msg) }
+func (e *Error) Error() string {
+	return fmt.Sprintf("gate %q: col %d: %s", clip([]rune(e.Expr), 0, maxEcho), e.Col, e.Msg)
+}
+
+// maxEcho is the most characters of an expression an error echoes; a
+// longer one is cut with "…" (a 10,000-character gate is not printed
+// whole, nor twice).
+const maxEcho = 80
+
+// clip is in[from:] cut to at most n characters, "…" marking the cut.
+func clip(in []rune, from, n int) string {
+	if len(in)-from <= n {
+		return string(in[from:])
+	}
+	return string(in[from:from+n]) + "…"
+}
 
 // ParseAll parses every expression and returns the first error.
 func ParseAll(exprs []string) ([]Gate, error) {
@@ -191,7 +206,7 @@ func (p *parser) gate() (Gate, error) {
 
 	p.space()
 	if p.pos < len(p.in) {
-		return g, p.errorf(p.pos, "unexpected %q after the threshold", string(p.in[p.pos:]))
+		return g, p.errorf(p.pos, "unexpected %q after the threshold", clip(p.in, p.pos, 20))
 	}
 	return g, nil
 }
@@ -243,7 +258,7 @@ func (p *parser) number(g *Gate) error {
 	g.text = num + us
 	g.Threshold = x
 	if us == "" {
-		return nil
+		return p.share(g, valAt)
 	}
 	u, ok := units[us]
 	if !ok {
@@ -255,7 +270,21 @@ func (p *parser) number(g *Gate) error {
 	g.Unit = u.name
 	// Round away the float noise of the conversion (0.8s is 800ms).
 	g.Threshold = roundSig(u.toFigure(x, fig))
-	return nil
+	return p.share(g, valAt)
+}
+
+// share refuses a threshold outside [0, 1] on a figure that is a share of
+// requests (a ratio, apdex): `error_ratio < 5` would read as 500% and pass
+// every run.
+func (p *parser) share(g *Gate, at int) error {
+	fig := g.Figure
+	if !(fig.Kind == Ratio || fig.Kind == Score && strings.HasSuffix(fig.Name, "apdex")) || g.Threshold <= 1 {
+		return nil
+	}
+	if fig.Kind == Ratio && g.Unit == "" {
+		return p.errorf(at, "%s is a share from 0 to 1 (0%% to 100%%): %s would be %s%%; write %s%% for a percentage", fig.Name, g.text, strconv.FormatFloat(g.Threshold*100, 'f', -1, 64), g.text)
+	}
+	return p.errorf(at, "%s is a share from 0 to 1 (0%% to 100%%), not %s", fig.Name, g.text)
 }
 
 // op reads an operator.

@@ -2,6 +2,7 @@ package gate
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -87,6 +88,11 @@ func TestParseErrors(t *testing.T) {
 		{"p99_recovery < 30s and more", 20, `unexpected "and more" after the threshold`},
 		{"p99_recovery < -3s", 16, `unexpected "-", want a number`},
 		{"p99_recovery < 30s,", 19, `unexpected ","`},
+		// A share is from 0 to 1 (#20 item 10): a bare 5 is not 5%.
+		{"error_ratio < 5", 15, "error_ratio is a share from 0 to 1 (0% to 100%): 5 would be 500%; write 5% for a percentage"},
+		{"error_ratio < 200%", 15, "error_ratio is a share from 0 to 1 (0% to 100%), not 200%"},
+		{"apdex > 2", 9, "apdex is a share from 0 to 1 (0% to 100%), not 2"},
+		{"stream.teams.error_ratio < 3", 28, "3 would be 300%"},
 	}
 	for _, tt := range tests {
 		_, err := Parse(tt.expr)
@@ -101,6 +107,15 @@ func TestParseErrors(t *testing.T) {
 		if !strings.HasPrefix(err.Error(), "gate \""+strings.ReplaceAll(tt.expr, `"`, `\"`)+"\": col ") {
 			t.Errorf("error %q does not start by naming the expression and column", err)
 		}
+	}
+}
+
+// A long expression is echoed once, cut (#20 item 15).
+func TestParseErrorLong(t *testing.T) {
+	expr := "p99 < 1s " + strings.Repeat("x", 10000)
+	_, err := Parse(expr)
+	if err == nil || len(err.Error()) > 200 || strings.Count(err.Error(), "…") != 2 {
+		t.Errorf("error of %d characters: %.300v", len(fmt.Sprint(err)), err)
 	}
 }
 
