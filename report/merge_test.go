@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -174,3 +175,27 @@ func contains(s string, subs ...string) bool {
 }
 
 func stringsContains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// A large run.json that is not a record is turned down from its opening,
+// not read whole first (#20 item 11); one of another schema says which.
+func TestLoadRefusesNonRecord(t *testing.T) {
+	for _, c := range []struct {
+		name, head, want string
+	}{
+		{"zeros", "\x00\x00\x00", "does not open with a JSON object"},
+		{"array", "[1, 2, 3]", "does not open with a JSON object"},
+		{"other object", `{"name": "x", "schema": 1}`, `its first field is not "schema"`},
+		{"newer schema", `{"schema": 9, "windows": []}`, "schema 9, this burstlab reads 1"},
+	} {
+		dir := t.TempDir()
+		// 8 MiB of padding after the opening: what matters is the opening.
+		body := append([]byte(c.head), bytes.Repeat([]byte(" "), 8<<20)...)
+		if err := os.WriteFile(filepath.Join(dir, RunFile), body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(dir)
+		if err == nil || !contains(err.Error(), "not a burstlab record", c.want) {
+			t.Errorf("%s: %v, want not a burstlab record: %s", c.name, err, c.want)
+		}
+	}
+}

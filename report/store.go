@@ -60,7 +60,7 @@ func WriteFileAtomic(path string, data []byte) error {
 // histogram can be rebuilt from DIR/latency.hlog (see Record.Histogram).
 func Load(dir string) (*Record, error) {
 	path := filepath.Join(dir, RunFile)
-	data, err := os.ReadFile(path)
+	data, err := readRunFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s: not a burstlab record (no %s)", dir, RunFile)
