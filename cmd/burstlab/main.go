@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -89,6 +90,24 @@ func quietUsage(c *cli.Command) {
 	for _, sub := range c.Subcommands {
 		quietUsage(sub)
 	}
+}
+
+// helpWithoutArgs drops the positional arguments of a command asked for
+// its help (`burstlab run PROFILE --help`), which urfave/cli would take
+// as a help topic. The flags come first once reorderFlags has run.
+func helpWithoutArgs(args []string) []string {
+	for i, a := range args {
+		if a == "--" {
+			return args
+		}
+		if a == "--help" || a == "-help" || a == "-h" {
+			if j := slices.Index(args, "--"); j > i {
+				return args[:j]
+			}
+			return args
+		}
+	}
+	return args
 }
 
 // helpCommand is `burstlab help [COMMAND [SUBCOMMAND]]`: the same help as
@@ -191,6 +210,7 @@ func isTerminal(f *os.File) bool {
 func run(args []string) int {
 	app := newApp()
 	args, err := reorderFlags(app, args)
+	args = helpWithoutArgs(args)
 	if err == nil {
 		err = app.Run(args)
 	}

@@ -71,6 +71,8 @@ func TestHelpAndUnknownCommands(t *testing.T) {
 		{[]string{"help", "profile"}, "burstlab profile - check a traffic profile"},
 		{[]string{"help", "profile", "plan"}, "--json"},
 		{[]string{"run", "--help"}, "burstlab run [command options] PROFILE"},
+		{[]string{"run", "x.yaml", "-o", "out", "--help"}, "burstlab run [command options] PROFILE"},
+		{[]string{"profile", "validate", "x.yaml", "-h"}, "burstlab profile validate [command options] PROFILE"},
 		{[]string{}, "USAGE:\n   burstlab [global options] command"},
 	}
 	for _, c := range helps {
