@@ -56,3 +56,46 @@ func TestVersion(t *testing.T) {
 }
 
 func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
+
+// TestHelpAndUnknownCommands: `burstlab help [COMMAND [SUBCOMMAND]]` prints
+// help on stdout and exits 0; an unknown command or help topic is one line
+// naming it (with the closest command when one is close), exit 2.
+func TestHelpAndUnknownCommands(t *testing.T) {
+	t.Parallel()
+	helps := []struct {
+		args []string
+		want string // in stdout
+	}{
+		{[]string{"help"}, "USAGE:\n   burstlab [global options] command"},
+		{[]string{"help", "run"}, "burstlab run [command options] PROFILE"},
+		{[]string{"help", "profile"}, "burstlab profile - check a traffic profile"},
+		{[]string{"help", "profile", "plan"}, "--json"},
+		{[]string{"run", "--help"}, "burstlab run [command options] PROFILE"},
+		{[]string{"run", "x.yaml", "-o", "out", "--help"}, "burstlab run [command options] PROFILE"},
+		{[]string{"profile", "validate", "x.yaml", "-h"}, "burstlab profile validate [command options] PROFILE"},
+		{[]string{}, "USAGE:\n   burstlab [global options] command"},
+	}
+	for _, c := range helps {
+		stdout, stderr, code := burstlab(t, c.args...)
+		if code != 0 || !strings.Contains(stdout, c.want) || stderr != "" {
+			t.Errorf("%q: exit %d, want 0 with %q on stdout; stdout %q, stderr %q", c.args, code, c.want, stdout, stderr)
+		}
+	}
+	unknown := []struct {
+		args []string
+		want string // the one line on stderr
+	}{
+		{[]string{"frobnicate"}, `burstlab: unknown command "frobnicate"`},
+		{[]string{"rnu", "x.yaml"}, `burstlab: unknown command "rnu" (did you mean run?)`},
+		{[]string{"help", "frobnicate"}, `burstlab: unknown command "frobnicate"`},
+		{[]string{"help", "comapre"}, `burstlab: unknown command "comapre" (did you mean compare?)`},
+		{[]string{"profile", "valdate", "x.yaml"}, `burstlab: unknown command "profile valdate" (did you mean validate?)`},
+		{[]string{"help", "profile", "frob"}, `burstlab: unknown command "profile frob"`},
+	}
+	for _, c := range unknown {
+		stdout, stderr, code := burstlab(t, c.args...)
+		if code != exitBadInput || stdout != "" || stderr != c.want+"\n" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 and %q", c.args, code, firstLine(stdout), stderr, c.want)
+		}
+	}
+}
