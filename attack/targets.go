@@ -224,7 +224,7 @@ func ParseRate(s string) (float64, error) {
 
 func checkRate(s string, r float64) (float64, error) {
 	if r > MaxRate {
-		return 0, fmt.Errorf("rate %q: %.0f/s is above the %d/s one process is asked to send; split it with --shard", s, r, MaxRate)
+		return 0, fmt.Errorf("rate %q: %.0f/s is above the %d/s one process is asked to send; split a profile over processes with burstlab run --shard i/n", s, r, MaxRate)
 	}
 	return r, nil
 }

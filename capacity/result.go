@@ -178,7 +178,7 @@ func (r *Result) answerLine(pass, fail *Step) string {
 			held = fmt.Sprintf("; the target held %s", r.levelName(pass.Level))
 		}
 		lag := strings.TrimPrefix(last.Reason, generatorBehind)
-		return fmt.Sprintf("the generator, not the target, is the limit: at %s it fell behind (%s)%s. No answer is reported: raise -max-workers or split the load with --shard", r.levelName(last.Level), lag, held)
+		return fmt.Sprintf("the generator, not the target, is the limit: at %s it fell behind (%s)%s. No answer is reported: raise -max-workers, or run shards of a profile at this rate (burstlab run --shard i/n) and merge them", r.levelName(last.Level), lag, held)
 	case LimitUnsettled:
 		last := r.Steps[len(r.Steps)-1]
 		return fmt.Sprintf("no answer: %s", last.Reason)

@@ -209,7 +209,7 @@ func saturation(rec *Record) string {
 		return msg
 	}
 	w := rec.Windows[worst]
-	return msg + fmt.Sprintf(". Worst at %s: %d requests sent in %s (%.0f/s), lateness p99 %s; to send such an instant on time, split the plan over processes with --shard i/n",
+	return msg + fmt.Sprintf(". Worst at %s: %d requests sent in %s (%.0f/s), lateness p99 %s; to send such an instant on time, split the plan over processes (burstlab run --shard i/n)",
 		FormatS(w.StartS), w.Sent, FormatS(rec.WindowS), float64(w.Sent)/rec.WindowS, FormatMs(w.LatenessP99Ms))
 }
 
