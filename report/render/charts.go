@@ -25,7 +25,7 @@ type chartData struct {
 	XMax       float64       `json:"x_max"` // the time axis' end, seconds
 	Burst      *[2]float64   `json:"burst,omitempty"`
 	BurstLabel string        `json:"burst_label,omitempty"`
-	Figures    []figureMark  `json:"figures"`
+	Figures    []figureMark  `json:"figures"` // [] when none, never null: the page iterates it
 	Panels     []panel       `json:"panels"`
 	Dist       *distribution `json:"distribution,omitempty"`
 }
@@ -49,7 +49,7 @@ type panel struct {
 	YLabel string   `json:"y_label"`
 	X      []Num    `json:"x"`
 	Series []series `json:"series"`
-	Head   int      `json:"head,omitempty"` // rows of figure labels above the data
+	Head   int      `json:"head"` // rows of figure labels above the data; 0 written, not left out: the page's y range counts them
 	Note   string   `json:"note,omitempty"`
 }
 
@@ -247,14 +247,17 @@ func charts(rec *report.Record) chartData {
 }
 
 // figureMarks are the headline times the charts draw, and when each alert
-// rule fired.
+// rule fired: none without a burst (the times count from it), nor when
+// the burst reached none of them (a run stopped before it ended, a burst
+// that never degraded the target). Empty, not nil: the page's script
+// iterates them.
 func figureMarks(rec *report.Record, xmax float64) []figureMark {
+	out := []figureMark{}
 	if rec.Burst.Source == report.BurstNone {
-		return nil
+		return out
 	}
 	s := rec.Summary
 	b0, b1 := rec.Burst.StartS, rec.Burst.EndS
-	var out []figureMark
 	at := func(name, color string, from float64, v *float64) {
 		if v != nil {
 			out = append(out, figureMark{Name: name, Label: name + " " + fmtS(*v), From: from, To: from + *v, Reached: true, Color: color})
