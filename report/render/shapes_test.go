@@ -129,6 +129,13 @@ func TestShapesInBrowser(t *testing.T) {
 			if key := figuresKey(dom); c.burst != strings.Contains(key, "burst ") {
 				t.Errorf("the figures' key reads %q: want the burst in it: %v", key, c.burst)
 			}
+			// The headline times count from the burst: without one, the
+			// figures table leaves them out.
+			for _, row := range []string{"time_to_scale", "p99_recovery", "burst"} {
+				if c.burst != bytes.Contains(html, []byte("<tr><td>"+row+"</td>")) {
+					t.Errorf("the figures table has a %s row: %v, want %v", row, !c.burst, c.burst)
+				}
+			}
 		})
 	}
 }
