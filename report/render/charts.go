@@ -189,7 +189,10 @@ func charts(rec *report.Record) chartData {
 		bucketNote = "each point: the worst (latency) or average (rate) of " + strconv.Itoa(b.size) + " windows"
 	}
 	s := rec.Summary
-	lat := panel{ID: "latency", Title: "Latency by intended send time", YLabel: "ms", X: b.xs, Head: len(d.Figures), Note: bucketNote}
+	lat := panel{ID: "latency", Title: latencyTitle(rec), YLabel: "ms", X: b.xs, Head: len(d.Figures), Note: bucketNote}
+	if s.OK == 0 {
+		lat.Note = "no response was ok: no latency to draw (the errors chart says what came back)"
+	}
 	for _, p := range []struct {
 		name, color string
 		f           func(w *report.Window) float64
@@ -244,6 +247,19 @@ func charts(rec *report.Record) chartData {
 	}
 	d.Dist = latencyDistribution(rec)
 	return d
+}
+
+// latencyTitle names the latency panel by the instant its latency counts
+// from: the intended send time, or the actual one for closed streams,
+// which have no plan.
+func latencyTitle(rec *report.Record) string {
+	switch rec.Model {
+	case report.ModelClosed:
+		return "Latency by send time (closed model: no intended send time)"
+	case report.ModelMixed:
+		return "Latency by intended send time (closed streams: by actual send time)"
+	}
+	return "Latency by intended send time"
 }
 
 // figureMarks are the headline times the charts draw, and when each alert

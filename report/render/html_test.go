@@ -269,3 +269,30 @@ func TestLatencyGap(t *testing.T) {
 	}
 	t.Fatal("no latency panel")
 }
+
+// TestLatencyPanelSays: the latency panel says what its latency counts
+// from (closed streams have no intended send time), and, when no response
+// was ok, why it is empty.
+func TestLatencyPanelSays(t *testing.T) {
+	latency := func(rec *report.Record) panel {
+		for _, p := range charts(rec).Panels {
+			if p.ID == "latency" {
+				return p
+			}
+		}
+		t.Fatal("no latency panel")
+		return panel{}
+	}
+	rec := fixture(t)
+	if p := latency(rec); p.Title != "Latency by intended send time" || p.Note != "" {
+		t.Errorf("open model: %q, note %q", p.Title, p.Note)
+	}
+	rec.Model = report.ModelClosed
+	if p := latency(rec); !strings.Contains(p.Title, "by send time") {
+		t.Errorf("closed model: %q, want latency by send time", p.Title)
+	}
+	rec.Summary.OK = 0
+	if p := latency(rec); !strings.Contains(p.Note, "no response was ok") {
+		t.Errorf("nothing ok: note %q, want it to say why the panel is empty", p.Note)
+	}
+}
