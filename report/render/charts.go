@@ -95,6 +95,7 @@ const (
 	colRecover = "#8c564b"
 	colReact   = "#bcbd22"
 	colAlert   = "#e377c2"
+	colStopped = "#000000"
 	colOffered = "#7f7f7f"
 	colSent    = "#1f77b4"
 	colOK      = "#2ca02c"
@@ -262,13 +263,18 @@ func latencyTitle(rec *report.Record) string {
 	return "Latency by intended send time"
 }
 
-// figureMarks are the headline times the charts draw, and when each alert
-// rule fired: none without a burst (the times count from it), nor when
-// the burst reached none of them (a run stopped before it ended, a burst
-// that never degraded the target). Empty, not nil: the page's script
-// iterates them.
+// figureMarks are the headline times the charts draw, when each alert
+// rule fired, and when the run was stopped. No headline time without a
+// burst (they count from it), nor those the burst did not reach (a run
+// stopped before it ended, a burst that never degraded the target).
+// Empty, not nil: the page's script iterates them.
 func figureMarks(rec *report.Record, xmax float64) []figureMark {
 	out := []figureMark{}
+	if rec.Stopped && rec.StoppedAtS != nil {
+		// Nothing planned after it was sent: the lines end there.
+		at := *rec.StoppedAtS
+		out = append(out, figureMark{Name: "stopped", Label: "run stopped at " + fmtS(at), From: at, To: at, Reached: true, Color: colStopped})
+	}
 	if rec.Burst.Source == report.BurstNone {
 		return out
 	}

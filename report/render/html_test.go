@@ -296,3 +296,27 @@ func TestLatencyPanelSays(t *testing.T) {
 		t.Errorf("nothing ok: note %q, want it to say why the panel is empty", p.Note)
 	}
 }
+
+// TestStoppedMark: a stopped run's charts mark the instant it stopped,
+// with or without a burst; a run that ran its plan has no such mark.
+func TestStoppedMark(t *testing.T) {
+	rec := fixture(t)
+	for _, m := range charts(rec).Figures {
+		if m.Name == "stopped" {
+			t.Errorf("a run that ran its plan has a stopped mark: %+v", m)
+		}
+	}
+	rec.Stopped, rec.StoppedAtS = true, new(12.5)
+	for _, burst := range []string{report.BurstProfile, report.BurstNone} {
+		rec.Burst.Source = burst
+		var got []figureMark
+		for _, m := range charts(rec).Figures {
+			if m.Name == "stopped" {
+				got = append(got, m)
+			}
+		}
+		if len(got) != 1 || got[0].From != 12.5 || got[0].To != 12.5 || !got[0].Reached || got[0].Label != "run stopped at 12.5s" {
+			t.Errorf("burst %s: stopped marks %+v, want one at 12.5s, labelled", burst, got)
+		}
+	}
+}
