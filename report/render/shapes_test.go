@@ -38,6 +38,23 @@ func recordPage(paths ...string) func(t *testing.T) []byte {
 	}
 }
 
+// withoutHlog renders the record in dir from its run.json alone, as
+// `burstlab report` does when the interval log is gone.
+func withoutHlog(dir string) func(t *testing.T) []byte {
+	return func(t *testing.T) []byte {
+		t.Helper()
+		run, err := os.ReadFile(filepath.Join(dir, report.RunFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lost := t.TempDir()
+		if err := os.WriteFile(filepath.Join(lost, report.RunFile), run, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return recordPage(lost)(t)
+	}
+}
+
 // capacityPage renders the capacity search saved in dir (its capacity.json)
 // to the capacity page.
 func capacityPage(dir string) func(t *testing.T) []byte {
@@ -82,6 +99,11 @@ func TestShapesInBrowser(t *testing.T) {
 		{"merged shards", recordPage(filepath.Join(shapes, "shards", "shard-0"), filepath.Join(shapes, "shards", "shard-1")),
 			[]string{"latency", "streams", "rate", "errors", "replicas", "distribution"}, true},
 		{"stopped mid-burst", recordPage(filepath.Join(shapes, "stopped")), []string{"latency", "streams", "rate", "errors", "replicas", "distribution"}, true},
+		// The incomplete record keeps no scale samples (only a finished
+		// run writes them): no replicas chart.
+		{"killed mid-burst, incomplete record", recordPage(filepath.Join(shapes, "killed")), []string{"latency", "streams", "rate", "errors", "distribution"}, true},
+		// The plain attack's run.json alone: its interval log lost.
+		{"record without its interval log", withoutHlog(filepath.Join(shapes, "plain")), plain, false},
 		// Nothing answered: no latency to draw a distribution of.
 		{"dead target", recordPage(filepath.Join(shapes, "dead")), []string{"latency", "rate", "errors"}, false},
 		{"burst demo", recordPage(filepath.Join("..", "testdata", "synthetic")), []string{"latency", "streams", "rate", "errors", "replicas", "distribution"}, true},
