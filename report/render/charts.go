@@ -250,14 +250,16 @@ func charts(rec *report.Record) chartData {
 	return d
 }
 
-// latencyTitle names the latency panel by the instant its latency counts
-// from: the intended send time, or the actual one for closed streams,
-// which have no plan.
+// latencyTitle names the latency panel by the instant its windows are
+// keyed by: the intended send time, or the actual one for closed streams,
+// which have no plan, and for vegeta's results, which do not keep it.
 func latencyTitle(rec *report.Record) string {
-	switch rec.Model {
-	case report.ModelClosed:
+	switch {
+	case rec.Generator.LatenessUnknown:
+		return "Latency by send time (vegeta results: no intended send time)"
+	case rec.Model == report.ModelClosed:
 		return "Latency by send time (closed model: no intended send time)"
-	case report.ModelMixed:
+	case rec.Model == report.ModelMixed:
 		return "Latency by intended send time (closed streams: by actual send time)"
 	}
 	return "Latency by intended send time"

@@ -291,6 +291,10 @@ func TestLatencyPanelSays(t *testing.T) {
 	if p := latency(rec); !strings.Contains(p.Title, "by send time") {
 		t.Errorf("closed model: %q, want latency by send time", p.Title)
 	}
+	rec.Model, rec.Generator.LatenessUnknown = report.ModelOpen, true // vegeta's results
+	if p := latency(rec); !strings.Contains(p.Title, "by send time") {
+		t.Errorf("vegeta results: %q, want latency by send time", p.Title)
+	}
 	rec.Summary.OK = 0
 	if p := latency(rec); !strings.Contains(p.Note, "no response was ok") {
 		t.Errorf("nothing ok: note %q, want it to say why the panel is empty", p.Note)
