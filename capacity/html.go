@@ -53,6 +53,7 @@ td:nth-last-child(-n+2), th:nth-last-child(-n+2) { text-align: left; }
 .uplot, .uplot * { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
 .uplot .u-title { font-size: 1em; text-align: left; font-weight: 600; }
 .uplot .u-legend { font-size: 0.85em; text-align: left; margin-left: 64px; }
+#plot-areas { display: none; }
 </style>
 </head>
 <body>
@@ -60,6 +61,7 @@ td:nth-last-child(-n+2), th:nth-last-child(-n+2) { text-align: left; }
 <p>{{.R.Mode}} search against {{.R.Target}}{{if .R.Profile}} &middot; profile {{.R.Profile}}{{end}} &middot; started {{.R.Started.Format "2006-01-02 15:04:05 MST"}}</p>
 <p class="verdict">{{.R.Line}}</p>
 <div class="charts" id="charts"><noscript>The charts need JavaScript; the table below holds every step.</noscript></div>
+<pre id="plot-areas"></pre>
 <script>{{.Library}}</script>
 <script>
 // The charts: each step a point at its level, green if it passed, red if
@@ -129,7 +131,7 @@ td:nth-last-child(-n+2), th:nth-last-child(-n+2) { text-align: left; }
     div.className = "chart";
     div.id = "chart-" + c.id;
     root.appendChild(div);
-    plots.push(new uPlot({
+    const u = new uPlot({
       title: c.title, width: root.clientWidth, height: HEIGHT,
       scales: {x: {time: false}, y: {range: () => [0, c.y_max]}},
       axes: [axis(c.x_label, {size: 44}), axis(c.y_label, {size: 64})],
@@ -142,10 +144,26 @@ td:nth-last-child(-n+2), th:nth-last-child(-n+2) { text-align: left; }
         fill: (u, i) => u.series[i].dash ? "transparent" : u.series[i].stroke(u, i),
       }},
       plugins: [marksPlugin(c)],
-    }, values, div));
+    }, values, div);
+    u.chartId = c.id;
+    plots.push(u);
   }
+
+  // Where each chart's plot area is on the page, and the ranges its axes
+  // show (null when not a number: nothing drawn), as the run report
+  // writes them: the browser tests read this to check every chart is
+  // drawn. A timer runs after uPlot's layout, which comes in a microtask.
+  function plotAreas() {
+    document.getElementById("plot-areas").textContent = JSON.stringify(plots.map(u => {
+      const r = u.over.getBoundingClientRect();
+      return {panel: u.chartId, left: r.left, right: r.right, top: r.top, width: r.width, height: r.height,
+        x: [u.scales.x.min, u.scales.x.max], y: [u.scales.y.min, u.scales.y.max]};
+    }));
+  }
+  setTimeout(plotAreas, 0);
   window.addEventListener("resize", () => {
     for (const u of plots) u.setSize({width: root.clientWidth, height: HEIGHT});
+    plotAreas();
   });
 })();
 </script>

@@ -25,7 +25,7 @@ type chartData struct {
 	XMax       float64       `json:"x_max"` // the time axis' end, seconds
 	Burst      *[2]float64   `json:"burst,omitempty"`
 	BurstLabel string        `json:"burst_label,omitempty"`
-	Figures    []figureMark  `json:"figures"`
+	Figures    []figureMark  `json:"figures"` // [] when none, never null: the page iterates it
 	Panels     []panel       `json:"panels"`
 	Dist       *distribution `json:"distribution,omitempty"`
 }
@@ -49,7 +49,7 @@ type panel struct {
 	YLabel string   `json:"y_label"`
 	X      []Num    `json:"x"`
 	Series []series `json:"series"`
-	Head   int      `json:"head,omitempty"` // rows of figure labels above the data
+	Head   int      `json:"head"` // rows of figure labels above the data; 0 written, not left out: the page's y range counts them
 	Note   string   `json:"note,omitempty"`
 }
 
@@ -95,6 +95,7 @@ const (
 	colRecover = "#8c564b"
 	colReact   = "#bcbd22"
 	colAlert   = "#e377c2"
+	colStopped = "#000000"
 	colOffered = "#7f7f7f"
 	colSent    = "#1f77b4"
 	colOK      = "#2ca02c"
@@ -189,7 +190,10 @@ func charts(rec *report.Record) chartData {
 		bucketNote = "each point: the worst (latency) or average (rate) of " + strconv.Itoa(b.size) + " windows"
 	}
 	s := rec.Summary
-	lat := panel{ID: "latency", Title: "Latency by intended send time", YLabel: "ms", X: b.xs, Head: len(d.Figures), Note: bucketNote}
+	lat := panel{ID: "latency", Title: latencyTitle(rec), YLabel: "ms", X: b.xs, Head: len(d.Figures), Note: bucketNote}
+	if s.OK == 0 {
+		lat.Note = "no response was ok: no latency to draw (the errors chart says what came back)"
+	}
 	for _, p := range []struct {
 		name, color string
 		f           func(w *report.Window) float64
@@ -246,15 +250,38 @@ func charts(rec *report.Record) chartData {
 	return d
 }
 
-// figureMarks are the headline times the charts draw, and when each alert
-// rule fired.
+// latencyTitle names the latency panel by the instant its windows are
+// keyed by: the intended send time, or the actual one for closed streams,
+// which have no plan, and for vegeta's results, which do not keep it.
+func latencyTitle(rec *report.Record) string {
+	switch {
+	case rec.Generator.LatenessUnknown:
+		return "Latency by send time (vegeta results: no intended send time)"
+	case rec.Model == report.ModelClosed:
+		return "Latency by send time (closed model: no intended send time)"
+	case rec.Model == report.ModelMixed:
+		return "Latency by intended send time (closed streams: by actual send time)"
+	}
+	return "Latency by intended send time"
+}
+
+// figureMarks are the headline times the charts draw, when each alert
+// rule fired, and when the run was stopped. No headline time without a
+// burst (they count from it), nor those the burst did not reach (a run
+// stopped before it ended, a burst that never degraded the target).
+// Empty, not nil: the page's script iterates them.
 func figureMarks(rec *report.Record, xmax float64) []figureMark {
+	out := []figureMark{}
+	if rec.Stopped && rec.StoppedAtS != nil {
+		// Nothing planned after it was sent: the lines end there.
+		at := *rec.StoppedAtS
+		out = append(out, figureMark{Name: "stopped", Label: "run stopped at " + fmtS(at), From: at, To: at, Reached: true, Color: colStopped})
+	}
 	if rec.Burst.Source == report.BurstNone {
-		return nil
+		return out
 	}
 	s := rec.Summary
 	b0, b1 := rec.Burst.StartS, rec.Burst.EndS
-	var out []figureMark
 	at := func(name, color string, from float64, v *float64) {
 		if v != nil {
 			out = append(out, figureMark{Name: name, Label: name + " " + fmtS(*v), From: from, To: from + *v, Reached: true, Color: color})

@@ -65,9 +65,26 @@ type htmlStream struct {
 	Offered, Sent, OK                  int64
 }
 
+// fromBurst are the figure rows that count from the burst: a record
+// without one has none of them (its warning says so), and the page leaves
+// them out rather than list "no burst" and "0s..0s".
+var fromBurst = map[string]bool{
+	"time_to_scale": true, "p99_recovery": true, "recovery_cause": true, "healthy again at": true,
+	"time_to_degrade": true, "scale_reaction": true, "scale_complete": true, "burst": true,
+}
+
+// htmlFigures are the page's figure rows.
+func htmlFigures(rec *report.Record) [][2]string {
+	rows := figureRows(rec, true)
+	if rec.Burst.Source != report.BurstNone {
+		return rows
+	}
+	return slices.DeleteFunc(rows, func(r [2]string) bool { return fromBurst[r[0]] })
+}
+
 // Render implements Renderer.
 func (HTML) Render(w io.Writer, rec *report.Record) error {
-	d := htmlData{Rec: rec, Figures: figureRows(rec, true)}
+	d := htmlData{Rec: rec, Figures: htmlFigures(rec)}
 	d.Scaled, d.P99 = Verdict(rec)
 	d.Alerts = AlertLines(rec)
 	for _, r := range streamRows(rec) {

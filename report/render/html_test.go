@@ -269,3 +269,101 @@ func TestLatencyGap(t *testing.T) {
 	}
 	t.Fatal("no latency panel")
 }
+
+// TestLatencyPanelSays: the latency panel says what its latency counts
+// from (closed streams have no intended send time), and, when no response
+// was ok, why it is empty.
+func TestLatencyPanelSays(t *testing.T) {
+	latency := func(rec *report.Record) panel {
+		for _, p := range charts(rec).Panels {
+			if p.ID == "latency" {
+				return p
+			}
+		}
+		t.Fatal("no latency panel")
+		return panel{}
+	}
+	rec := fixture(t)
+	if p := latency(rec); p.Title != "Latency by intended send time" || p.Note != "" {
+		t.Errorf("open model: %q, note %q", p.Title, p.Note)
+	}
+	rec.Model = report.ModelClosed
+	if p := latency(rec); !strings.Contains(p.Title, "by send time") {
+		t.Errorf("closed model: %q, want latency by send time", p.Title)
+	}
+	rec.Model, rec.Generator.LatenessUnknown = report.ModelOpen, true // vegeta's results
+	if p := latency(rec); !strings.Contains(p.Title, "by send time") {
+		t.Errorf("vegeta results: %q, want latency by send time", p.Title)
+	}
+	rec.Summary.OK = 0
+	if p := latency(rec); !strings.Contains(p.Note, "no response was ok") {
+		t.Errorf("nothing ok: note %q, want it to say why the panel is empty", p.Note)
+	}
+}
+
+// TestStoppedMark: a stopped run's charts mark the instant it stopped,
+// with or without a burst; a run that ran its plan has no such mark.
+func TestStoppedMark(t *testing.T) {
+	rec := fixture(t)
+	for _, m := range charts(rec).Figures {
+		if m.Name == "stopped" {
+			t.Errorf("a run that ran its plan has a stopped mark: %+v", m)
+		}
+	}
+	rec.Stopped, rec.StoppedAtS = true, new(12.5)
+	for _, burst := range []string{report.BurstProfile, report.BurstNone} {
+		rec.Burst.Source = burst
+		var got []figureMark
+		for _, m := range charts(rec).Figures {
+			if m.Name == "stopped" {
+				got = append(got, m)
+			}
+		}
+		if len(got) != 1 || got[0].From != 12.5 || got[0].To != 12.5 || !got[0].Reached || got[0].Label != "run stopped at 12.5s" {
+			t.Errorf("burst %s: stopped marks %+v, want one at 12.5s, labelled", burst, got)
+		}
+	}
+}
+
+// TestBurstBandInPlot: a run that ended inside its burst (here killed in
+// it: the axis ends before B1) shades the burst up to the plot area's
+// edge, not over the legend's margin beside it.
+func TestBurstBandInPlot(t *testing.T) {
+	bin := browser.Find(t, "the burst band of a run that ended in its burst")
+	rec, err := report.Open(filepath.Join("testdata", "shapes", "killed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Burst.EndS <= charts(rec).XMax {
+		t.Fatalf("the record's burst ends at %gs, within the axis (to %gs): not the case under test", rec.Burst.EndS, charts(rec).XMax)
+	}
+	page, _ := renderPage(t, rec)
+	dom, _ := browser.Open(t, bin, page, 1200, 1400, "--dump-dom")
+	m := regexp.MustCompile(`<pre id="plot-areas">([^<]*)</pre>`).FindSubmatch(dom)
+	if m == nil {
+		t.Fatal("the page did not write its plot areas")
+	}
+	var areas []struct {
+		Panel                    string
+		Right, Top, Height, Left float64
+	}
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(string(m[1]), "&quot;", `"`)), &areas); err != nil {
+		t.Fatal(err)
+	}
+	img := browser.Screenshot(t, bin, page, 1200, 1400)
+	lat := areas[0]
+	// The band's colour, rgba(255,165,0,0.18) over white: about (255,244,224).
+	band := func(x, y int) bool {
+		r, g, b, _ := img.At(x, y).RGBA()
+		return r>>8 > 245 && g>>8 > 230 && g>>8 < 252 && b>>8 > 200 && b>>8 < 236
+	}
+	y := int(lat.Top + lat.Height/2)
+	if !band(int(lat.Right)-3, y) {
+		t.Fatalf("no burst shade at the plot's right edge (%d, %d): is the band drawn at all?", int(lat.Right)-3, y)
+	}
+	for x := int(lat.Right) + 2; x < img.Bounds().Max.X; x++ {
+		if band(x, y) {
+			t.Fatalf("the burst shade runs past the plot area (right edge %.0f px) at x = %d px", lat.Right, x)
+		}
+	}
+}
