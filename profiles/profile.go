@@ -36,8 +36,8 @@ import (
 	"time"
 
 	"github.com/burstlab/burstlab/attack"
+	"github.com/burstlab/burstlab/profiles/yamlfile"
 	"github.com/burstlab/burstlab/sim"
-	"github.com/goccy/go-yaml"
 )
 
 // Profile is one burst test: what to send, when, where, and how to judge it.
@@ -163,7 +163,7 @@ func (p *Profile) Path() string { return p.path }
 // Load reads, defaults and validates the profile at path. Errors name the file,
 // line, column and field.
 func Load(path string) (*Profile, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlfile.ReadFile(path)
 	if err != nil {
 		return nil, &Error{File: path, Msg: readError(err)}
 	}
@@ -174,17 +174,11 @@ func Load(path string) (*Profile, error) {
 // defaults, validates it and resolves what it refers to: environment
 // variables, body files and replay files, read relative to name's directory.
 // name is used in error messages.
-func Parse(name string, data []byte) (prof *Profile, err error) {
-	defer func() {
-		// The YAML library panics on some malformed input; a bad profile
-		// must still end in one line naming the file, never a stack trace.
-		if r := recover(); r != nil {
-			prof, err = nil, &Error{File: name, Line: 1, Col: 1, Msg: oneLine(fmt.Sprintf("cannot parse this YAML (%v)", r))}
-		}
-	}()
+func Parse(name string, data []byte) (*Profile, error) {
+	data = yamlfile.StripBOM(data)
 	var p Profile
-	if err := yaml.UnmarshalWithOptions(data, &p, yaml.Strict()); err != nil {
-		return nil, decodeError(name, data, err)
+	if err := yamlfile.Decode(data, &p); err != nil {
+		return nil, decodeError(name, err)
 	}
 	p.path = name
 	p.src = data

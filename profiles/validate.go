@@ -1,18 +1,18 @@
 package profiles
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
+
+	"github.com/burstlab/burstlab/profiles/yamlfile"
 )
 
 // problem is a validation failure at a YAML path such as $.streams[0].constant.rate.
@@ -535,45 +535,15 @@ func validToken(s string) bool {
 	return true
 }
 
-// decodeError places a YAML decoding error. The decoder positions most of
-// its errors; for the rest (a duration such as "sixty") it finds the value
-// the message quotes and names the field holding it.
-func decodeError(name string, data []byte, err error) *Error {
-	msg := oneLine(yaml.FormatError(err, false, false))
-	if strings.Contains(msg, "of type time.Duration") {
-		msg += " (write durations with a unit: 500ms, 60s, 1m30s)"
+// decodeError names the file of a YAML decoding error.
+func decodeError(name string, err error) *Error {
+	var ye *yamlfile.Error
+	if !errors.As(err, &ye) {
+		return &Error{File: name, Msg: oneLine(err.Error())}
 	}
-	if strings.HasPrefix(msg, "[") {
-		return &Error{File: name, Msg: msg}
+	msg := ye.Msg
+	if ye.Field != "" {
+		msg = ye.Field + ": " + msg
 	}
-	e := &Error{File: name, Line: 1, Col: 1, Msg: msg}
-	quoted := regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`).FindAllStringSubmatch(msg, -1)
-	if len(quoted) == 0 {
-		return e
-	}
-	val := quoted[len(quoted)-1][1]
-	for tk := range tokens(lexer.Tokenize(string(data))) {
-		if tk.Value != val || tk.Position == nil {
-			continue
-		}
-		e.Line, e.Col = tk.Position.Line, tk.Position.Column
-		if tk.Prev != nil && tk.Prev.Type == token.MappingValueType && tk.Prev.Prev != nil {
-			e.Msg = tk.Prev.Prev.Value + ": " + msg
-			if strings.HasPrefix(msg, "time: ") {
-				e.Msg = tk.Prev.Prev.Value + ": " + strings.TrimPrefix(msg, "time: ") + " (write durations such as 500ms, 60s or 1m30s)"
-			}
-		}
-		break
-	}
-	return e
-}
-
-func tokens(ts token.Tokens) func(func(*token.Token) bool) {
-	return func(yield func(*token.Token) bool) {
-		for _, t := range ts {
-			if !yield(t) {
-				return
-			}
-		}
-	}
+	return &Error{File: name, Line: ye.Line, Col: ye.Col, Msg: oneLine(msg)}
 }

@@ -7,11 +7,12 @@ import (
 	"math"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/burstlab/burstlab/profiles/yamlfile"
 )
 
 // Balancer names accepted by Config.Balancer.
@@ -297,13 +298,13 @@ func first(errs ...error) error {
 // silent, so a caller can lay overrides over it before New applies the
 // defaults.
 func LoadConfig(path string) (Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlfile.ReadFile(path)
 	if err != nil {
-		return Config{}, err
+		return Config{}, fmt.Errorf("%s: %v", path, readError(err))
 	}
 	var c Config
-	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict()); err != nil {
-		return Config{}, fmt.Errorf("%s:%s", path, positioned(data, err))
+	if err := yamlfile.Decode(data, &c); err != nil {
+		return Config{}, fmt.Errorf("%s:%s", path, positioned(err))
 	}
 	if err := c.WithDefaults().Validate(); err != nil {
 		return Config{}, fmt.Errorf("%s:%s", path, fieldPosition(data, err))
@@ -311,26 +312,24 @@ func LoadConfig(path string) (Config, error) {
 	return c, nil
 }
 
-// positioned turns goccy/go-yaml's "[line:col] msg" into "line:col: msg"
-// (the caller prefixes the file name), or " msg" when there is no position.
-func positioned(data []byte, err error) string {
-	msg := strings.TrimSpace(yaml.FormatError(err, false, false))
-	if strings.HasPrefix(msg, "[") {
-		if end := strings.Index(msg, "] "); end > 0 {
-			return msg[1:end] + ": " + oneLine(msg[end+2:])
-		}
+// positioned is a decoding error as "LINE:COL: msg" when it has a
+// position, " msg" otherwise (the caller prefixes the file name).
+func positioned(err error) string {
+	var ye *yamlfile.Error
+	if errors.As(err, &ye) && ye.Line > 0 {
+		return ye.Error()
 	}
-	// time.ParseDuration errors carry no position; find the value instead.
-	if _, q, ok := strings.Cut(msg, `in duration "`); ok {
-		if v, _, ok := strings.Cut(q, `"`); ok && v != "" {
-			for i, line := range strings.Split(string(data), "\n") {
-				if col := strings.Index(line, v); col >= 0 {
-					return fmt.Sprintf("%d:%d: %s", i+1, col+1, oneLine(msg))
-				}
-			}
-		}
+	return " " + err.Error()
+}
+
+// readError says why a file cannot be read, without Go's "open FILE:"
+// prefix: the caller names the file.
+func readError(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return "cannot read: " + pe.Err.Error()
 	}
-	return " " + oneLine(msg)
+	return err.Error()
 }
 
 // fieldPosition prefixes a Validate error with the line and column of its

@@ -93,7 +93,7 @@ autoscale:
 		{"wrong type", "slots: many\n", "bad.yaml:1:8: "},
 		{"invalid value", "replicas: 2\nslots: -1\n", "bad.yaml:2:8: slots: must be >= 1, got -1"},
 		{"nested invalid", "routes:\n  - pattern: /a\n    service: {median: 20ms, p99: 1ms}\n", "bad.yaml:3:34: routes[0].service.p99: must be >= median 20ms, got 1ms"},
-		{"bad duration", "seed: 1\nqueue_timeout: 2 seconds\n", `bad.yaml:2:16: time: unknown unit " seconds" in duration "2 seconds"`},
+		{"bad duration", "seed: 1\nqueue_timeout: 2 seconds\n", `bad.yaml:2:16: queue_timeout: unknown unit " seconds" in duration "2 seconds"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
