@@ -3,8 +3,9 @@ package profiles
 import (
 	"fmt"
 	"maps"
-	"os"
 	"slices"
+
+	"github.com/burstlab/burstlab/attack"
 )
 
 // compiled is what a valid profile resolves to before planning: parsed
@@ -68,7 +69,7 @@ func (p *Profile) compile() (*compiled, []problem) {
 			body, field := r.Body, ".body"
 			if r.BodyFile != "" {
 				field = ".body_file"
-				b, err := os.ReadFile(p.resolve(r.BodyFile))
+				b, err := attack.ReadBodyFile(p.resolve(r.BodyFile))
 				if err != nil {
 					add(rp+field, "%q: %s", r.BodyFile, readError(err))
 					continue

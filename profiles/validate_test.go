@@ -2,9 +2,13 @@ package profiles
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/burstlab/burstlab/attack"
 )
 
 // good is a valid profile; each malformed case changes one thing in it.
@@ -130,6 +134,26 @@ func TestHostileYAML(t *testing.T) {
 			if err == nil || !regexp.MustCompile(tc.want).MatchString(err.Error()) {
 				t.Fatalf("%s: error %v\nwant %s", tc.name, err, tc.want)
 			}
+		}
+	}
+}
+
+// TestBodyFileCap (#20 item 3): a body_file is read through a capped
+// reader: /dev/zero and a file past the cap are refused at the field,
+// naming the file and the cap.
+func TestBodyFileCap(t *testing.T) {
+	dir := t.TempDir()
+	big := writeFile(t, dir, "big.bin", strings.Repeat("x", attack.MaxBodyBytes+1))
+	files := []string{big}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		files = append(files, "/dev/zero")
+	}
+	for _, f := range files {
+		src := strings.Replace(good, "request: {path: /a}", "request: {path: /a, body_file: "+f+"}", 1)
+		_, err := Parse(filepath.Join(dir, "p.yaml"), []byte(src))
+		want := fmt.Sprintf(`p.yaml:6:36: streams[0].request.body_file: %q: larger than the 16 MiB cap on a request body`, f)
+		if err == nil || !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("%s: error %v\nwant %s", f, err, want)
 		}
 	}
 }
