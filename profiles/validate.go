@@ -13,6 +13,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/burstlab/burstlab/profiles/yamlfile"
+	"github.com/burstlab/burstlab/sim"
 )
 
 // problem is a validation failure at a YAML path such as $.streams[0].constant.rate.
@@ -69,7 +70,7 @@ const maxRate = 1e7
 func (p *Profile) problems() []problem {
 	var ps problems
 	ps.run(p)
-	ps.target(p.Target)
+	ps.target(p.Target, p.src)
 	ps.client(p.Client)
 	ps.analysis(p.Analysis, p.Duration)
 	if len(p.Streams) == 0 {
@@ -148,8 +149,9 @@ func (ps *problems) run(p *Profile) {
 }
 
 // target checks that the target is one URL or one simulator, and its scale
-// signal.
-func (ps *problems) target(t Target) {
+// signal; src is the profile's YAML, which tells a simulator field written
+// as 0 from one left to its default.
+func (ps *problems) target(t Target, src []byte) {
 	switch {
 	case t.URL == "" && t.Sim == nil:
 		ps.add("$.target", "needs url or sim")
@@ -158,7 +160,11 @@ func (ps *problems) target(t Target) {
 	case t.URL != "":
 		ps.httpURL("$.target.url", t.URL)
 	case t.Sim != nil:
-		if err := t.Sim.WithDefaults().Validate(); err != nil {
+		var fe *sim.FieldError
+		switch err := t.Sim.ValidateWritten(yamlfile.Written(src, "$.target.sim")); {
+		case errors.As(err, &fe):
+			ps.add("$.target.sim."+fe.Field, "%s", fe.Msg)
+		case err != nil:
 			ps.add("$.target.sim", "%v", err)
 		}
 	}

@@ -157,3 +157,25 @@ func TestBodyFileCap(t *testing.T) {
 		}
 	}
 }
+
+// TestSimTargetBounds: a profile's target.sim refuses 0 where 0 would
+// silently become the default, as the sim flags refuse it (#20 item 9),
+// and numbers past the simulator's bounds (#20 item 8), at the field.
+func TestSimTargetBounds(t *testing.T) {
+	const sim = `target: {url: "http://127.0.0.1:9"}`
+	for _, tc := range []struct{ sim, want string }{
+		{"target:\n  sim: {replicas: 0}", `^bad\.yaml:4:19: target\.sim\.replicas: must be >= 1, got 0$`},
+		{"target:\n  sim:\n    slots: 0", `^bad\.yaml:5:12: target\.sim\.slots: must be >= 1, got 0$`},
+		{"target:\n  sim: {autoscale: {provision_delay: 0s}}", `^bad\.yaml:4:38: target\.sim\.autoscale\.provision_delay: must be > 0, got 0s$`},
+		{"target:\n  sim: {replicas: 100000000}", `^bad\.yaml:4:19: target\.sim\.replicas: must be <= 10000, got 100000000$`},
+		{"target:\n  sim: {slots: 4, queue_limit: 1000000000}", `^bad\.yaml:4:32: target\.sim\.queue_limit: must be <= 1000000, got 1000000000$`},
+	} {
+		_, err := Parse("bad.yaml", []byte(strings.Replace(good, sim, tc.sim, 1)))
+		if err == nil || !regexp.MustCompile(tc.want).MatchString(err.Error()) {
+			t.Errorf("%q: error %v\nwant %s", tc.sim, err, tc.want)
+		}
+	}
+	if _, err := Parse("ok.yaml", []byte(strings.Replace(good, sim, "target:\n  sim: {replicas: 3, slots: 2}", 1))); err != nil {
+		t.Errorf("a valid sim target: %v", err)
+	}
+}

@@ -530,3 +530,22 @@ func got(n ast.Node) string {
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// Written returns a test of whether data, a YAML document, writes the
+// field at root.FIELD (root a YAML path such as "$" or "$.target.sim";
+// FIELD such as "replicas" or "autoscale.interval"), whatever its value: it
+// tells a field written as 0 from one left out, which decode alike.
+func Written(data []byte, root string) func(field string) bool {
+	f, err := parser.ParseBytes(StripBOM(data), 0)
+	return func(field string) bool {
+		if err != nil {
+			return false
+		}
+		p, perr := yaml.PathString(root + "." + field)
+		if perr != nil {
+			return false
+		}
+		n, ferr := p.FilterFile(f)
+		return ferr == nil && n != nil
+	}
+}
