@@ -3,11 +3,14 @@ package profiles
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
@@ -276,6 +279,8 @@ func (ps *problems) requests(at string, s *Stream) {
 		rp := mixPath(at, s, j)
 		if !strings.HasPrefix(r.Path, "/") {
 			ps.add(rp+".path", "must start with /, got %q", r.Path)
+		} else if c, ok := controlChar(r.Path, false); ok {
+			ps.add(rp+".path", "holds the control character %U, which no request line can carry; percent-encode it (%%%02X) if the target expects it", c, c)
 		}
 		if !validMethod(r.Method) {
 			ps.add(rp+".method", "must be an HTTP method such as GET or POST, got %q", r.Method)
@@ -286,9 +291,11 @@ func (ps *problems) requests(at string, s *Stream) {
 		if r.Body != "" && r.BodyFile != "" {
 			ps.add(rp+".body_file", "has both body and body_file; pick one")
 		}
-		for k := range r.Headers {
+		for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
 			if !validToken(k) {
 				ps.add(rp+".headers", "header name %q is not a valid HTTP token", k)
+			} else if c, ok := controlChar(r.Headers[k], true); ok {
+				ps.add(rp+".headers."+k, "holds the control character %U, which no header value can carry", c)
 			}
 		}
 	}
@@ -509,6 +516,18 @@ func (d Delay) check() (field, msg string) {
 		return ".dist", fmt.Sprintf("must be fixed, uniform, exponential or lognormal, got %q", d.Dist)
 	}
 	return "", ""
+}
+
+// controlChar finds the first control character of s (a tab is allowed
+// when tab is true, as in a header value): net/http refuses to send one, so
+// every request would fail.
+func controlChar(s string, tab bool) (rune, bool) {
+	for _, c := range s {
+		if unicode.IsControl(c) && !(tab && c == '\t') {
+			return c, true
+		}
+	}
+	return 0, false
 }
 
 // validMethod accepts an HTTP method token in upper case.

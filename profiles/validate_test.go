@@ -83,6 +83,9 @@ func TestMalformedProfiles(t *testing.T) {
 		{"workers without rate max", "constant: {rate: 10}", "constant: {rate: 10}\n    max_workers: 4", `8:18: streams\[0\].max_workers: applies to rate: max streams only`},
 		{"rate max and a shape", "constant: {rate: 10}", "constant: {rate: 10}\n    rate: max\n    max_workers: 4", `5:9: streams\[0\]: needs exactly one arrival shape .*got 2 \[rate constant\]`},
 		{"rate max marks the burst", "    constant: {rate: 10}", "    rate: max\n    max_workers: 2\n    burst: true", `9:12: streams\[0\].burst: a rate: max stream has no plan`},
+		{"CR LF in a header value (#20 item 6)", `"Bearer x"`, `"Bearer x\r\nX-Evil: 1"`, `11:32: streams\[1\]\.request\.headers\.Authorization: holds the control character U\+000D, which no header value can carry$`},
+		{"NUL in a path (#20 item 6)", "path: /a}", `path: "/a\0b"}`, `6:21: streams\[0\]\.request\.path: holds the control character U\+0000, which no request line can carry; percent-encode it \(%00\)`},
+		{"ESC in a path (#20 item 6)", "path: /a}", `path: "/a\eb"}`, `6:21: streams\[0\]\.request\.path: holds the control character U\+001B`},
 		{"bare number duration", "duration: 60s", "duration: 60", `2:11: duration: want a duration with a unit \(500ms, 60s, 1m30s\), got integer 60$`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -177,5 +180,18 @@ func TestSimTargetBounds(t *testing.T) {
 	}
 	if _, err := Parse("ok.yaml", []byte(strings.Replace(good, sim, "target:\n  sim: {replicas: 3, slots: 2}", 1))); err != nil {
 		t.Errorf("a valid sim target: %v", err)
+	}
+}
+
+// TestHeaderFromEnvironment (#20 item 6): a header value that the
+// environment fills with a line break is refused at the header, without
+// printing the value (it may be a secret).
+func TestHeaderFromEnvironment(t *testing.T) {
+	t.Setenv("BURSTLAB_TEST_TOKEN", "s3cret\r\nX-Evil: 1")
+	src := strings.Replace(good, `"Bearer x"`, `"Bearer ${BURSTLAB_TEST_TOKEN}"`, 1)
+	_, err := Parse("bad.yaml", []byte(src))
+	want := "bad.yaml:11:32: streams[1].request.headers.Authorization: holds the control character U+000D once its environment variables are filled in"
+	if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("error %v\nwant %s", err, want)
 	}
 }
