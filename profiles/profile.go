@@ -120,7 +120,7 @@ type Analysis struct {
 // request as soon as its last one is answered, for the whole run (vegeta's
 // -rate 0). A closed stream has no plan: what it offers is what it sent.
 type Stream struct {
-	Name     string `yaml:"name"`
+	Name     string `yaml:"name"`     // ASCII letters, digits, _ . and -: gates name it as stream.NAME.FIELD
 	Burst    bool   `yaml:"burst"`    // the stream forms the burst window
 	Arrivals string `yaml:"arrivals"` // even (default) or poisson, for rate shapes
 
@@ -154,7 +154,7 @@ type RequestTemplate struct {
 	Path     string            `yaml:"path"`
 	Headers  map[string]string `yaml:"headers"`
 	Body     string            `yaml:"body"`
-	BodyFile string            `yaml:"body_file"` // read at load time, relative to the profile's directory
+	BodyFile string            `yaml:"body_file"` // read at load time, relative to the profile's directory; at most attack.MaxBodyBytes
 }
 
 // Path returns the file the profile was loaded from ("" when parsed from bytes).

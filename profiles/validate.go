@@ -85,6 +85,8 @@ func (p *Profile) problems() []problem {
 		at := fmt.Sprintf("$.streams[%d]", i)
 		if s.Name == "" {
 			ps.add(at+".name", "is required")
+		} else if c, ok := badNameChar(s.Name); ok {
+			ps.add(at+".name", "%q holds %q (%U); a stream name may hold only ASCII letters, digits, '_', '.' and '-', so that gates and alerts can name it as stream.NAME.FIELD", s.Name, c, c)
 		} else if seen[s.Name] {
 			ps.add(at+".name", "duplicate stream name %q", s.Name)
 		}
@@ -516,6 +518,19 @@ func (d Delay) check() (field, msg string) {
 		return ".dist", fmt.Sprintf("must be fixed, uniform, exponential or lognormal, got %q", d.Dist)
 	}
 	return "", ""
+}
+
+// badNameChar finds the first character of a stream name that the gate
+// grammar (report/gate) cannot read in stream.NAME.FIELD.
+func badNameChar(name string) (rune, bool) {
+	for _, c := range name {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '.', c == '-':
+		default:
+			return c, true
+		}
+	}
+	return 0, false
 }
 
 // controlChar finds the first control character of s (a tab is allowed

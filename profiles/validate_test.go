@@ -86,6 +86,10 @@ func TestMalformedProfiles(t *testing.T) {
 		{"CR LF in a header value (#20 item 6)", `"Bearer x"`, `"Bearer x\r\nX-Evil: 1"`, `11:32: streams\[1\]\.request\.headers\.Authorization: holds the control character U\+000D, which no header value can carry$`},
 		{"NUL in a path (#20 item 6)", "path: /a}", `path: "/a\0b"}`, `6:21: streams\[0\]\.request\.path: holds the control character U\+0000, which no request line can carry; percent-encode it \(%00\)`},
 		{"ESC in a path (#20 item 6)", "path: /a}", `path: "/a\eb"}`, `6:21: streams\[0\]\.request\.path: holds the control character U\+001B`},
+		{"stream name with a space (#20 item 12)", "name: app", "name: a b", `5:11: streams\[0\]\.name: "a b" holds ' ' \(U\+0020\); a stream name may hold only ASCII letters, digits, '_', '\.' and '-', so that gates and alerts can name it as stream\.NAME\.FIELD$`},
+		{"stream name with a comma", "name: app", "name: app,x", `5:11: streams\[0\]\.name: "app,x" holds ',' \(U\+002C\)`},
+		{"stream name in unicode", "name: app", "name: ünïcode", `5:11: streams\[0\]\.name: "ünïcode" holds 'ü' \(U\+00FC\)`},
+		{"stream name with an emoji", "name: app", "name: app🔥", `5:11: streams\[0\]\.name: "app🔥" holds '🔥' \(U\+1F525\)`},
 		{"bare number duration", "duration: 60s", "duration: 60", `2:11: duration: want a duration with a unit \(500ms, 60s, 1m30s\), got integer 60$`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
