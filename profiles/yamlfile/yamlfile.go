@@ -100,7 +100,7 @@ func Decode(data []byte, v any) (err error) {
 	data = StripBOM(data)
 	f, perr := parser.ParseBytes(data, 0)
 	if perr != nil {
-		if e := tabIndent(data); e != nil {
+		if e := tabIndent(data, errorLine(perr)); e != nil {
 			return e
 		}
 		return describe(data, nil, nil, perr)
@@ -120,10 +120,23 @@ func Decode(data []byte, v any) (err error) {
 	return nil
 }
 
+// errorLine is the line of a YAML library error, 0 when it has none.
+func errorLine(err error) int {
+	var ye yaml.Error
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		return ye.GetToken().Position.Line
+	}
+	return 0
+}
+
 // tabIndent finds the first line indented with a tab, which YAML forbids
-// (the parser's own message shows the tab as a space).
-func tabIndent(data []byte) *Error {
+// (the parser's own message shows the tab as a space), up to line last
+// (the line the parser stopped at; 0: any).
+func tabIndent(data []byte, last int) *Error {
 	for i, line := range strings.Split(string(data), "\n") {
+		if last > 0 && i+1 > last {
+			break
+		}
 		indent := len(line) - len(strings.TrimLeft(line, " \t"))
 		if j := strings.IndexByte(line[:indent], '\t'); j >= 0 && indent < len(line) {
 			return &Error{Line: i + 1, Col: j + 1, Msg: "a tab in the indentation: YAML indents with spaces only"}
