@@ -258,8 +258,11 @@ func walk(t reflect.Type, n ast.Node, path string, visit func(t reflect.Type, n 
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == nil || decodesItself(t) {
+	if t == nil {
 		return true
+	}
+	if decodesItself(t) {
+		return walkUntyped(n, path, visit)
 	}
 	switch m := n.(type) {
 	case *ast.MappingNode:
@@ -289,6 +292,30 @@ func walk(t reflect.Type, n ast.Node, path string, visit func(t reflect.Type, n 
 		for i, v := range m.Values {
 			p := fmt.Sprintf("%s[%d]", path, i)
 			if !visit(t.Elem(), v, nil, p) || !walk(t.Elem(), v, p, visit) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// walkUntyped walks the values below n, a value that decodes itself, with
+// their paths but no type (and no key: none of them is an unknown field).
+func walkUntyped(n ast.Node, path string, visit func(t reflect.Type, n ast.Node, key *ast.MappingValueNode, path string) bool) bool {
+	switch m := deref(n).(type) {
+	case *ast.MappingNode:
+		for _, mv := range m.Values {
+			if key, ok := keyName(mv); ok {
+				p := join(path, key)
+				if !visit(nil, mv.Value, nil, p) || !walkUntyped(mv.Value, p, visit) {
+					return false
+				}
+			}
+		}
+	case *ast.SequenceNode:
+		for i, v := range m.Values {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if !visit(nil, v, nil, p) || !walkUntyped(v, p, visit) {
 				return false
 			}
 		}
@@ -388,12 +415,16 @@ func describe(data []byte, f *ast.File, t reflect.Type, err error) *Error {
 	if f == nil || t == nil {
 		return e
 	}
-	path, node := pathAt(f, t, tk)
+	path, node, ft := pathAt(f, t, tk)
 	e.Field = path
 	var te *yaml.TypeError
 	var ue *yaml.UnexpectedNodeTypeError
 	var oe *yaml.OverflowError
 	switch {
+	case node != nil && wants(ft) != "":
+		// The field decodes itself: what it wants is not the type it
+		// tried last.
+		e.Msg = fmt.Sprintf("want %s, got %s", wants(ft), got(node))
 	case errors.As(err, &te) && node != nil:
 		e.Msg = fmt.Sprintf("want %s, got %s", want(te.DstType), got(node))
 	case errors.As(err, &ue) && node != nil:
@@ -448,24 +479,46 @@ func quotedValue(msg string) string {
 	return msg[start+1 : end]
 }
 
-// pathAt finds the value whose token is tk: its path and node.
-func pathAt(f *ast.File, t reflect.Type, tk *token.Token) (string, ast.Node) {
+// pathAt finds the value whose token is tk: its path, node and the Go type
+// it decodes into.
+func pathAt(f *ast.File, t reflect.Type, tk *token.Token) (string, ast.Node, reflect.Type) {
 	var path string
 	var node ast.Node
+	var typ reflect.Type
 	for _, d := range f.Docs {
 		if n := deref(d.Body); n != nil && sameToken(n.GetToken(), tk) {
-			return "", n
+			return "", n, t
 		}
-		walk(t, d.Body, "", func(_ reflect.Type, n ast.Node, _ *ast.MappingValueNode, p string) bool {
+		walk(t, d.Body, "", func(ft reflect.Type, n ast.Node, _ *ast.MappingValueNode, p string) bool {
 			n = deref(n)
 			if n != nil && sameToken(n.GetToken(), tk) {
-				path, node = p, n
+				path, node, typ = p, n, ft
 				return false
 			}
 			return true
 		})
 	}
-	return path, node
+	return path, node, typ
+}
+
+// Wanter is a type that decodes itself from more than one form of YAML and
+// says which, for decoding errors: "a count or a range {from: ID, to: ID}".
+type Wanter interface {
+	YAMLWant() string
+}
+
+// wants is what t says it wants, "" when it does not say.
+func wants(t reflect.Type) string {
+	if t == nil {
+		return ""
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if w, ok := reflect.Zero(t).Interface().(Wanter); ok {
+		return w.YAMLWant()
+	}
+	return ""
 }
 
 func sameToken(a, b *token.Token) bool {
