@@ -430,7 +430,7 @@ func describe(data []byte, f *ast.File, t reflect.Type, err error) *Error {
 	case errors.As(err, &ue) && node != nil:
 		e.Msg = fmt.Sprintf("want %s, got %s", nodeKind(ue.Expected), got(node))
 	case errors.As(err, &oe):
-		e.Msg = fmt.Sprintf("%s does not fit %s", oe.SrcNum, want(oe.DstType))
+		e.Msg = fmt.Sprintf("want %s, got %s (out of range)", want(oe.DstType), oe.SrcNum)
 	}
 	return e
 }

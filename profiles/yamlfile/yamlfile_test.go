@@ -117,7 +117,8 @@ func TestTypeErrors(t *testing.T) {
 		{"client: [1, 2]\n", `1:9: client: want a mapping, got a list`},
 		{"items:\n  - {rate: fast}\n", `2:12: items[0].rate: want a number, got string "fast"`},
 		{"gates: {a: b}\n", `1:8: gates: want a list, got a mapping`},
-		{"client:\n  workers: 99999999999999999999999\n", `2:12: client.workers: `},
+		{"client:\n  workers: 99999999999999999999999\n", `2:12: client.workers: want a whole number >= 0, got 99999999999999999999999 (out of range)`},
+		{"client:\n  workers: -1\n", `2:12: client.workers: want a whole number >= 0, got -1 (out of range)`},
 	} {
 		var d doc
 		err := Decode([]byte(tc.src), &d)
