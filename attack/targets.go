@@ -9,9 +9,11 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 	"golang.org/x/net/http/httpguts"
@@ -23,12 +25,36 @@ import (
 // first request leaves, so a runaway pipe must not fill the memory.
 const MaxTargetsBytes = 64 << 20
 
+// MaxBodyBytes caps one request body read from a file: an @file line of
+// the targets or a profile's body_file. Bodies are held in memory for the
+// whole run, and a device such as /dev/zero never ends.
+const MaxBodyBytes = 16 << 20
+
+// ReadBodyFile reads a request body from the file at path through a reader
+// capped at MaxBodyBytes+1, refusing a larger one.
+func ReadBodyFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxBodyBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxBodyBytes {
+		return nil, fmt.Errorf("larger than the %d MiB cap on a request body", MaxBodyBytes>>20)
+	}
+	return b, nil
+}
+
 // ReadTargets reads every target from r in vegeta's formats: "http" (METHOD
 // URL lines, Header: value lines, @body-file, blank lines between targets) or
 // "json" (one JSON object per line). header is added to every target. Every
 // target is checked before anything is sent: an absolute http or https URL
-// with a host, header names and values that net/http can send; an error
-// names the line.
+// with a host, header names and values that net/http can send, a body file
+// of at most MaxBodyBytes; an error names the line, and quotes what it
+// cites (a URL holding a control character shows it escaped).
 func ReadTargets(r io.Reader, format string, header http.Header) ([]vegeta.Target, error) {
 	if err := checkHeader(header); err != nil {
 		return nil, err
@@ -40,42 +66,48 @@ func ReadTargets(r io.Reader, format string, header http.Header) ([]vegeta.Targe
 	if len(data) > MaxTargetsBytes {
 		return nil, fmt.Errorf("reading targets: more than %d MiB of them", MaxTargetsBytes>>20)
 	}
-	if len(data) > 0 && data[len(data)-1] != '\n' {
-		// vegeta's JSON reader drops a last line without a newline.
-		data = append(data, '\n')
-	}
-	var tr vegeta.Targeter
-	var lines []targetLines
+	var tgts []vegeta.Target
 	switch format {
 	case "", "http":
-		tr = vegeta.NewHTTPTargeter(bytes.NewReader(data), nil, header)
-		lines = httpTargetLines(data)
+		tgts, err = readHTTPTargets(data, header)
 	case "json":
-		tr = vegeta.NewJSONTargeter(bytes.NewReader(data), nil, header)
-		lines = jsonTargetLines(data)
+		tgts, err = readJSONTargets(data, header)
 	default:
 		return nil, fmt.Errorf("targets format %q: want http or json", format)
 	}
-	var tgts []vegeta.Target
-	for {
-		var t vegeta.Target
-		err := tr(&t)
-		if errors.Is(err, vegeta.ErrNoTargets) {
-			break
-		}
-		at := lineOf(lines, len(tgts))
-		if err != nil {
-			return nil, fmt.Errorf("targets line %d: %v", at.target, err)
-		}
-		if err := checkTarget(t, at); err != nil {
-			return nil, err
-		}
-		tgts = append(tgts, t)
+	if err != nil {
+		return nil, err
 	}
 	if len(tgts) == 0 {
 		return nil, fmt.Errorf("reading targets: none given")
 	}
 	return tgts, nil
+}
+
+// readJSONTargets reads vegeta's json format, one target per line.
+func readJSONTargets(data []byte, header http.Header) ([]vegeta.Target, error) {
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		// vegeta's JSON reader drops a last line without a newline.
+		data = append(data, '\n')
+	}
+	tr := vegeta.NewJSONTargeter(bytes.NewReader(data), nil, header)
+	lines := jsonTargetLines(data)
+	var tgts []vegeta.Target
+	for {
+		var t vegeta.Target
+		err := tr(&t)
+		if errors.Is(err, vegeta.ErrNoTargets) {
+			return tgts, nil
+		}
+		at := lineOf(lines, len(tgts))
+		if err != nil {
+			return nil, fmt.Errorf("targets line %d: %s", at, escapeControls(err.Error()))
+		}
+		if err := checkTarget(t, targetLines{target: at}); err != nil {
+			return nil, err
+		}
+		tgts = append(tgts, t)
+	}
 }
 
 // targetLines are the line numbers (from 1) of one target in its input: the
@@ -85,41 +117,131 @@ type targetLines struct {
 	headers map[string]int
 }
 
-func lineOf(lines []targetLines, i int) targetLines {
+func lineOf(lines []int, i int) int {
 	if i < len(lines) {
 		return lines[i]
 	}
-	return targetLines{target: len(lines) + 1}
+	return len(lines) + 1
 }
 
-// httpTargetLines finds the lines of each target in vegeta's http format,
-// following its parser: a METHOD URL line, then header lines up to a blank
-// line, an @body line or the next METHOD URL line.
-func httpTargetLines(data []byte) []targetLines {
-	var out []targetLines
+// httpTargets reads vegeta's http format: a METHOD URL line, then header
+// lines (Name: value) up to a blank line, an @body-file line or the next
+// METHOD URL line; lines starting with # are comments. It follows vegeta's
+// parser but reads each body file once, through a capped reader, and
+// knows the line of everything it refuses.
+type httpTargets struct {
+	header http.Header
+	bodies map[string][]byte // by file name: a body shared by many targets is read once
+	// bodyBytes sums the bodies read, capped at MaxTargetsBytes.
+	bodyBytes int
+	tgts      []vegeta.Target
+	cur       *vegeta.Target // the target whose header lines are being read
+	at        targetLines
+}
+
+func readHTTPTargets(data []byte, header http.Header) ([]vegeta.Target, error) {
+	h := httpTargets{header: header, bodies: map[string][]byte{}}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), MaxTargetsBytes)
-	in := false // inside a target's header lines
 	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case line == "":
-			in = false
-		case line[0] == '#':
-		case startsWithMethod(line):
-			out = append(out, targetLines{target: n, headers: map[string]int{}})
-			in = true
-		case line[0] == '@':
-			in = false
-		case in:
-			k, _, _ := strings.Cut(line, ":")
-			out[len(out)-1].headers[strings.TrimSpace(k)] = n
-		default:
-			// A stray line is a target to vegeta's parser, which refuses it.
-			out = append(out, targetLines{target: n, headers: map[string]int{}})
+		if err := h.line(n, strings.TrimSpace(sc.Text())); err != nil {
+			return nil, err
 		}
 	}
-	return out
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading targets: %w", err)
+	}
+	if err := h.end(); err != nil {
+		return nil, err
+	}
+	return h.tgts, nil
+}
+
+// line reads line n of the targets.
+func (h *httpTargets) line(n int, line string) error {
+	switch {
+	case line == "":
+		return h.end()
+	case line[0] == '#':
+		return nil
+	case startsWithMethod(line) || h.cur == nil:
+		if err := h.end(); err != nil {
+			return err
+		}
+		return h.start(n, line)
+	case line[0] == '@':
+		return h.body(n, line[1:])
+	}
+	k, v, ok := strings.Cut(line, ":")
+	k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+	if !ok || k == "" || v == "" {
+		return fmt.Errorf("targets line %d: header %q: want Name: value", n, line)
+	}
+	// Added as written: vegeta is used to test systems that require
+	// case-sensitive header names.
+	h.cur.Header[k] = append(h.cur.Header[k], v)
+	h.at.headers[k] = n
+	return nil
+}
+
+// start begins the target of a METHOD URL line, n.
+func (h *httpTargets) start(n int, line string) error {
+	method, u, ok := strings.Cut(line, " ")
+	u = strings.TrimSpace(u)
+	if !ok || u == "" {
+		return fmt.Errorf("targets line %d: want METHOD URL, got %q", n, line)
+	}
+	if !startsWithMethod(line) {
+		return fmt.Errorf("targets line %d: method %q: want an upper-case HTTP method such as GET", n, method)
+	}
+	if _, err := url.ParseRequestURI(u); err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("targets line %d: URL %q: %v", n, outcome.RedactURL(u), err)
+	}
+	t := vegeta.Target{Method: method, URL: u, Header: http.Header{}}
+	for k, vs := range h.header {
+		t.Header[k] = vs
+	}
+	h.cur, h.at = &t, targetLines{target: n, headers: map[string]int{}}
+	return nil
+}
+
+// body reads the body file of the @ line n, which ends its target.
+func (h *httpTargets) body(n int, name string) error {
+	b, ok := h.bodies[name]
+	if !ok {
+		var err error
+		if b, err = ReadBodyFile(name); err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return fmt.Errorf("targets line %d: body file %q: %v", n, name, err)
+		}
+		h.bodies[name] = b
+		if h.bodyBytes += len(b); h.bodyBytes > MaxTargetsBytes {
+			return fmt.Errorf("targets line %d: body file %q: the body files come to more than %d MiB in all", n, name, MaxTargetsBytes>>20)
+		}
+	}
+	h.cur.Body = b
+	return h.end()
+}
+
+// end checks and keeps the target being read, if any.
+func (h *httpTargets) end() error {
+	if h.cur == nil {
+		return nil
+	}
+	t := *h.cur
+	h.cur = nil
+	if err := checkTarget(t, h.at); err != nil {
+		return err
+	}
+	h.tgts = append(h.tgts, t)
+	return nil
 }
 
 // startsWithMethod is vegeta's test for a target line: an upper-case word
@@ -138,14 +260,25 @@ func startsWithMethod(line string) bool {
 }
 
 // jsonTargetLines numbers the non-blank lines: one JSON target each.
-func jsonTargetLines(data []byte) []targetLines {
-	var out []targetLines
+func jsonTargetLines(data []byte) []int {
+	var out []int
 	for n, line := range bytes.Split(data, []byte("\n")) {
 		if len(bytes.TrimSpace(line)) > 0 {
-			out = append(out, targetLines{target: n + 1})
+			out = append(out, n+1)
 		}
 	}
 	return out
+}
+
+// escapeControls writes the control characters of s as Go escapes (\r,
+// \x00), so that an error citing input shows them instead of sending them
+// to the terminal.
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 // checkTarget says what in t net/http could not send, naming its line.
@@ -153,7 +286,11 @@ func checkTarget(t vegeta.Target, at targetLines) error {
 	u, err := url.Parse(t.URL)
 	switch {
 	case err != nil:
-		return fmt.Errorf("targets line %d: URL %q: %v", at.target, t.URL, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("targets line %d: URL %q: %v", at.target, outcome.RedactURL(t.URL), err)
 	case u.Scheme != "http" && u.Scheme != "https":
 		return fmt.Errorf("targets line %d: URL %q: want an absolute http:// or https:// URL", at.target, outcome.RedactURL(t.URL))
 	case u.Host == "" || u.Hostname() == "":

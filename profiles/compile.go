@@ -3,8 +3,9 @@ package profiles
 import (
 	"fmt"
 	"maps"
-	"os"
 	"slices"
+
+	"github.com/burstlab/burstlab/attack"
 )
 
 // compiled is what a valid profile resolves to before planning: parsed
@@ -42,6 +43,15 @@ func (p *Profile) compile() (*compiled, []problem) {
 		probs = append(probs, problem{path, fmt.Sprintf(format, args...)})
 	}
 	expand := func(s string) (string, error) { return interpolate(s, osLookup, c.env) }
+	// A header value must stay sendable once the environment fills it in;
+	// the message names no value: it may be a secret.
+	expandHeader := func(s string) (string, error) {
+		v, err := expand(s)
+		if c, bad := controlChar(v, true); err == nil && bad {
+			return "", fmt.Errorf("holds the control character %U once its environment variables are filled in, which no header value can carry", c)
+		}
+		return v, err
+	}
 	for i := range p.Streams {
 		s := &p.Streams[i]
 		at := fmt.Sprintf("$.streams[%d]", i)
@@ -57,7 +67,7 @@ func (p *Profile) compile() (*compiled, []problem) {
 			for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
 				t, err := parseTextTemplate(r.Headers[k])
 				if err == nil {
-					t, err = t.mapLiterals(expand)
+					t, err = t.mapLiterals(expandHeader)
 				}
 				if err != nil {
 					add(rp+".headers."+k, "%v", err)
@@ -68,7 +78,7 @@ func (p *Profile) compile() (*compiled, []problem) {
 			body, field := r.Body, ".body"
 			if r.BodyFile != "" {
 				field = ".body_file"
-				b, err := os.ReadFile(p.resolve(r.BodyFile))
+				b, err := attack.ReadBodyFile(p.resolve(r.BodyFile))
 				if err != nil {
 					add(rp+field, "%q: %s", r.BodyFile, readError(err))
 					continue

@@ -67,6 +67,9 @@ func (s *Subscribers) UnmarshalYAML(unmarshal func(any) error) error {
 	return nil
 }
 
+// YAMLWant says what the subscribers are written as, for a decoding error.
+func (Subscribers) YAMLWant() string { return "a count or a range {from: ID, to: ID}" }
+
 // MarshalYAML writes the form the subscribers were read in.
 func (s Subscribers) MarshalYAML() (any, error) {
 	if s.Range {

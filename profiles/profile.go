@@ -36,8 +36,8 @@ import (
 	"time"
 
 	"github.com/burstlab/burstlab/attack"
+	"github.com/burstlab/burstlab/profiles/yamlfile"
 	"github.com/burstlab/burstlab/sim"
-	"github.com/goccy/go-yaml"
 )
 
 // Profile is one burst test: what to send, when, where, and how to judge it.
@@ -120,7 +120,7 @@ type Analysis struct {
 // request as soon as its last one is answered, for the whole run (vegeta's
 // -rate 0). A closed stream has no plan: what it offers is what it sent.
 type Stream struct {
-	Name     string `yaml:"name"`
+	Name     string `yaml:"name"`     // ASCII letters, digits, _ . and -: gates name it as stream.NAME.FIELD
 	Burst    bool   `yaml:"burst"`    // the stream forms the burst window
 	Arrivals string `yaml:"arrivals"` // even (default) or poisson, for rate shapes
 
@@ -154,7 +154,7 @@ type RequestTemplate struct {
 	Path     string            `yaml:"path"`
 	Headers  map[string]string `yaml:"headers"`
 	Body     string            `yaml:"body"`
-	BodyFile string            `yaml:"body_file"` // read at load time, relative to the profile's directory
+	BodyFile string            `yaml:"body_file"` // read at load time, relative to the profile's directory; at most attack.MaxBodyBytes
 }
 
 // Path returns the file the profile was loaded from ("" when parsed from bytes).
@@ -163,7 +163,7 @@ func (p *Profile) Path() string { return p.path }
 // Load reads, defaults and validates the profile at path. Errors name the file,
 // line, column and field.
 func Load(path string) (*Profile, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlfile.ReadFile(path)
 	if err != nil {
 		return nil, &Error{File: path, Msg: readError(err)}
 	}
@@ -174,17 +174,11 @@ func Load(path string) (*Profile, error) {
 // defaults, validates it and resolves what it refers to: environment
 // variables, body files and replay files, read relative to name's directory.
 // name is used in error messages.
-func Parse(name string, data []byte) (prof *Profile, err error) {
-	defer func() {
-		// The YAML library panics on some malformed input; a bad profile
-		// must still end in one line naming the file, never a stack trace.
-		if r := recover(); r != nil {
-			prof, err = nil, &Error{File: name, Line: 1, Col: 1, Msg: oneLine(fmt.Sprintf("cannot parse this YAML (%v)", r))}
-		}
-	}()
+func Parse(name string, data []byte) (*Profile, error) {
+	data = yamlfile.StripBOM(data)
 	var p Profile
-	if err := yaml.UnmarshalWithOptions(data, &p, yaml.Strict()); err != nil {
-		return nil, decodeError(name, data, err)
+	if err := yamlfile.Decode(data, &p); err != nil {
+		return nil, decodeError(name, err)
 	}
 	p.path = name
 	p.src = data

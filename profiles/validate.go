@@ -1,18 +1,22 @@
 package profiles
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net"
 	"net/url"
-	"regexp"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
+
+	"github.com/burstlab/burstlab/profiles/yamlfile"
+	"github.com/burstlab/burstlab/sim"
 )
 
 // problem is a validation failure at a YAML path such as $.streams[0].constant.rate.
@@ -69,7 +73,7 @@ const maxRate = 1e7
 func (p *Profile) problems() []problem {
 	var ps problems
 	ps.run(p)
-	ps.target(p.Target)
+	ps.target(p.Target, p.src)
 	ps.client(p.Client)
 	ps.analysis(p.Analysis, p.Duration)
 	if len(p.Streams) == 0 {
@@ -81,6 +85,8 @@ func (p *Profile) problems() []problem {
 		at := fmt.Sprintf("$.streams[%d]", i)
 		if s.Name == "" {
 			ps.add(at+".name", "is required")
+		} else if c, ok := badNameChar(s.Name); ok {
+			ps.add(at+".name", "%q holds %q (%U); a stream name may hold only ASCII letters, digits, '_', '.' and '-', so that gates and alerts can name it as stream.NAME.FIELD", s.Name, c, c)
 		} else if seen[s.Name] {
 			ps.add(at+".name", "duplicate stream name %q", s.Name)
 		}
@@ -148,8 +154,9 @@ func (ps *problems) run(p *Profile) {
 }
 
 // target checks that the target is one URL or one simulator, and its scale
-// signal.
-func (ps *problems) target(t Target) {
+// signal; src is the profile's YAML, which tells a simulator field written
+// as 0 from one left to its default.
+func (ps *problems) target(t Target, src []byte) {
 	switch {
 	case t.URL == "" && t.Sim == nil:
 		ps.add("$.target", "needs url or sim")
@@ -158,7 +165,11 @@ func (ps *problems) target(t Target) {
 	case t.URL != "":
 		ps.httpURL("$.target.url", t.URL)
 	case t.Sim != nil:
-		if err := t.Sim.WithDefaults().Validate(); err != nil {
+		var fe *sim.FieldError
+		switch err := t.Sim.ValidateWritten(yamlfile.Written(src, "$.target.sim")); {
+		case errors.As(err, &fe):
+			ps.add("$.target.sim."+fe.Field, "%s", fe.Msg)
+		case err != nil:
 			ps.add("$.target.sim", "%v", err)
 		}
 	}
@@ -270,6 +281,8 @@ func (ps *problems) requests(at string, s *Stream) {
 		rp := mixPath(at, s, j)
 		if !strings.HasPrefix(r.Path, "/") {
 			ps.add(rp+".path", "must start with /, got %q", r.Path)
+		} else if c, ok := controlChar(r.Path, false); ok {
+			ps.add(rp+".path", "holds the control character %U, which no request line can carry; percent-encode it (%%%02X) if the target expects it", c, c)
 		}
 		if !validMethod(r.Method) {
 			ps.add(rp+".method", "must be an HTTP method such as GET or POST, got %q", r.Method)
@@ -280,9 +293,11 @@ func (ps *problems) requests(at string, s *Stream) {
 		if r.Body != "" && r.BodyFile != "" {
 			ps.add(rp+".body_file", "has both body and body_file; pick one")
 		}
-		for k := range r.Headers {
+		for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
 			if !validToken(k) {
 				ps.add(rp+".headers", "header name %q is not a valid HTTP token", k)
+			} else if c, ok := controlChar(r.Headers[k], true); ok {
+				ps.add(rp+".headers."+k, "holds the control character %U, which no header value can carry", c)
 			}
 		}
 	}
@@ -505,6 +520,31 @@ func (d Delay) check() (field, msg string) {
 	return "", ""
 }
 
+// badNameChar finds the first character of a stream name that the gate
+// grammar (report/gate) cannot read in stream.NAME.FIELD.
+func badNameChar(name string) (rune, bool) {
+	for _, c := range name {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '.', c == '-':
+		default:
+			return c, true
+		}
+	}
+	return 0, false
+}
+
+// controlChar finds the first control character of s (a tab is allowed
+// when tab is true, as in a header value): net/http refuses to send one, so
+// every request would fail.
+func controlChar(s string, tab bool) (rune, bool) {
+	for _, c := range s {
+		if unicode.IsControl(c) && !(tab && c == '\t') {
+			return c, true
+		}
+	}
+	return 0, false
+}
+
 // validMethod accepts an HTTP method token in upper case.
 func validMethod(m string) bool {
 	if m == "" {
@@ -535,45 +575,15 @@ func validToken(s string) bool {
 	return true
 }
 
-// decodeError places a YAML decoding error. The decoder positions most of
-// its errors; for the rest (a duration such as "sixty") it finds the value
-// the message quotes and names the field holding it.
-func decodeError(name string, data []byte, err error) *Error {
-	msg := oneLine(yaml.FormatError(err, false, false))
-	if strings.Contains(msg, "of type time.Duration") {
-		msg += " (write durations with a unit: 500ms, 60s, 1m30s)"
+// decodeError names the file of a YAML decoding error.
+func decodeError(name string, err error) *Error {
+	var ye *yamlfile.Error
+	if !errors.As(err, &ye) {
+		return &Error{File: name, Msg: oneLine(err.Error())}
 	}
-	if strings.HasPrefix(msg, "[") {
-		return &Error{File: name, Msg: msg}
+	msg := ye.Msg
+	if ye.Field != "" {
+		msg = ye.Field + ": " + msg
 	}
-	e := &Error{File: name, Line: 1, Col: 1, Msg: msg}
-	quoted := regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`).FindAllStringSubmatch(msg, -1)
-	if len(quoted) == 0 {
-		return e
-	}
-	val := quoted[len(quoted)-1][1]
-	for tk := range tokens(lexer.Tokenize(string(data))) {
-		if tk.Value != val || tk.Position == nil {
-			continue
-		}
-		e.Line, e.Col = tk.Position.Line, tk.Position.Column
-		if tk.Prev != nil && tk.Prev.Type == token.MappingValueType && tk.Prev.Prev != nil {
-			e.Msg = tk.Prev.Prev.Value + ": " + msg
-			if strings.HasPrefix(msg, "time: ") {
-				e.Msg = tk.Prev.Prev.Value + ": " + strings.TrimPrefix(msg, "time: ") + " (write durations such as 500ms, 60s or 1m30s)"
-			}
-		}
-		break
-	}
-	return e
-}
-
-func tokens(ts token.Tokens) func(func(*token.Token) bool) {
-	return func(yield func(*token.Token) bool) {
-		for _, t := range ts {
-			if !yield(t) {
-				return
-			}
-		}
-	}
+	return &Error{File: name, Line: ye.Line, Col: ye.Col, Msg: oneLine(msg)}
 }

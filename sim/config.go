@@ -7,11 +7,12 @@ import (
 	"math"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/burstlab/burstlab/profiles/yamlfile"
 )
 
 // Balancer names accepted by Config.Balancer.
@@ -172,6 +173,18 @@ func (c Config) WithDefaults() Config {
 	return c
 }
 
+// Upper bounds of a simulator's numbers: past them a config is a typo, and
+// one that allocates for minutes (a replica each) or waits for ever.
+const (
+	MaxReplicaCount = 10_000         // replicas, min_replicas, max_replicas, max_scale_up_step
+	MaxSlots        = 100_000        // slots of one replica
+	MaxQueueLimit   = 1_000_000      // queue_limit of one replica
+	MaxServiceTime  = time.Hour      // a service time (fixed, median, p99) and queue_timeout
+	MaxPeriod       = 24 * time.Hour // the autoscaler's interval, metric_window, provision_delay and scale_down_stabilization
+	MaxTargetRPS    = 10_000_000     // autoscale.target_rps
+	MaxUtilization  = 100.0          // autoscale.target_utilization
+)
+
 // FieldError is a Validate error: Field is the YAML path of the offending
 // field ("autoscale.interval", "routes[1].service.p99").
 type FieldError struct {
@@ -189,10 +202,10 @@ func fieldErr(field, format string, args ...any) error {
 // its defaults applied. The error names the field: `slots: must be >= 1, got 0`.
 func (c Config) Validate() error {
 	if err := first(
-		atLeast("replicas", c.Replicas, 1),
-		atLeast("slots", c.Slots, 1),
-		atLeast("queue_limit", c.QueueLimit, 0),
-		positive("queue_timeout", c.QueueTimeout),
+		intWithin("replicas", c.Replicas, 1, MaxReplicaCount),
+		intWithin("slots", c.Slots, 1, MaxSlots),
+		intWithin("queue_limit", c.QueueLimit, 0, MaxQueueLimit),
+		period("queue_timeout", c.QueueTimeout, MaxServiceTime),
 	); err != nil {
 		return err
 	}
@@ -213,7 +226,7 @@ func (c Config) Validate() error {
 
 // validateServices checks the service time and every route's.
 func (c Config) validateServices() error {
-	if err := c.Service.validate("service"); err != nil {
+	if err := first(c.Service.validate("service"), serviceBound("service", c.Service)); err != nil {
 		return err
 	}
 	for i, r := range c.Routes {
@@ -224,8 +237,21 @@ func (c Config) validateServices() error {
 		if r.Service.isZero() {
 			return fieldErr(f+".service", "is required")
 		}
-		if err := r.Service.validate(f + ".service"); err != nil {
+		if err := first(r.Service.validate(f+".service"), serviceBound(f+".service", r.Service)); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// serviceBound says which time of d, at field, is past MaxServiceTime.
+func serviceBound(field string, d Dist) error {
+	for _, t := range []struct {
+		name string
+		v    time.Duration
+	}{{"fixed", d.Fixed}, {"median", d.Median}, {"p99", d.P99}} {
+		if t.v > MaxServiceTime {
+			return fieldErr(field+"."+t.name, "must be <= %s, got %s", MaxServiceTime, t.v)
 		}
 	}
 	return nil
@@ -239,21 +265,27 @@ func (a Autoscale) validate(replicas int) error {
 		if !(a.TargetUtilization > 0) || math.IsInf(a.TargetUtilization, 0) {
 			return fieldErr("autoscale.target_utilization", "must be > 0, got %v", a.TargetUtilization)
 		}
+		if a.TargetUtilization > MaxUtilization {
+			return fieldErr("autoscale.target_utilization", "must be <= %v, got %v", MaxUtilization, a.TargetUtilization)
+		}
 	case MetricRPS:
 		if !(a.TargetRPS > 0) || math.IsInf(a.TargetRPS, 0) {
 			return fieldErr("autoscale.target_rps", "must be > 0 with metric %q, got %v", MetricRPS, a.TargetRPS)
+		}
+		if a.TargetRPS > MaxTargetRPS {
+			return fieldErr("autoscale.target_rps", "must be <= %d, got %v", MaxTargetRPS, a.TargetRPS)
 		}
 	default:
 		return fieldErr("autoscale.metric", "must be %q or %q, got %q", MetricUtilization, MetricRPS, a.Metric)
 	}
 	if err := first(
-		positive("autoscale.interval", a.Interval),
-		positive("autoscale.metric_window", a.MetricWindow),
-		positive("autoscale.provision_delay", a.ProvisionDelay),
-		positive("autoscale.scale_down_stabilization", a.ScaleDownStabilization),
-		atLeast("autoscale.min_replicas", a.MinReplicas, 1),
-		atLeast("autoscale.max_replicas", a.MaxReplicas, a.MinReplicas),
-		atLeast("autoscale.max_scale_up_step", a.MaxScaleUpStep, 0),
+		period("autoscale.interval", a.Interval, MaxPeriod),
+		period("autoscale.metric_window", a.MetricWindow, MaxPeriod),
+		period("autoscale.provision_delay", a.ProvisionDelay, MaxPeriod),
+		period("autoscale.scale_down_stabilization", a.ScaleDownStabilization, MaxPeriod),
+		intWithin("autoscale.min_replicas", a.MinReplicas, 1, MaxReplicaCount),
+		intWithin("autoscale.max_replicas", a.MaxReplicas, a.MinReplicas, MaxReplicaCount),
+		intWithin("autoscale.max_scale_up_step", a.MaxScaleUpStep, 0, MaxReplicaCount),
 	); err != nil {
 		return err
 	}
@@ -264,18 +296,65 @@ func (a Autoscale) validate(replicas int) error {
 	return nil
 }
 
-// atLeast says that field must be >= lo when v is not.
-func atLeast(field string, v, lo int) error {
-	if v < lo {
+// intWithin says that field must be within lo..hi when v is not.
+func intWithin(field string, v, lo, hi int) error {
+	switch {
+	case v < lo:
 		return fieldErr(field, "must be >= %d, got %d", lo, v)
+	case v > hi:
+		return fieldErr(field, "must be <= %d, got %d", hi, v)
 	}
 	return nil
 }
 
-// positive says that field must be > 0 when d is not.
-func positive(field string, d time.Duration) error {
-	if d <= 0 {
+// period says that field must be within (0, hi] when d is not.
+func period(field string, d, hi time.Duration) error {
+	switch {
+	case d <= 0:
 		return fieldErr(field, "must be > 0, got %s", d)
+	case d > hi:
+		return fieldErr(field, "must be <= %s, got %s", hi, d)
+	}
+	return nil
+}
+
+// ValidateWritten validates c as a file wrote it, zero where the file is
+// silent: it refuses a field written as 0 where 0 would silently become
+// the default (replicas: 0 is not 2 replicas), with the message the flags
+// give, then validates c with its defaults. written reports whether the
+// file writes a field ("replicas", "autoscale.interval").
+func (c Config) ValidateWritten(written func(field string) bool) error {
+	if err := c.writtenZeros(written); err != nil {
+		return err
+	}
+	return c.WithDefaults().Validate()
+}
+
+// writtenZeros refuses the first field that WithDefaults would take from
+// its default although the file writes it (as 0).
+func (c Config) writtenZeros(written func(field string) bool) error {
+	a := c.Autoscale
+	for _, f := range []struct {
+		name string
+		zero bool
+		msg  string
+	}{
+		{"replicas", c.Replicas == 0, "must be >= 1, got 0"},
+		{"slots", c.Slots == 0, "must be >= 1, got 0"},
+		{"queue_limit", c.QueueLimit == 0, "must be >= 1, got 0"},
+		{"queue_timeout", c.QueueTimeout == 0, "must be > 0, got 0s"},
+		{"service", c.Service.isZero(), "must be > 0, got 0s"},
+		{"autoscale.target_utilization", a.TargetUtilization == 0, "must be > 0, got 0"},
+		{"autoscale.interval", a.Interval == 0, "must be > 0, got 0s"},
+		{"autoscale.metric_window", a.MetricWindow == 0, "must be > 0, got 0s"},
+		{"autoscale.provision_delay", a.ProvisionDelay == 0, "must be > 0, got 0s"},
+		{"autoscale.scale_down_stabilization", a.ScaleDownStabilization == 0, "must be > 0, got 0s"},
+		{"autoscale.min_replicas", a.MinReplicas == 0, "must be >= 1, got 0"},
+		{"autoscale.max_replicas", a.MaxReplicas == 0, "must be >= 1, got 0"},
+	} {
+		if f.zero && written(f.name) {
+			return fieldErr(f.name, "%s", f.msg)
+		}
 	}
 	return nil
 }
@@ -297,40 +376,38 @@ func first(errs ...error) error {
 // silent, so a caller can lay overrides over it before New applies the
 // defaults.
 func LoadConfig(path string) (Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlfile.ReadFile(path)
 	if err != nil {
-		return Config{}, err
+		return Config{}, fmt.Errorf("%s: %v", path, readError(err))
 	}
 	var c Config
-	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict()); err != nil {
-		return Config{}, fmt.Errorf("%s:%s", path, positioned(data, err))
+	if err := yamlfile.Decode(data, &c); err != nil {
+		return Config{}, fmt.Errorf("%s:%s", path, positioned(err))
 	}
-	if err := c.WithDefaults().Validate(); err != nil {
+	if err := c.ValidateWritten(yamlfile.Written(data, "$")); err != nil {
 		return Config{}, fmt.Errorf("%s:%s", path, fieldPosition(data, err))
 	}
 	return c, nil
 }
 
-// positioned turns goccy/go-yaml's "[line:col] msg" into "line:col: msg"
-// (the caller prefixes the file name), or " msg" when there is no position.
-func positioned(data []byte, err error) string {
-	msg := strings.TrimSpace(yaml.FormatError(err, false, false))
-	if strings.HasPrefix(msg, "[") {
-		if end := strings.Index(msg, "] "); end > 0 {
-			return msg[1:end] + ": " + oneLine(msg[end+2:])
-		}
+// positioned is a decoding error as "LINE:COL: msg" when it has a
+// position, " msg" otherwise (the caller prefixes the file name).
+func positioned(err error) string {
+	var ye *yamlfile.Error
+	if errors.As(err, &ye) && ye.Line > 0 {
+		return ye.Error()
 	}
-	// time.ParseDuration errors carry no position; find the value instead.
-	if _, q, ok := strings.Cut(msg, `in duration "`); ok {
-		if v, _, ok := strings.Cut(q, `"`); ok && v != "" {
-			for i, line := range strings.Split(string(data), "\n") {
-				if col := strings.Index(line, v); col >= 0 {
-					return fmt.Sprintf("%d:%d: %s", i+1, col+1, oneLine(msg))
-				}
-			}
-		}
+	return " " + err.Error()
+}
+
+// readError says why a file cannot be read, without Go's "open FILE:"
+// prefix: the caller names the file.
+func readError(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return "cannot read: " + pe.Err.Error()
 	}
-	return " " + oneLine(msg)
+	return err.Error()
 }
 
 // fieldPosition prefixes a Validate error with the line and column of its

@@ -29,6 +29,18 @@ func TestValidate(t *testing.T) {
 		{"max below min", func(c *Config) { c.Autoscale.MaxReplicas = 1 }, "autoscale.max_replicas: must be >= 2, got 1"},
 		{"replicas above max", func(c *Config) { c.Replicas = 12; c.Autoscale.MaxReplicas = 11; c.Autoscale.MinReplicas = 1 },
 			"replicas: must be within autoscale [min_replicas, max_replicas] = [1, 11], got 12"},
+		{"replicas bound (#20 item 8)", func(c *Config) { c.Replicas = 100_000_000; c.Autoscale.MaxReplicas = 100_000_000 }, "replicas: must be <= 10000, got 100000000"},
+		{"max replicas bound", func(c *Config) { c.Autoscale.MaxReplicas = 10_001 }, "autoscale.max_replicas: must be <= 10000, got 10001"},
+		{"slots bound", func(c *Config) { c.Slots = 1 << 40 }, "slots: must be <= 100000, got 1099511627776"},
+		{"queue bound", func(c *Config) { c.QueueLimit = 1 << 40 }, "queue_limit: must be <= 1000000, got 1099511627776"},
+		{"queue timeout bound", func(c *Config) { c.QueueTimeout = 2 * time.Hour }, "queue_timeout: must be <= 1h0m0s, got 2h0m0s"},
+		{"service bound", func(c *Config) { c.Service = Dist{Median: time.Millisecond, P99: 100 * time.Hour} }, "service.p99: must be <= 1h0m0s, got 100h0m0s"},
+		{"route service bound", func(c *Config) { c.Routes = []Route{{Pattern: "/a", Service: Dist{Fixed: 2 * time.Hour}}} }, "routes[0].service.fixed: must be <= 1h0m0s, got 2h0m0s"},
+		{"interval bound", func(c *Config) { c.Autoscale.Interval = 1000 * time.Hour }, "autoscale.interval: must be <= 24h0m0s, got 1000h0m0s"},
+		{"provision bound", func(c *Config) { c.Autoscale.ProvisionDelay = 25 * time.Hour }, "autoscale.provision_delay: must be <= 24h0m0s, got 25h0m0s"},
+		{"step bound", func(c *Config) { c.Autoscale.MaxScaleUpStep = 1 << 40 }, "autoscale.max_scale_up_step: must be <= 10000, got 1099511627776"},
+		{"utilization bound", func(c *Config) { c.Autoscale.TargetUtilization = 1e300 }, "autoscale.target_utilization: must be <= 100, got 1e+300"},
+		{"rps bound", func(c *Config) { c.Autoscale.Metric = MetricRPS; c.Autoscale.TargetRPS = 1e300 }, "autoscale.target_rps: must be <= 10000000, got 1e+300"},
 		{"autoscale off skips its checks", func(c *Config) { c.Autoscale.Enabled = &off; c.Autoscale.Metric = "cpu" }, ""},
 	}
 	for _, tt := range tests {
@@ -93,7 +105,14 @@ autoscale:
 		{"wrong type", "slots: many\n", "bad.yaml:1:8: "},
 		{"invalid value", "replicas: 2\nslots: -1\n", "bad.yaml:2:8: slots: must be >= 1, got -1"},
 		{"nested invalid", "routes:\n  - pattern: /a\n    service: {median: 20ms, p99: 1ms}\n", "bad.yaml:3:34: routes[0].service.p99: must be >= median 20ms, got 1ms"},
-		{"bad duration", "seed: 1\nqueue_timeout: 2 seconds\n", `bad.yaml:2:16: time: unknown unit " seconds" in duration "2 seconds"`},
+		{"replicas 0 (#20 item 9)", "replicas: 0\n", "bad.yaml:1:11: replicas: must be >= 1, got 0"},
+		{"slots 0", "slots: 0\n", "bad.yaml:1:8: slots: must be >= 1, got 0"},
+		{"queue timeout 0", "queue_timeout: 0s\n", "bad.yaml:1:16: queue_timeout: must be > 0, got 0s"},
+		{"service 0", "service: {fixed: 0s}\n", "bad.yaml:1:10: service: must be > 0, got 0s"},
+		{"max replicas 0", "autoscale: {max_replicas: 0}\n", "bad.yaml:1:27: autoscale.max_replicas: must be >= 1, got 0"},
+		{"interval 0", "autoscale:\n  interval: 0s\n", "bad.yaml:2:13: autoscale.interval: must be > 0, got 0s"},
+		{"replicas huge (#20 item 8)", "replicas: 100000000\n", "bad.yaml:1:11: replicas: must be <= 10000, got 100000000"},
+		{"bad duration", "seed: 1\nqueue_timeout: 2 seconds\n", `bad.yaml:2:16: queue_timeout: unknown unit " seconds" in duration "2 seconds"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
