@@ -85,6 +85,8 @@ type Autoscale struct {
 	MaxReplicas int `yaml:"max_replicas"`
 	// MaxScaleUpStep caps the replicas added by one evaluation; 0 means no cap.
 	MaxScaleUpStep int `yaml:"max_scale_up_step"`
+	// HPA is the autoscaler's kind, and the knobs of kind "hpa" (hpa.go).
+	HPA `yaml:",inline"`
 }
 
 // On reports whether the autoscaler is enabled (unset means enabled).
@@ -254,6 +256,7 @@ func (a Autoscale) validate(replicas int) error {
 		atLeast("autoscale.min_replicas", a.MinReplicas, 1),
 		atLeast("autoscale.max_replicas", a.MaxReplicas, a.MinReplicas),
 		atLeast("autoscale.max_scale_up_step", a.MaxScaleUpStep, 0),
+		a.validateKind(),
 	); err != nil {
 		return err
 	}
