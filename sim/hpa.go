@@ -145,6 +145,14 @@ type ScalingPolicy struct {
 // IsHPA reports whether the autoscaler plays Kubernetes' HPA.
 func (h HPA) IsHPA() bool { return h.Kind == KindHPA }
 
+// KindName is the autoscaler's kind, "simple" when unset.
+func (h HPA) KindName() string {
+	if h.Kind == "" {
+		return KindSimple
+	}
+	return h.Kind
+}
+
 // tolerance is the controller-wide tolerance, default applied.
 func (h HPA) tolerance() float64 {
 	if h.Tolerance == nil {
