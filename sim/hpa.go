@@ -537,16 +537,24 @@ const (
 	reasonDownLimit    = "ScaleDownLimit"
 )
 
-// scaleUpLimit is the legacy path's per-sync cap: max(2 × current, 4).
-func scaleUpLimit(current int32) int32 {
-	return int32(math.Max(2*float64(current), 4))
+// The legacy path's per-sync scale-up cap is max(factor × current,
+// minimum); the controller ships factor 2 (horizontal.go's
+// scaleUpLimitFactor), its tests run with 8.
+const (
+	scaleUpLimitFactor  = 2.0
+	scaleUpLimitMinimum = 4.0
+)
+
+// scaleUpLimit is the legacy path's per-sync cap (calculateScaleUpLimit).
+func scaleUpLimit(current int32, factor float64) int32 {
+	return int32(math.Max(factor*float64(current), scaleUpLimitMinimum))
 }
 
 // convertWithRules bounds a count on the legacy path
 // (convertDesiredReplicasWithRules).
-func convertWithRules(current, desired, minReplicas, maxReplicas int32) (int32, string) {
+func convertWithRules(current, desired, minReplicas, maxReplicas int32, factor float64) (int32, string) {
 	hi, why := maxReplicas, reasonTooMany
-	if limit := scaleUpLimit(current); maxReplicas > limit {
+	if limit := scaleUpLimit(current, factor); maxReplicas > limit {
 		hi, why = limit, reasonScaleUpLimit
 	}
 	switch {
@@ -712,13 +720,14 @@ func convertWithBehaviorRate(now time.Time, current, desired int32, b bounds, up
 type hpaController struct {
 	spec            HPA
 	downscaleWindow time.Duration
+	upFactor        float64
 	b               bounds
 	recs            []hpaRecommendation
 	ups, downs      []scaleEvent
 }
 
 func newHPAController(a Autoscale) *hpaController {
-	c := &hpaController{spec: a.HPA, downscaleWindow: a.ScaleDownStabilization}
+	c := &hpaController{spec: a.HPA, downscaleWindow: a.ScaleDownStabilization, upFactor: scaleUpLimitFactor}
 	c.b = bounds{minReplicas: int32(a.MinReplicas), maxReplicas: int32(a.MaxReplicas)}
 	if bh := a.HPA.Behavior; bh != nil {
 		c.b.up = scaleUpRules(bh.ScaleUp)
@@ -727,31 +736,44 @@ func newHPAController(a Autoscale) *hpaController {
 	return c
 }
 
+// reasonScalingDisabled is a target scaled to zero by hand: the HPA
+// leaves it alone.
+const reasonScalingDisabled = "ScalingDisabled"
+
 // reconcile is one sync's decision (reconcileAutoscaler) for a target at
-// current replicas whose metric proposes proposed: the count to scale to,
-// and why it is limited.
-func (c *hpaController) reconcile(now time.Time, current, proposed int32) (int32, string) {
+// current replicas: the count to scale to, and why it is limited. propose
+// reads the metric and proposes a count; it is called only when current is
+// within [min, max], and its error means no scaling.
+func (c *hpaController) reconcile(now time.Time, current int32, propose func() (int32, error)) (int32, string, error) {
 	if c.recs == nil {
 		c.recs = []hpaRecommendation{{current, now}}
 	}
 	var desired int32
 	why := reasonWithinRange
 	switch {
+	case current == 0 && c.b.minReplicas != 0:
+		return current, reasonScalingDisabled, nil
 	case current > c.b.maxReplicas:
 		desired = c.b.maxReplicas
 	case current < c.b.minReplicas:
 		desired = c.b.minReplicas
-	case c.spec.Behavior == nil:
-		stable := stabilizeLegacy(now, &c.recs, c.downscaleWindow, proposed)
-		desired, why = convertWithRules(current, stable, c.b.minReplicas, c.b.maxReplicas)
 	default:
-		stable := stabilizeWithBehavior(now, &c.recs, c.b.up.window, c.b.down.window, current, proposed)
-		desired, why = convertWithBehaviorRate(now, current, stable, c.b, c.ups, c.downs)
+		proposed, err := propose()
+		if err != nil {
+			return current, "", err
+		}
+		if c.spec.Behavior == nil {
+			stable := stabilizeLegacy(now, &c.recs, c.downscaleWindow, proposed)
+			desired, why = convertWithRules(current, stable, c.b.minReplicas, c.b.maxReplicas, c.upFactor)
+		} else {
+			stable := stabilizeWithBehavior(now, &c.recs, c.b.up.window, c.b.down.window, current, proposed)
+			desired, why = convertWithBehaviorRate(now, current, stable, c.b, c.ups, c.downs)
+		}
 	}
 	if desired != current {
 		c.storeScaleEvent(now, current, desired)
 	}
-	return desired, why
+	return desired, why, nil
 }
 
 // storeScaleEvent keeps a change for the behavior's policies, overwriting

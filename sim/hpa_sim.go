@@ -147,12 +147,14 @@ func (s *Sim) hpaSync(now time.Time) {
 		pods = append(pods, hpaPod{name: r.idStr, phase: podPending, ready: notReady, requestMilli: cpuRequestMilli})
 	}
 	current := int32(s.desired)
-	proposed, util, _, err := resourceReplicas(now, current, h.target, h.tol, pods, samples, h.cpuInit, h.readinessDelay)
-	if err != nil {
-		return // as the controller: no usable metric, no scaling
-	}
-	s.scaler.metric, s.scaler.hasValue = float64(util)/100, true
-	if next, _ := h.ctl.reconcile(now, current, proposed); next != current {
+	next, _, err := h.ctl.reconcile(now, current, func() (int32, error) {
+		proposed, util, _, err := resourceReplicas(now, current, h.target, h.tol, pods, samples, h.cpuInit, h.readinessDelay)
+		if err == nil {
+			s.scaler.metric, s.scaler.hasValue = float64(util)/100, true
+		}
+		return proposed, err
+	})
+	if err == nil && next != current {
 		s.scaleTo(now, int(next), s.scaler.metric)
 	}
 }

@@ -281,21 +281,25 @@ func TestGroupPodsReplaysKubernetes(t *testing.T) {
 }
 
 func TestConvertDesiredReplicasWithRulesReplaysKubernetes(t *testing.T) {
+	// The last row expects calculateScaleUpLimit(3): max(2 × 3, 4) = 6 in
+	// the controller as shipped; horizontal_test.go's init() sets
+	// scaleUpLimitFactor = 8, so in its own run the row is max(8 × 3, 4) = 24.
 	tests := []struct {
 		row                                string
 		current, desired, minR, maxR, want int32
+		factor                             float64
 		reason                             string
 	}{
-		{"prenormalized desired replicas within range", 5, 7, 3, 8, 7, reasonWithinRange},
-		{"prenormalized desired replicas < minReplicas", 3, 1, 2, 8, 2, reasonTooFew},
-		{"prenormalized desired zeroed replicas within range", 1, 0, 0, 10, 0, reasonWithinRange},
-		{"maxReplicas is the limit because maxReplicas < scaleUpLimit", 20, 1000, 1, 10, 10, reasonTooMany},
-		// calculateScaleUpLimit(3) = max(2 × 3, 4) = 6
-		{"scaleUpLimit is the limit because scaleUpLimit < maxReplicas", 3, 1000, 1, 2000, 6, reasonScaleUpLimit},
+		{"prenormalized desired replicas within range", 5, 7, 3, 8, 7, 2, reasonWithinRange},
+		{"prenormalized desired replicas < minReplicas", 3, 1, 2, 8, 2, 2, reasonTooFew},
+		{"prenormalized desired zeroed replicas within range", 1, 0, 0, 10, 0, 2, reasonWithinRange},
+		{"maxReplicas is the limit because maxReplicas < scaleUpLimit", 20, 1000, 1, 10, 10, 2, reasonTooMany},
+		{"scaleUpLimit is the limit because scaleUpLimit < maxReplicas", 3, 1000, 1, 2000, 6, 2, reasonScaleUpLimit},
+		{"scaleUpLimit is the limit because scaleUpLimit < maxReplicas (factor 8)", 3, 1000, 1, 2000, 24, 8, reasonScaleUpLimit},
 	}
 	for _, tc := range tests {
 		t.Run(hTest+" TestConvertDesiredReplicasWithRules "+tc.row, func(t *testing.T) {
-			got, why := convertWithRules(tc.current, tc.desired, tc.minR, tc.maxR)
+			got, why := convertWithRules(tc.current, tc.desired, tc.minR, tc.maxR, tc.factor)
 			if got != tc.want || why != tc.reason {
 				t.Errorf("got %d (%s); Kubernetes says %d (%s)", got, why, tc.want, tc.reason)
 			}
@@ -588,7 +592,7 @@ func TestHPARulesBeyondTheReplays(t *testing.T) {
 	// calculateScaleUpLimit: max(2 × current, 4): 1 or 2 replicas may
 	// become 4 in one sync, not 8.
 	for current, want := range map[int32]int32{1: 4, 2: 4, 3: 6, 10: 20} {
-		if got := scaleUpLimit(current); got != want {
+		if got := scaleUpLimit(current, scaleUpLimitFactor); got != want {
 			t.Errorf("scaleUpLimit(%d) = %d, want %d", current, got, want)
 		}
 	}
@@ -695,5 +699,132 @@ autoscale:
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want one containing %q", tc.body, err, tc.want)
 		}
+	}
+}
+
+// syncCase is one horizontal_test.go testCase on a CPU utilization target:
+// a whole sync of the controller. The upstream harness lists
+// len(reportedCPURequests) pods (statusReplicas when nil), each with its
+// Ready condition's transition at its start time, splits each pod's
+// request and level over two containers (halving with integer division),
+// stamps samples now with a one-minute window, and runs the legacy path
+// with scaleUpLimitFactor 8.
+type syncCase struct {
+	upstream   string
+	minR, maxR int32
+	current    int32
+	target     int32
+	levels     []int64 // per pod
+	requests   []int64 // per pod; nil: 1000 for each of current pods
+	readiness  []readiness
+	starts     []startAt
+	phases     []podPhase
+	noRecs     bool // recommendations: []timestampedRecommendation{}
+	up, down   *ScalingRules
+	want       int32
+}
+
+func (c syncCase) run(t *testing.T) int32 {
+	t.Helper()
+	requests := c.requests
+	if requests == nil {
+		requests = ones(int(c.current))
+	}
+	var pods []hpaPod
+	for i, req := range requests {
+		p := hpaPod{name: fmt.Sprintf("test-pod-%d", i), phase: podRunning, ready: isReady, hasStart: true,
+			requestMilli: req / 2 * 2}
+		if i < len(c.readiness) {
+			p.ready = c.readiness[i]
+		}
+		if i < len(c.starts) {
+			switch c.starts[i] {
+			case hot:
+				p.started = testNow
+			case cool:
+				p.started = testNow.Add(-3 * time.Minute)
+			}
+		}
+		p.readySince = p.started
+		if i < len(c.phases) {
+			p.phase = c.phases[i]
+		}
+		pods = append(pods, p)
+	}
+	samples := map[string]podSample{}
+	for i, l := range c.levels {
+		samples[fmt.Sprintf("test-pod-%d", i)] = podSample{milli: l / 2 * 2, at: testNow, window: time.Minute}
+	}
+	a := Autoscale{MinReplicas: int(c.minR), MaxReplicas: int(c.maxR), ScaleDownStabilization: 5 * time.Minute}
+	if c.up != nil || c.down != nil {
+		a.Behavior = &Behavior{ScaleUp: c.up, ScaleDown: c.down}
+	}
+	ctl := newHPAController(a)
+	ctl.upFactor = 8 // horizontal_test.go's init()
+	if c.noRecs {
+		ctl.recs = []hpaRecommendation{}
+	}
+	got, _, err := ctl.reconcile(testNow, c.current, func() (int32, error) {
+		n, _, _, err := resourceReplicas(testNow, c.current, c.target, tolerances{0.1, 0.1}, pods, samples, testCPUInit, testReadinessDelay)
+		return n, err
+	})
+	if err != nil {
+		t.Logf("no scaling: %v", err)
+	}
+	return got
+}
+
+func TestHorizontalControllerReplaysKubernetes(t *testing.T) {
+	lvl := func(l ...int64) []int64 { return l }
+	tests := []syncCase{
+		{upstream: "TestScaleUp", minR: 2, maxR: 6, current: 3, target: 30, levels: lvl(300, 500, 700), want: 5},
+		{upstream: "TestScaleUpUnreadyLessScale", minR: 2, maxR: 6, current: 3, target: 30, levels: lvl(300, 500, 700),
+			readiness: []readiness{F, T, T}, want: 4},
+		{upstream: "TestScaleUpHotCpuLessScale", minR: 2, maxR: 6, current: 3, target: 30, levels: lvl(300, 500, 700),
+			starts: []startAt{hot, cool, cool}, want: 4},
+		{upstream: "TestScaleUpUnreadyNoScale", minR: 2, maxR: 6, current: 3, target: 30, levels: lvl(400, 500, 700),
+			readiness: []readiness{T, F, F}, want: 3},
+		{upstream: "TestScaleUpHotCpuNoScale", minR: 2, maxR: 6, current: 3, target: 30, levels: lvl(400, 500, 700),
+			readiness: []readiness{T, F, F}, starts: []startAt{cool, hot, hot}, want: 3},
+		{upstream: "TestScaleUpIgnoresFailedPods", minR: 2, maxR: 6, current: 2, target: 30, levels: lvl(500, 700),
+			requests: ones(4), readiness: []readiness{T, T, F, F}, phases: []podPhase{R, R, X, X}, want: 4},
+		{upstream: "TestScaleDown", minR: 2, maxR: 6, current: 5, target: 50, levels: lvl(100, 300, 500, 250, 250), noRecs: true, want: 3},
+		{upstream: "TestScaleDownWithScalingRules", minR: 2, maxR: 6, current: 5, target: 50, levels: lvl(100, 300, 500, 250, 250),
+			noRecs: true, up: generateScalingRules(0, 0, 100, 15, 30), want: 3},
+		{upstream: "TestScaleDownStabilizeInitialSize", minR: 2, maxR: 6, current: 5, target: 50, levels: lvl(100, 300, 500, 250, 250), want: 5},
+		{upstream: "TestTolerance", minR: 1, maxR: 5, current: 3, target: 100, levels: lvl(1010, 1030, 1020),
+			requests: []int64{900, 1000, 1100}, want: 3},
+		{upstream: "TestMinReplicas", minR: 2, maxR: 5, current: 3, target: 90, levels: lvl(10, 95, 10),
+			requests: []int64{900, 1000, 1100}, noRecs: true, want: 2},
+		{upstream: "TestZeroMinReplicasDesiredZero", minR: 0, maxR: 5, current: 3, target: 90, levels: lvl(0, 0, 0),
+			requests: []int64{900, 1000, 1100}, noRecs: true, want: 0},
+		{upstream: "TestMinReplicasDesiredZero", minR: 2, maxR: 5, current: 3, target: 90, levels: lvl(0, 0, 0),
+			requests: []int64{900, 1000, 1100}, noRecs: true, want: 2},
+		{upstream: "TestZeroReplicas", minR: 3, maxR: 5, current: 0, target: 90, requests: []int64{}, want: 0},
+		{upstream: "TestTooFewReplicas", minR: 3, maxR: 5, current: 2, target: 90, requests: []int64{}, want: 3},
+		{upstream: "TestTooManyReplicas", minR: 3, maxR: 5, current: 10, target: 90, requests: []int64{}, want: 5},
+		{upstream: "TestMaxReplicas", minR: 2, maxR: 5, current: 3, target: 90, levels: lvl(8000, 9500, 1000),
+			requests: []int64{900, 1000, 1100}, want: 5},
+		{upstream: "TestSuperfluousMetrics", minR: 2, maxR: 6, current: 4, target: 100, levels: lvl(4000, 9500, 3000, 7000, 3200, 2000), want: 6},
+		{upstream: "TestMissingMetrics", minR: 2, maxR: 6, current: 4, target: 100, levels: lvl(400, 95), noRecs: true, want: 3},
+		{upstream: "TestEmptyMetrics", minR: 2, maxR: 6, current: 4, target: 100, want: 4},
+		{upstream: "TestEmptyCPURequest", minR: 1, maxR: 5, current: 1, target: 100, levels: lvl(200), requests: []int64{}, want: 1},
+		{upstream: "TestEventCreated", minR: 1, maxR: 5, current: 1, target: 50, levels: lvl(200), requests: []int64{200}, want: 2},
+		{upstream: "TestEventNotCreated", minR: 1, maxR: 5, current: 2, target: 50, levels: lvl(200, 200), requests: []int64{400, 400}, want: 2},
+		{upstream: "TestMissingReports", minR: 1, maxR: 5, current: 4, target: 50, levels: lvl(200), requests: []int64{200}, noRecs: true, want: 2},
+		{upstream: "TestUpscaleCap", minR: 1, maxR: 100, current: 3, target: 10, levels: lvl(100, 200, 300),
+			requests: []int64{100, 100, 100}, up: generateScalingRules(0, 0, 700, 60, 0), want: 24},
+		{upstream: "TestUpscaleCapGreaterThanMaxReplicas", minR: 1, maxR: 20, current: 3, target: 10, levels: lvl(100, 200, 300),
+			requests: []int64{100, 100, 100}, up: generateScalingRules(0, 0, 700, 60, 0), want: 20},
+		{upstream: "TestScaleUpRCImmediately", minR: 2, maxR: 6, current: 1, levels: lvl(0, 0, 0, 0), requests: ones(4), want: 2},
+		{upstream: "TestScaleDownRCImmediately", minR: 2, maxR: 5, current: 6, target: 50, levels: lvl(8000, 9500, 1000),
+			requests: []int64{900, 1000, 1100}, want: 5},
+	}
+	for _, tc := range tests {
+		t.Run(hTest+" "+tc.upstream, func(t *testing.T) {
+			if got := tc.run(t); got != tc.want {
+				t.Errorf("desired %d; Kubernetes says %d", got, tc.want)
+			}
+		})
 	}
 }
