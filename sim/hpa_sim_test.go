@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -139,4 +140,53 @@ func TestHPAIdleScalesDownAfterTheWindow(t *testing.T) {
 	r.want("")
 	r.at(5*time.Minute+30*time.Second, 0)
 	r.want("5m30s:4->1 ")
+}
+
+// TestHPAInRealTime runs the "hpa" kind behind a real server, saturated
+// by closed-loop clients, and checks on its event log what the kind
+// promises whatever the machine's speed: the first decision is 2 -> 3 (two
+// pods pinned at 100 % against 70 %), no decision exceeds max(2 × from, 4),
+// and the next step up waits for the new replica's first sample, at least
+// one scrape after it is ready.
+func TestHPAInRealTime(t *testing.T) {
+	const resolution = 100 * time.Millisecond
+	cfg := Config{Replicas: 2, Slots: 4, Service: Dist{Fixed: 20 * time.Millisecond},
+		Autoscale: Autoscale{TargetUtilization: 0.7, Interval: 300 * time.Millisecond,
+			ProvisionDelay: 400 * time.Millisecond, MaxReplicas: 10}}
+	cfg.Autoscale.Kind = KindHPA
+	cfg.Autoscale.MetricsResolution = resolution
+	s, url := start(t, cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan []result)
+	go func() { done <- closedLoop(ctx, 32, url) }()
+	for deadline := time.Now().Add(6 * time.Second); time.Now().Before(deadline) && len(decisions(s.Events())) < 2; {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	evs := s.Events()
+	dec := decisions(evs)
+	for _, e := range evs {
+		t.Log(e)
+	}
+	if len(dec) == 0 || dec[0].From != 2 || dec[0].Desired != 3 {
+		t.Fatalf("first decision %+v, want 2 -> 3", dec)
+	}
+	for _, d := range dec {
+		if d.Desired > max(2*d.From, 4) {
+			t.Errorf("decision %d -> %d exceeds max(2 × %d, 4)", d.From, d.Desired, d.From)
+		}
+	}
+	if len(dec) > 1 {
+		var ready time.Time
+		for _, e := range evs {
+			if e.Kind == "ready" && e.At.Before(dec[1].At) {
+				ready = e.At
+			}
+		}
+		if ready.IsZero() || dec[1].At.Sub(ready) < resolution {
+			t.Errorf("second decision at %v, %v after the new replica was ready (%v); want at least one scrape (%v) after",
+				dec[1].At, dec[1].At.Sub(ready), ready, resolution)
+		}
+	}
 }
