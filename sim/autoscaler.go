@@ -16,6 +16,7 @@ type scaler struct {
 	recs     []recommendation
 	metric   float64 // last windowed metric value
 	hasValue bool
+	hpa      *hpaState // kind "hpa" only (hpa_sim.go)
 }
 
 type sample struct {
@@ -44,6 +45,10 @@ func (sc *scaler) sampleEvery() time.Duration {
 // autoscale is the autoscaler's clock: sample often, evaluate every Interval.
 func (s *Sim) autoscale() {
 	defer s.wg.Done()
+	if s.cfg.Autoscale.IsHPA() {
+		s.autoscaleHPA()
+		return
+	}
 	st := time.NewTicker(s.scaler.sampleEvery())
 	defer st.Stop()
 	et := time.NewTicker(s.cfg.Autoscale.Interval)
@@ -208,6 +213,13 @@ func (s *Sim) becomeReady(r *replica) {
 		s.mu.Unlock()
 		return
 	}
+	s.markReady(r, now)
+	s.mu.Unlock()
+	s.notify()
+}
+
+// markReady moves a pending replica to the ready ones. Callers hold s.mu.
+func (s *Sim) markReady(r *replica, now time.Time) {
 	for i, p := range s.pending {
 		if p == r {
 			s.pending = append(s.pending[:i], s.pending[i+1:]...)
@@ -216,7 +228,8 @@ func (s *Sim) becomeReady(r *replica) {
 	}
 	r.state = ready
 	s.ready = append(s.ready, r)
+	if h := s.scaler.hpa; h != nil {
+		h.hpaReady(r, now)
+	}
 	s.record(now, Event{Kind: "ready", Replica: r.id, Desired: s.desired, Metric: s.scaler.metric})
-	s.mu.Unlock()
-	s.notify()
 }

@@ -86,6 +86,8 @@ type Autoscale struct {
 	MaxReplicas int `yaml:"max_replicas"`
 	// MaxScaleUpStep caps the replicas added by one evaluation; 0 means no cap.
 	MaxScaleUpStep int `yaml:"max_scale_up_step"`
+	// HPA is the autoscaler's kind, and the knobs of kind "hpa" (hpa.go).
+	HPA `yaml:",inline"`
 }
 
 // On reports whether the autoscaler is enabled (unset means enabled).
@@ -286,6 +288,7 @@ func (a Autoscale) validate(replicas int) error {
 		intWithin("autoscale.min_replicas", a.MinReplicas, 1, MaxReplicaCount),
 		intWithin("autoscale.max_replicas", a.MaxReplicas, a.MinReplicas, MaxReplicaCount),
 		intWithin("autoscale.max_scale_up_step", a.MaxScaleUpStep, 0, MaxReplicaCount),
+		a.validateKind(),
 	); err != nil {
 		return err
 	}

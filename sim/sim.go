@@ -24,7 +24,10 @@
 // the ready replicas: queued requests count as demand, so a saturated service
 // reads above 1 and the autoscaler sizes for the whole backlog (a real pod's
 // CPU would stay pinned near 100% however long its queue grew). The rps
-// metric is arriving requests per second per ready replica.
+// metric is arriving requests per second per ready replica. That is the
+// default autoscaler kind, "simple"; kind "hpa" plays Kubernetes'
+// HorizontalPodAutoscaler as its controller computes it, on CPU that never
+// sees the queue (hpa.go says which real autoscaler each kind is).
 //
 // Every response carries X-Sim-Replica (the replica's id) and X-Sim-Ready
 // (ready replicas). GET /_sim/state returns State as JSON, GET /_sim/events

@@ -59,8 +59,8 @@ func simCommand() *cli.Command {
 			as := cfg.Autoscale
 			scaling := "autoscaling off"
 			if as.On() {
-				scaling = fmt.Sprintf("autoscaling %s target %v every %s, provision %s, replicas %d..%d",
-					as.Metric, target(as), as.Interval, as.ProvisionDelay, as.MinReplicas, as.MaxReplicas)
+				scaling = fmt.Sprintf("autoscaling (%s) %s target %v every %s, provision %s, replicas %d..%d",
+					as.KindName(), as.Metric, target(as), as.Interval, as.ProvisionDelay, as.MinReplicas, as.MaxReplicas)
 			}
 			fmt.Fprintf(os.Stderr, "burstlab sim: replicas %d, slots %d each, service %s, %s\n",
 				cfg.Replicas, cfg.Slots, cfg.Service, scaling)
