@@ -107,6 +107,7 @@ type waiter struct {
 	ch      chan struct{}
 	el      *list.Element
 	granted bool
+	at      time.Time // when the slot handed over became free: its service starts then
 }
 
 // New builds a simulator from cfg after applying defaults and validating it.
@@ -231,17 +232,32 @@ func (s *Sim) newReplica(now time.Time) *replica {
 
 // serveLoad is the simulated API: pick a replica, take a slot or queue for
 // one, hold it for the service time, answer.
+//
+// A slot is held for exactly the service time on the model's own schedule:
+// a request handed a slot from the queue starts its service when the slot
+// became free (the last one's planned end), not when its goroutine next
+// runs, and frees it at its own planned end. Timer and scheduling delays on
+// a busy machine then shift single answers a little but never lower the
+// service's capacity, slots/service per replica.
 func (s *Sim) serveLoad(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	dist, route := s.router.lookup(r.URL.Path)
 	rep, nready, wt, why := s.admit()
+	begin := start
 	if why == "" && wt != nil {
 		why = s.await(r.Context(), rep, wt)
+		if wt.at.After(begin) { // not before it came, if the slot's last holder ran late
+			begin = wt.at
+		}
 	}
 	if why == "" {
 		d, fail := s.src.draw(dist, s.cfg.ErrorRate)
-		why = s.serve(r.Context(), d)
-		s.release(rep)
+		end := begin.Add(d)
+		why = s.serve(r.Context(), end)
+		if why != "" {
+			end = time.Now() // given up early: the slot is free now
+		}
+		s.release(rep, end)
 		if why == "" {
 			code := answer(w, rep, nready, route, d, fail)
 			s.metrics.observe(code, time.Since(start))
@@ -304,10 +320,10 @@ func (s *Sim) await(ctx context.Context, rep *replica, wt *waiter) string {
 	return ""
 }
 
-// serve holds a slot for the service time d; it returns why it stopped
-// early, "" when it served.
-func (s *Sim) serve(ctx context.Context, d time.Duration) string {
-	t := time.NewTimer(d)
+// serve holds a slot until its service ends at end; it returns why it
+// stopped early, "" when it served.
+func (s *Sim) serve(ctx context.Context, end time.Time) string {
+	t := time.NewTimer(time.Until(end))
 	defer t.Stop()
 	select {
 	case <-t.C:
@@ -396,13 +412,14 @@ func (s *Sim) abandon(rep *replica, wt *waiter) bool {
 	return true
 }
 
-// release frees a slot, handing it to the head of the queue if any.
-func (s *Sim) release(rep *replica) {
+// release frees a slot, which became free at at, handing it to the head of
+// the queue if any.
+func (s *Sim) release(rep *replica, at time.Time) {
 	s.mu.Lock()
 	if f := rep.queue.Front(); f != nil {
 		wt := rep.queue.Remove(f).(*waiter)
 		s.queued--
-		wt.granted = true
+		wt.granted, wt.at = true, at
 		close(wt.ch)
 	} else {
 		rep.busy--
