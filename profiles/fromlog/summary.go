@@ -9,7 +9,14 @@ import (
 // Summary prints what was written: the files, and per stream its share,
 // median and peak rates, and its burst.
 func Summary(w io.Writer, l *Log, streams []*Stream, files []string) error {
-	fmt.Fprintf(w, "%d requests, %d streams, counted every %v; wrote %s\n", l.Requests, len(streams), l.Tick, strings.Join(files, ", "))
+	bursts := 0
+	for _, s := range streams {
+		if s.Burst != nil {
+			bursts++
+		}
+	}
+	fmt.Fprintf(w, "%d requests in %d route group(s), %d with a burst; counted every %v; wrote %s\n",
+		l.Requests, len(streams), bursts, l.Tick, strings.Join(files, ", "))
 	for _, s := range streams {
 		burst := ""
 		if b := s.Burst; b != nil {
