@@ -29,8 +29,8 @@ func fromLogCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "from-log.yaml", Usage: "the profile to write; each stream's curve is written beside it as PROFILE.STREAM.csv"},
 			&cli.Float64Flag{Name: "speed", Value: 1, Usage: "replay speed: 10 replays an hour in 6 minutes at ten times the rate"},
 			&cli.Float64Flag{Name: "scale", Value: 1, Usage: "multiply every rate"},
-			&cli.StringFlag{Name: "from", Usage: "keep requests from this RFC 3339 time on"},
-			&cli.StringFlag{Name: "to", Usage: "keep requests before this RFC 3339 time"},
+			&cli.StringFlag{Name: "from", Usage: "keep requests from this RFC 3339 time on, or from this long after the first request (20m)"},
+			&cli.StringFlag{Name: "to", Usage: "keep requests before this RFC 3339 time, or before this long after the first request"},
 			&cli.StringFlag{Name: "format", Value: "auto", Usage: "auto, combined (nginx/Apache), alb or json"},
 			&cli.StringSliceFlag{Name: "route", Usage: "a route pattern such as /teams/{slug}/members or 'POST /reports/{year}', tried before the default grouping (repeatable)"},
 			&cli.BoolFlag{Name: "keep-query", Usage: "keep query strings in routes and requests (they often hold tokens and user data)"},
@@ -55,7 +55,7 @@ func fromLog(c *cli.Context) error {
 		return usagef("profile from-log: want at least one log FILE")
 	}
 	files := c.Args().Slice()
-	lo, err := fromLogReadOptions(c)
+	lo, err := fromLogReadOptions(c, files)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func fromLog(c *cli.Context) error {
 	return fromlog.Summary(os.Stdout, l, streams, written)
 }
 
-func fromLogReadOptions(c *cli.Context) (accesslog.Options, error) {
+func fromLogReadOptions(c *cli.Context, files []string) (accesslog.Options, error) {
 	format, err := accesslog.ParseFormat(c.String("format"))
 	if err != nil {
 		return accesslog.Options{}, usagef("profile from-log: --format: %v", err)
@@ -124,17 +124,34 @@ func fromLogReadOptions(c *cli.Context) (accesslog.Options, error) {
 	if o.LatencyUnit <= 0 {
 		return o, usagef("profile from-log: --latency-unit %v: want a positive duration such as 1s or 1ms", o.LatencyUnit)
 	}
+	var first time.Time // the logs' first request, for offsets
 	for _, f := range []struct {
 		name string
 		t    *time.Time
 	}{{"from", &o.From}, {"to", &o.To}} {
-		if s := c.String(f.name); s != "" {
-			t, err := time.Parse(time.RFC3339Nano, s)
-			if err != nil {
-				return o, usagef("profile from-log: --%s %q: want an RFC 3339 time such as 2019-11-14T15:04:00-05:00", f.name, s)
-			}
-			*f.t = t
+		s := c.String(f.name)
+		if s == "" {
+			continue
 		}
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			*f.t = t
+			continue
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			return o, usagef("profile from-log: --%s %q: want an RFC 3339 time such as 2019-11-14T15:04:00-05:00 or an offset from the first request such as 20m", f.name, s)
+		}
+		if first.IsZero() {
+			peek := o
+			peek.From, peek.To = time.Time{}, time.Time{}
+			r, err := accesslog.Open(files, peek)
+			if err != nil {
+				return o, usageError{err}
+			}
+			first = r.First()
+			r.Close()
+		}
+		*f.t = first.Add(d)
 	}
 	if !o.From.IsZero() && !o.To.IsZero() && !o.From.Before(o.To) {
 		return o, usagef("profile from-log: --from %s is not before --to %s", c.String("from"), c.String("to"))

@@ -72,3 +72,22 @@ func TestFromLogBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestFromLogCut(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join("..", "..", "examples", "shapes", "access.log")
+	for _, c := range []struct{ from, to string }{
+		{"8s", "12s"}, // offsets from the first request, 20:04:00Z
+		{"2019-11-14T15:04:08-05:00", "2019-11-14T20:04:12Z"},
+	} {
+		out := filepath.Join(dir, "cut.yaml")
+		stdout, stderr, code := burstlab(t, "profile", "from-log", log, "-o", out, "--from", c.from, "--to", c.to)
+		if code != 0 || !strings.HasPrefix(stdout, "67 requests") {
+			t.Errorf("--from %s --to %s: exit %d\n%s%s", c.from, c.to, code, stdout, stderr)
+		}
+		text, _ := os.ReadFile(out)
+		if !strings.Contains(string(text), "# 68 request(s) outside the time range cut.") || !strings.Contains(string(text), "from 2019-11-14T20:04:08Z to 2019-11-14T20:04:12Z") {
+			t.Errorf("the profile does not say what was cut:\n%s", text)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // Reader reads the requests of several log files as one stream in time
@@ -92,6 +93,15 @@ func Open(names []string, o Options) (*Reader, error) {
 	}
 	heap.Init(&r.files)
 	return r, nil
+}
+
+// First returns the time of the earliest first request of the files (zero
+// when they hold none), before Next is called.
+func (r *Reader) First() time.Time {
+	if len(r.files) == 0 {
+		return time.Time{}
+	}
+	return r.files[0].f.e.Time
 }
 
 // Next returns the earliest request not yet returned, or io.EOF after the
