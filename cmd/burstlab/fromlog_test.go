@@ -91,3 +91,11 @@ func TestFromLogCut(t *testing.T) {
 		}
 	}
 }
+
+func TestFromLogUnwritable(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "missing-dir", "p.yaml")
+	_, stderr, code := burstlab(t, "profile", "from-log", filepath.Join("..", "..", "examples", "shapes", "access.log"), "-o", out)
+	if code != 3 || !strings.Contains(stderr, "missing-dir") {
+		t.Errorf("exit %d, stderr %q; want 3 naming the directory", code, stderr)
+	}
+}
