@@ -46,6 +46,7 @@ func profileCommand() *cli.Command {
 					return profiles.WritePlan(os.Stdout, pl)
 				},
 			},
+			fromLogCommand(),
 		},
 	}
 }
