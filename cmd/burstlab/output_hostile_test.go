@@ -1,0 +1,144 @@
+package main
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// exitThreeLine is the one line every exit 3 prints on stderr.
+var exitThreeLine = regexp.MustCompile(`^burstlab: writing (the record|the report|--output|--junit|--summary): (.+): (open|create|write|sync|close|rename|mkdir|chmod): (.+)$`)
+
+// checkExitThree checks stderr ends with the one line of an exit 3 naming
+// file and op.
+func checkExitThree(t *testing.T, stderr, file, op string) {
+	t.Helper()
+	m := exitThreeLine.FindStringSubmatch(lastLine(stderr))
+	if m == nil || m[2] != file || m[3] != op {
+		t.Errorf("stderr %q: want a last line `burstlab: writing ...: %s: %s: ERR`", stderr, file, op)
+	}
+}
+
+// device makes a character device node like /dev/null (minor 3) or
+// /dev/full (minor 7) in a test directory, so a burstlab that replaces the
+// file it was given replaces the test's node, never the system's. It needs
+// root; the test is skipped without.
+func device(t *testing.T, name string, minor int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := syscall.Mknod(path, syscall.S_IFCHR|0o666, 1<<8|minor); err != nil {
+		t.Skipf("making a device node needs root: %v", err)
+	}
+	return path
+}
+
+// isDevice reports whether path is still a character device.
+func isDevice(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// TestOutputsWrittenInPlace (#20 item 1): report -o, --junit and --summary
+// write into what the user named: a FIFO is written, not replaced; a
+// device stays a device (/dev/null swallows the report, /dev/full exits 3
+// naming the file and the write); a symlink stays a symlink and its target
+// gets the report, even a target not there yet; /dev/stdout-like links to
+// the process's descriptors are written through.
+func TestOutputsWrittenInPlace(t *testing.T) {
+	t.Parallel()
+	gates := []string{"--gate", "p99 < 1h"}
+	t.Run("fifo", func(t *testing.T) {
+		t.Parallel()
+		for _, flag := range []string{"-o", "--junit", "--summary"} {
+			fifo := filepath.Join(t.TempDir(), "fifo")
+			if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// Held open for reading and writing, the FIFO never blocks
+			// burstlab's open, and a replaced FIFO cannot hang the test.
+			r, err := os.OpenFile(fifo, os.O_RDWR, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, stderr, code := burstlab(t, append([]string{"report", flag, fifo, fixture}, gates...)...)
+			if code != 0 {
+				t.Errorf("%s FIFO: exit %d: %s", flag, code, stderr)
+			}
+			if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+				t.Errorf("%s FIFO: it is no longer a FIFO: %v", flag, fi.Mode())
+			}
+			r.SetReadDeadline(time.Now().Add(time.Second))
+			b, _ := io.ReadAll(r)
+			r.Close()
+			if len(b) < 20 {
+				t.Errorf("%s FIFO: the reader got %q, want the output", flag, b)
+			}
+		}
+	})
+	t.Run("devices", func(t *testing.T) {
+		t.Parallel()
+		null, full := device(t, "null", 3), device(t, "full", 7)
+		for _, flag := range []string{"-o", "--junit", "--summary"} {
+			if _, stderr, code := burstlab(t, append([]string{"report", flag, null, fixture}, gates...)...); code != 0 || !isDevice(null) {
+				t.Errorf("%s to a null device: exit %d, still a device %v: %s", flag, code, isDevice(null), stderr)
+			}
+			_, stderr, code := burstlab(t, append([]string{"report", flag, full, fixture}, gates...)...)
+			if code != exitIO || !isDevice(full) {
+				t.Errorf("%s to a full device: exit %d, still a device %v; want 3 and the device kept", flag, code, isDevice(full))
+			}
+			checkExitThree(t, stderr, full, "write")
+			if !strings.Contains(stderr, "no space left on device") {
+				t.Errorf("%s: %q does not say the device is full", flag, stderr)
+			}
+		}
+	})
+	t.Run("symlinks", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		for _, flag := range []string{"-o", "--junit", "--summary"} {
+			sub := filepath.Join(dir, strings.TrimLeft(flag, "-"))
+			os.MkdirAll(filepath.Join(sub, "real"), 0o755)
+			target, link := filepath.Join(sub, "real", "out"), filepath.Join(sub, "link")
+			os.WriteFile(target, []byte("old"), 0o600)
+			os.Symlink(filepath.Join("real", "out"), link)
+			dangling, pending := filepath.Join(sub, "dangling"), filepath.Join(sub, "real", "new")
+			os.Symlink(pending, dangling)
+			for _, l := range []string{link, dangling} {
+				if _, stderr, code := burstlab(t, append([]string{"report", flag, l, fixture}, gates...)...); code != 0 {
+					t.Errorf("%s %s: exit %d: %s", flag, l, code, stderr)
+				}
+				if fi, err := os.Lstat(l); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+					t.Errorf("%s %s: no longer a symlink", flag, l)
+				}
+			}
+			for _, f := range []string{target, pending} {
+				if b, err := os.ReadFile(f); err != nil || len(b) < 20 {
+					t.Errorf("%s: the link's target %s holds %q (%v), want the output", flag, f, b, err)
+				}
+			}
+			if fi, err := os.Stat(target); err == nil && fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s: the target's mode became %v, want it kept (0600)", flag, fi.Mode().Perm())
+			}
+		}
+	})
+	t.Run("stdout", func(t *testing.T) {
+		t.Parallel()
+		link := filepath.Join(t.TempDir(), "stdout")
+		os.Symlink("/proc/self/fd/1", link)
+		if _, err := os.Stat("/proc/self/fd/1"); err != nil {
+			t.Skip("no /proc")
+		}
+		stdout, stderr, code := burstlab(t, "report", "--format", "json", "-o", link, fixture)
+		if code != 0 || !strings.HasPrefix(stdout, "{") {
+			t.Errorf("-o a link to /proc/self/fd/1: exit %d, stdout %.40q: %s", code, stdout, stderr)
+		}
+		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Error("the link to /proc/self/fd/1 was replaced")
+		}
+	})
+}
