@@ -116,20 +116,28 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 		}
 		return err
 	}
-	if werr := render.WriteTable(os.Stdout, rec); werr != nil && err == nil {
-		err = ioFailure{werr}
-	}
+	// What was measured is printed even when a file of the run could not
+	// be written; that failure then decides the exit code (3).
+	tableErr := render.WriteTable(os.Stdout, rec)
 	if err != nil {
 		return err
 	}
 	if rec.Stopped {
 		// The gates' files (--junit, --summary) are written all the same,
-		// the stopped run failing them; the stop decides the exit code.
+		// the stopped run failing them; the stop decides the exit code,
+		// even when stdout is gone with the terminal that hung up.
 		var io ioFailure
 		if err := applyGates(c, rec, gates); errors.As(err, &io) {
 			return err
 		}
-		return exitError{code: exitInterrupt, msg: "interrupted: the record holds what was measured until then"}
+		msg := "interrupted: the record holds what was measured until then"
+		if tableErr != nil {
+			msg += " (the report could not be printed: " + tableErr.Error() + ")"
+		}
+		return exitError{code: exitInterrupt, msg: msg}
+	}
+	if tableErr != nil {
+		return writeFailure("the report", "stdout", tableErr)
 	}
 	return judge(c, rec, gates)
 }

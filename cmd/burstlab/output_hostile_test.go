@@ -2,13 +2,18 @@ package main
 
 import (
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/burstlab/burstlab/report"
 )
 
 // exitThreeLine is the one line every exit 3 prints on stderr.
@@ -141,4 +146,108 @@ func TestOutputsWrittenInPlace(t *testing.T) {
 			t.Error("the link to /proc/self/fd/1 was replaced")
 		}
 	})
+}
+
+// TestOutputFailureKeepsRecord (#20 item 4): a run whose --output results
+// file cannot be written keeps its whole record in -o DIR (run.json
+// complete, the interval log beside it), prints what was measured, and
+// exits 3 with one line naming the file and the write.
+func TestOutputFailureKeepsRecord(t *testing.T) {
+	t.Parallel()
+	srv := okServer(t)
+	full := device(t, "full", 7)
+	out := filepath.Join(t.TempDir(), "rec")
+	stdout, stderr, code := attackCLI(t, "GET "+srv.URL+"/\n", "-rate", "20", "-duration", "2s", "--output", full, "-o", out)
+	if code != exitIO {
+		t.Errorf("exit %d, want 3: %s", code, stderr)
+	}
+	checkExitThree(t, stderr, full, "write")
+	if !isDevice(full) {
+		t.Error("--output replaced the device")
+	}
+	if !strings.Contains(stdout, "| attack |      40 |   40 | 40 |") {
+		t.Errorf("stdout does not report the 40 requests measured:\n%s", stdout)
+	}
+	rec, err := report.Load(out)
+	if err != nil || rec.Incomplete || rec.Summary.OK != 40 {
+		t.Fatalf("record: %v; want it whole with 40 ok", err)
+	}
+	if h, err := rec.Histogram(); err != nil || h.TotalCount() != 40 {
+		t.Errorf("interval log: %v; want the 40 latencies", err)
+	}
+}
+
+// TestRecordWriteFailureNamed (#20 item 4): when run.json cannot be
+// replaced (its name taken by a directory mid-run), the run still prints
+// what was measured and exits 3 with one line naming run.json and the
+// rename that failed.
+func TestRecordWriteFailureNamed(t *testing.T) {
+	t.Parallel()
+	srv := okServer(t)
+	out := filepath.Join(t.TempDir(), "rec")
+	runJSON := filepath.Join(out, report.RunFile)
+	var stdout, stderr strings.Builder
+	cmd := startCLI(t, "GET "+srv.URL+"/\n", &stdout, &stderr, "attack", "-rate", "20", "-duration", "3s", "-o", out)
+	// The first checkpoint writes run.json; a directory then takes its name.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(runJSON); err == nil {
+			os.Remove(runJSON)
+			if os.Mkdir(runJSON, 0o755) == nil {
+				os.WriteFile(filepath.Join(runJSON, "keep"), nil, 0o644)
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no run.json written within 10 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code := waitCLI(t, cmd, 20*time.Second); code != exitIO {
+		t.Errorf("exit %d, want 3: %s", code, stderr.String())
+	}
+	checkExitThree(t, stderr.String(), runJSON, "rename")
+	if !strings.Contains(stdout.String(), "| attack |      60 |   60 | 60 |") {
+		t.Errorf("stdout does not report the 60 requests measured:\n%s", stdout.String())
+	}
+}
+
+// TestRecordWrittenWithoutDescriptors (#25): a run whose connections use up
+// every descriptor the process may open (the target answers slowly and
+// keeps each connection open; RLIMIT_NOFILE is 64) still writes its whole
+// record at the end: the descriptors it needs were taken at the start.
+func TestRecordWrittenWithoutDescriptors(t *testing.T) {
+	t.Parallel()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash for ulimit")
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(300 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	out := filepath.Join(t.TempDir(), "rec")
+	cmd := exec.Command(bash, "-c", `ulimit -n 64; exec "$0" "$@"`, bin, "attack", "-rate", "400", "-duration", "4s", "-timeout", "2s", "-o", out)
+	cmd.Stdin = strings.NewReader("GET " + srv.URL + "/\n")
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if code := waitCLI(t, cmd, 30*time.Second); code == exitIO || strings.Contains(stderr.String(), "writing the record") {
+		t.Errorf("exit %d: %s", code, stderr.String())
+	}
+	rec, err := report.Load(out)
+	if err != nil || rec.Incomplete {
+		t.Fatalf("record: %v, incomplete %v; want it whole", err, rec != nil && rec.Incomplete)
+	}
+	if rec.Summary.OK == 0 || rec.Summary.OK == rec.Summary.Offered {
+		t.Errorf("%d ok of %d: want some answered and some refused for want of a descriptor", rec.Summary.OK, rec.Summary.Offered)
+	}
+	if h, err := rec.Histogram(); err != nil || h.TotalCount() != rec.Summary.OK {
+		t.Errorf("interval log: %v; want the %d ok latencies", err, rec.Summary.OK)
+	}
 }
