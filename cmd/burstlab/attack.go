@@ -174,14 +174,21 @@ func serveMetrics(c *cli.Context) (*live.Metrics, func(), error) {
 	return m, func() { srv.Close(c.Duration("metrics-linger")) }, nil
 }
 
-// interruptible returns a context the first Ctrl-C (or SIGTERM) cancels,
-// which stops sending and waits for the requests in flight, and a channel
-// the second one closes, which stops waiting. stop releases the signals.
+// stopSignals end a run, a search, a plan's counting or the simulator
+// as Ctrl-C does: SIGINT, SIGTERM, and SIGHUP (the terminal or the session
+// that started burstlab went away), so the record is written and its
+// directory unlocked whichever ended it.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// interruptible returns a context the first stop signal (see stopSignals)
+// cancels, which stops sending and waits for the requests in flight, and a
+// channel the second one closes, which stops waiting. stop releases the
+// signals.
 func interruptible() (ctx context.Context, abort <-chan struct{}, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ab := make(chan struct{})
 	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sig, stopSignals...)
 	go func() {
 		if _, ok := <-sig; !ok {
 			return

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -249,5 +250,80 @@ func TestRecordWrittenWithoutDescriptors(t *testing.T) {
 	}
 	if h, err := rec.Histogram(); err != nil || h.TotalCount() != rec.Summary.OK {
 		t.Errorf("interval log: %v; want the %d ok latencies", err, rec.Summary.OK)
+	}
+}
+
+// TestSIGHUPStopsLikeSIGTERM (#20 item 7): SIGHUP ends a run as SIGTERM
+// and Ctrl-C do: the record written whole (stopped), the JUnit file
+// written, the directory unlocked for the next run, exit 130; and the
+// simulator shuts down cleanly on it.
+func TestSIGHUPStopsLikeSIGTERM(t *testing.T) {
+	t.Parallel()
+	t.Run("attack", func(t *testing.T) {
+		t.Parallel()
+		srv := okServer(t)
+		target := "GET " + srv.URL + "/\n"
+		dir := t.TempDir()
+		out, junit := filepath.Join(dir, "rec"), filepath.Join(dir, "gates.xml")
+		var stdout, stderr strings.Builder
+		cmd := startCLI(t, target, &stdout, &stderr, "attack", "-rate", "20", "-duration", "30s", "-o", out, "--junit", junit, "--gate", "p99 < 1h")
+		// A checkpoint of run.json says the run is under way, its signals
+		// caught.
+		waitFor(t, filepath.Join(out, report.RunFile))
+		cmd.Process.Signal(syscall.SIGHUP)
+		if code := waitCLI(t, cmd, 20*time.Second); code != exitInterrupt {
+			t.Errorf("exit %d, want 130 as for SIGTERM: %s", code, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "| attack |") {
+			t.Errorf("no report on stdout:\n%s", stdout.String())
+		}
+		rec, err := report.Load(out)
+		if err != nil || rec.Incomplete || !rec.Stopped {
+			t.Errorf("record: %v; want it whole, stopped", err)
+		}
+		if b, err := os.ReadFile(junit); err != nil || !strings.Contains(string(b), "stopped") {
+			t.Errorf("JUnit: %v, want the stopped gate in it:\n%s", err, b)
+		}
+		if _, err := os.Stat(filepath.Join(out, ".burstlab.lock")); !os.IsNotExist(err) {
+			t.Errorf("the lock is left behind: %v", err)
+		}
+		if _, stderr, code := attackCLI(t, target, "-rate", "20", "-duration", "1s", "-o", out, "--force"); code != 0 {
+			t.Errorf("the next run into the directory: exit %d: %s", code, stderr)
+		}
+	})
+	t.Run("sim", func(t *testing.T) {
+		t.Parallel()
+		cmd := exec.Command(bin, "sim", "--addr", "127.0.0.1:0")
+		pipe, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// The address is printed once the signals are caught.
+		if _, err := bufio.NewReader(pipe).ReadString('\n'); err != nil {
+			cmd.Process.Kill()
+			t.Fatal(err)
+		}
+		cmd.Process.Signal(syscall.SIGHUP)
+		if code := waitCLI(t, cmd, 10*time.Second); code != 0 {
+			t.Errorf("sim after SIGHUP: exit %d, want 0: %s", code, stderr.String())
+		}
+	})
+}
+
+// waitFor waits up to 15 s for path to exist.
+func waitFor(t *testing.T, path string) {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not written within 15 s", path)
+		}
 	}
 }

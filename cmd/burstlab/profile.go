@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -61,7 +60,7 @@ func planProfile(c *cli.Context, name string) (*profiles.Plan, error) {
 		return nil, usageError{err}
 	}
 	// Counting a large plan takes a while: Ctrl-C stops it.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	defer stop()
 	pl, err := profiles.PlanShard(ctx, p, profiles.Shard{})
 	if ctx.Err() != nil {
