@@ -9,8 +9,9 @@ import (
 
 // ReplacedFile is a file rewritten whole again and again, as a run's
 // run.json is while the run goes: each Replace writes a temporary file
-// beside it, syncs it, renames it into place and syncs the directory, so a
-// reader sees the old content or the new, never half of one. It holds the
+// beside it and renames it into place, so a reader sees the old content or
+// the new, never half of one; the last Replace is synced, with its
+// directory, so it outlasts a crash of the machine too. It holds the
 // descriptors a Replace needs (its directory and a temporary file) from
 // the moment it is opened, so a process that has since run out of
 // descriptors (thousands of sockets) still writes it.
@@ -56,7 +57,9 @@ func (f *ReplacedFile) temp() (*os.File, error) {
 // creates the temporary file of the Replace after this one, and when it
 // cannot (no descriptor left, say) it fails without touching the file: the
 // one it holds is kept for a later Replace. The last Replace, without
-// again, uses the one it holds and needs no new descriptor.
+// again, uses the one it holds and needs no new descriptor; it alone is
+// synced (those before it are for a process that dies, which loses no
+// written data, and a sync on a busy disk can take long).
 func (f *ReplacedFile) Replace(data []byte, again bool) error {
 	if f.spare == nil {
 		return &FileError{Path: f.path, Op: "create", Err: os.ErrClosed}
@@ -78,8 +81,10 @@ func (f *ReplacedFile) Replace(data []byte, again bool) error {
 	if _, err := tmp.Write(data); err != nil {
 		return fail("write", err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return fail("sync", err)
+	if !again {
+		if err := tmp.Sync(); err != nil {
+			return fail("sync", err)
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return fail("close", err)
@@ -90,10 +95,10 @@ func (f *ReplacedFile) Replace(data []byte, again bool) error {
 	}
 	// The rename lasts a crash once the directory is synced; Windows
 	// cannot sync a directory.
-	if err := f.dir.Sync(); err != nil && runtime.GOOS != "windows" {
-		return AsFileError("sync", f.dir.Name(), err)
+	if again || runtime.GOOS == "windows" {
+		return nil
 	}
-	return nil
+	return AsFileError("sync", f.dir.Name(), f.dir.Sync())
 }
 
 // Close removes the temporary file still held and lets go of the
