@@ -177,8 +177,18 @@ func serveMetrics(c *cli.Context) (*live.Metrics, func(), error) {
 // stopSignals end a run, a search, a plan's counting or the simulator
 // as Ctrl-C does: SIGINT, SIGTERM, and SIGHUP (the terminal or the session
 // that started burstlab went away), so the record is written and its
-// directory unlocked whichever ended it.
-var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+// directory unlocked whichever ended it. A signal burstlab was started
+// with ignored (nohup, a background job) stays ignored: catching it would
+// undo what the user asked for.
+var stopSignals = func() []os.Signal {
+	var sigs []os.Signal
+	for _, s := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
+		if !signal.Ignored(s) {
+			sigs = append(sigs, s)
+		}
+	}
+	return sigs
+}()
 
 // interruptible returns a context the first stop signal (see stopSignals)
 // cancels, which stops sending and waits for the requests in flight, and a

@@ -256,7 +256,8 @@ func TestRecordWrittenWithoutDescriptors(t *testing.T) {
 // TestSIGHUPStopsLikeSIGTERM (#20 item 7): SIGHUP ends a run as SIGTERM
 // and Ctrl-C do: the record written whole (stopped), the JUnit file
 // written, the directory unlocked for the next run, exit 130; and the
-// simulator shuts down cleanly on it.
+// simulator shuts down cleanly on it. A run started under nohup keeps
+// ignoring it.
 func TestSIGHUPStopsLikeSIGTERM(t *testing.T) {
 	t.Parallel()
 	t.Run("attack", func(t *testing.T) {
@@ -289,6 +290,30 @@ func TestSIGHUPStopsLikeSIGTERM(t *testing.T) {
 		}
 		if _, stderr, code := attackCLI(t, target, "-rate", "20", "-duration", "1s", "-o", out, "--force"); code != 0 {
 			t.Errorf("the next run into the directory: exit %d: %s", code, stderr)
+		}
+	})
+	t.Run("nohup", func(t *testing.T) {
+		t.Parallel()
+		bash, err := exec.LookPath("bash")
+		if err != nil {
+			t.Skip("no bash for trap")
+		}
+		srv := okServer(t)
+		out := filepath.Join(t.TempDir(), "rec")
+		cmd := exec.Command(bash, "-c", `trap '' HUP; exec "$0" "$@"`, bin, "attack", "-rate", "20", "-duration", "3s", "-o", out)
+		cmd.Stdin = strings.NewReader("GET " + srv.URL + "/\n")
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, filepath.Join(out, report.RunFile))
+		cmd.Process.Signal(syscall.SIGHUP)
+		if code := waitCLI(t, cmd, 20*time.Second); code != 0 {
+			t.Errorf("a run started with SIGHUP ignored (nohup): exit %d after SIGHUP, want 0: %s", code, stderr.String())
+		}
+		if rec, err := report.Load(out); err != nil || rec.Stopped || rec.Summary.OK != 60 {
+			t.Errorf("record: %v; want the whole run, 60 ok, not stopped", err)
 		}
 	})
 	t.Run("sim", func(t *testing.T) {
