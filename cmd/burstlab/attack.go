@@ -190,6 +190,14 @@ var stopSignals = func() []os.Signal {
 	return sigs
 }()
 
+// stopContext returns a context the first stop signal cancels.
+func stopContext() (context.Context, context.CancelFunc) {
+	if len(stopSignals) == 0 { // NotifyContext with none would catch every signal
+		return context.WithCancel(context.Background())
+	}
+	return signal.NotifyContext(context.Background(), stopSignals...)
+}
+
 // interruptible returns a context the first stop signal (see stopSignals)
 // cancels, which stops sending and waits for the requests in flight, and a
 // channel the second one closes, which stops waiting. stop releases the
@@ -198,7 +206,9 @@ func interruptible() (ctx context.Context, abort <-chan struct{}, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ab := make(chan struct{})
 	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, stopSignals...)
+	if len(stopSignals) > 0 { // none would be every signal
+		signal.Notify(sig, stopSignals...)
+	}
 	go func() {
 		if _, ok := <-sig; !ok {
 			return

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
 
 	"github.com/urfave/cli/v2"
 
@@ -60,7 +58,7 @@ func planProfile(c *cli.Context, name string) (*profiles.Plan, error) {
 		return nil, usageError{err}
 	}
 	// Counting a large plan takes a while: Ctrl-C stops it.
-	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
+	ctx, stop := stopContext()
 	defer stop()
 	pl, err := profiles.PlanShard(ctx, p, profiles.Shard{})
 	if ctx.Err() != nil {
