@@ -1,6 +1,7 @@
 package burst
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/burstlab/burstlab/report"
@@ -22,13 +24,17 @@ const lockFile = ".burstlab.lock"
 // while the run writes. The interval log is written as windows become final
 // and run.json is rewritten now and then with the windows final so far,
 // marked incomplete, so a run killed (SIGKILL) or stopped by a full disk
-// still leaves a record that `burstlab report` reads up to then.
+// still leaves a record that `burstlab report` reads up to then. Every
+// descriptor the record needs (the lock, the interval log, run.json's
+// directory and a temporary file for it) is open from the start, so a run
+// that uses up the process's descriptors still writes its record at the end.
 type recordDir struct {
 	path     string
 	lock     *os.File
 	hlog     *os.File
+	run      *report.ReplacedFile
 	saved    int           // windows in the last checkpoint
-	lastSave time.Time     // when it was written
+	lastSave time.Time     // when it was written or skipped
 	saveCost time.Duration // how long it took
 	err      error         // the first write error; checkpoints stop after it
 }
@@ -39,12 +45,12 @@ type recordDir struct {
 // deleted.
 func openRecordDir(path string, force bool) (*recordDir, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
-		return nil, &WriteError{Dir: path, Err: err}
+		return nil, recordError("mkdir", path, err)
 	}
 	d := &recordDir{path: path}
 	lock, err := os.OpenFile(filepath.Join(path, lockFile), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return nil, &WriteError{Dir: path, Err: err}
+		return nil, recordError("open", filepath.Join(path, lockFile), err)
 	}
 	if err := lockExclusive(lock); err != nil {
 		pid, _ := os.ReadFile(lock.Name())
@@ -58,9 +64,15 @@ func openRecordDir(path string, force bool) (*recordDir, error) {
 		d.release()
 		return nil, err
 	}
-	if d.hlog, err = os.OpenFile(filepath.Join(path, report.HlogFile), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644); err != nil {
+	hlog := filepath.Join(path, report.HlogFile)
+	if d.hlog, err = os.OpenFile(hlog, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644); err != nil {
 		d.release()
-		return nil, &WriteError{Dir: path, Err: err}
+		return nil, recordError("create", hlog, err)
+	}
+	if d.run, err = report.OpenReplaced(filepath.Join(path, report.RunFile)); err != nil {
+		d.discard()
+		d.release()
+		return nil, &WriteError{What: "the record", Err: err}
 	}
 	return d, nil
 }
@@ -70,7 +82,7 @@ func openRecordDir(path string, force bool) (*recordDir, error) {
 func (d *recordDir) claim(force bool) error {
 	entries, err := os.ReadDir(d.path)
 	if err != nil {
-		return &WriteError{Dir: d.path, Err: err}
+		return recordError("read", d.path, err)
 	}
 	var names []string
 	for _, e := range entries {
@@ -92,7 +104,7 @@ func (d *recordDir) claim(force bool) error {
 	}
 	for _, n := range names {
 		if err := os.RemoveAll(filepath.Join(d.path, n)); err != nil {
-			return &WriteError{Dir: d.path, Err: err}
+			return recordError("remove", filepath.Join(d.path, n), err)
 		}
 	}
 	return nil
@@ -100,39 +112,70 @@ func (d *recordDir) claim(force bool) error {
 
 // checkpoint rewrites run.json with the windows final so far when a window
 // has become final since the last one, at most once a second and spending
-// at most about 5% of the time on it.
+// at most about 5% of the time on it. A checkpoint that finds no
+// descriptor free is skipped, not failed: the one held for run.json is
+// kept for the end of the run.
 func (d *recordDir) checkpoint(rec *report.Recorder) {
 	if d.err != nil || rec.Final() == d.saved || time.Since(d.lastSave) < max(time.Second, 20*d.saveCost) {
 		return
 	}
 	if err := rec.LogErr(); err != nil {
-		d.err = err
+		d.err = recordError("write", d.hlog.Name(), err)
 		return
 	}
 	start := time.Now()
-	if err := report.Save(d.path, rec.Snapshot(nil)); err != nil {
+	switch err := d.save(rec.Snapshot(nil), true); {
+	case descriptorShortage(err):
+		d.lastSave = time.Now()
+		return
+	case err != nil:
 		d.err = err
 		return
 	}
 	d.saved, d.lastSave, d.saveCost = rec.Final(), time.Now(), time.Since(start)
 }
 
-// finish writes the final run.json over the last checkpoint.
-func (d *recordDir) finish(rec *report.Record) error {
-	err := d.hlog.Close()
+// save writes rec as run.json; again keeps a temporary file for the next
+// save (see report.ReplacedFile).
+func (d *recordDir) save(rec *report.Record, again bool) error {
+	var buf bytes.Buffer
+	if err := report.WriteJSON(&buf, rec); err != nil {
+		return recordError("encode", d.run.Path(), err)
+	}
+	if err := d.run.Replace(buf.Bytes(), again); err != nil {
+		return &WriteError{What: "the record", Err: err}
+	}
+	return nil
+}
+
+// descriptorShortage reports whether err is the process (or the system)
+// being out of file descriptors.
+func descriptorShortage(err error) bool {
+	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE)
+}
+
+// finish syncs the interval log and writes the final run.json over the
+// last checkpoint. logErr is the recorder's failure to write the interval
+// log, if any.
+func (d *recordDir) finish(rec *report.Record, logErr error) error {
+	hlog := d.hlog.Name()
+	serr, cerr := d.hlog.Sync(), d.hlog.Close()
 	d.hlog = nil
+	switch {
+	case d.err != nil:
+	case logErr != nil:
+		d.err = recordError("write", hlog, logErr)
+	case serr != nil:
+		d.err = recordError("sync", hlog, serr)
+	case cerr != nil:
+		d.err = recordError("close", hlog, cerr)
+	}
 	if d.err != nil {
 		// After a write error the last checkpoint stays: a record marked
 		// incomplete, readable up to then.
-		return &WriteError{Dir: d.path, Err: d.err}
+		return d.err
 	}
-	if err != nil {
-		return &WriteError{Dir: d.path, Err: err}
-	}
-	if err := report.Save(d.path, rec); err != nil {
-		return &WriteError{Dir: d.path, Err: err}
-	}
-	return nil
+	return d.save(rec, false)
 }
 
 // discard removes the interval log of a run that never started.
@@ -148,6 +191,11 @@ func (d *recordDir) discard() {
 func (d *recordDir) release() {
 	if d.hlog != nil {
 		d.hlog.Close()
+		d.hlog = nil
+	}
+	if d.run != nil {
+		d.run.Close()
+		d.run = nil
 	}
 	if d.lock != nil {
 		os.Remove(d.lock.Name())

@@ -164,9 +164,7 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 		}
 	})
 	stopProg()
-	if cerr := results.close(); err == nil && cerr != nil {
-		err = fmt.Errorf("writing the results file: %w", cerr)
-	}
+	resultsErr := results.close()
 	if err != nil {
 		if dir != nil {
 			dir.discard()
@@ -181,20 +179,21 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	if j.signalFailures != nil {
 		rec.ScaleSignalFailure(j.signalFailures())
 	}
-	record, err := rec.Finish(stats.Stopped, events)
+	record, logErr := rec.Finish(stats.Stopped, events)
 	if record != nil {
 		gate.EvaluateAlerts(record, opt.Alerts)
 	}
 	if opt.Metrics != nil {
 		opt.Metrics.Finish()
 	}
-	if dir == nil {
-		return record, err
+	// A file that cannot be written loses no more than itself: the record
+	// is kept whatever --output did, and returned whatever either did.
+	if dir != nil {
+		if err := dir.finish(record, logErr); err != nil {
+			return record, err
+		}
 	}
-	if err != nil && dir.err == nil {
-		dir.err = err
-	}
-	return record, dir.finish(record)
+	return record, resultsErr
 }
 
 // results opens opt's results file; without one, writing is a no-op.
@@ -202,20 +201,19 @@ func (j job) results(opt Options) (*resultSink, error) {
 	if opt.Results == "" {
 		return &resultSink{}, nil
 	}
-	f, err := os.Create(opt.Results)
-	if err != nil {
-		return nil, err
-	}
 	names := make([]string, len(j.cfg.Streams))
 	for i, s := range j.cfg.Streams {
 		names[i] = s.Name
 	}
-	rf, err := report.NewResultFile(f, opt.ResultFormat, j.started, names)
-	if err != nil {
-		f.Close()
-		os.Remove(opt.Results)
+	if _, err := report.NewResultFile(io.Discard, opt.ResultFormat, j.started, names); err != nil {
 		return nil, err
 	}
+	// Opened, not replaced: a FIFO or a device stays what it is.
+	f, err := os.Create(opt.Results)
+	if err != nil {
+		return nil, resultsError("open", opt.Results, err)
+	}
+	rf, _ := report.NewResultFile(f, opt.ResultFormat, j.started, names)
 	return &resultSink{file: f, rf: rf}, nil
 }
 
@@ -232,18 +230,21 @@ func (s *resultSink) write(r outcome.Result) {
 	}
 }
 
+// close flushes and closes the file; a failure to write it is a
+// *WriteError naming the file and the operation.
 func (s *resultSink) close() error {
 	if s.rf == nil {
 		return nil
 	}
-	err := s.err
-	if ferr := s.rf.Flush(); err == nil {
-		err = ferr
+	if s.err != nil {
+		s.file.Close()
+		return resultsError("write", s.file.Name(), s.err)
 	}
-	if cerr := s.file.Close(); err == nil {
-		err = cerr
+	if err := s.rf.Flush(); err != nil {
+		s.file.Close()
+		return resultsError("write", s.file.Name(), err)
 	}
-	return err
+	return resultsError("close", s.file.Name(), s.file.Close())
 }
 
 // RecorderConfig describes pl to a recorder.

@@ -17,43 +17,17 @@ const (
 	HlogFile = "latency.hlog"
 )
 
-// Save writes rec as DIR/run.json. The file appears whole or not at all.
+// Save writes rec as DIR/run.json. The file appears whole or not at all; a
+// failure is a *FileError naming the file and the operation.
 func Save(dir string, rec *Record) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return AsFileError("mkdir", dir, err)
 	}
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, rec); err != nil {
 		return err
 	}
 	return WriteFileAtomic(filepath.Join(dir, RunFile), buf.Bytes())
-}
-
-// WriteFileAtomic writes data to a temporary file beside path and renames it
-// into place, so no reader ever sees half a file.
-func WriteFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
 }
 
 // Load reads DIR/run.json. The record remembers DIR, so its latency

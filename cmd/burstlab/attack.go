@@ -116,20 +116,28 @@ func runAndReport(c *cli.Context, do func(context.Context, burst.Options) (*repo
 		}
 		return err
 	}
-	if werr := render.WriteTable(os.Stdout, rec); werr != nil && err == nil {
-		err = ioFailure{werr}
-	}
+	// What was measured is printed even when a file of the run could not
+	// be written; that failure then decides the exit code (3).
+	tableErr := render.WriteTable(os.Stdout, rec)
 	if err != nil {
 		return err
 	}
 	if rec.Stopped {
 		// The gates' files (--junit, --summary) are written all the same,
-		// the stopped run failing them; the stop decides the exit code.
+		// the stopped run failing them; the stop decides the exit code,
+		// even when stdout is gone with the terminal that hung up.
 		var io ioFailure
 		if err := applyGates(c, rec, gates); errors.As(err, &io) {
 			return err
 		}
-		return exitError{code: exitInterrupt, msg: "interrupted: the record holds what was measured until then"}
+		msg := "interrupted: the record holds what was measured until then"
+		if tableErr != nil {
+			msg += " (the report could not be printed: " + tableErr.Error() + ")"
+		}
+		return exitError{code: exitInterrupt, msg: msg}
+	}
+	if tableErr != nil {
+		return writeFailure("the report", "stdout", tableErr)
 	}
 	return judge(c, rec, gates)
 }
@@ -166,14 +174,41 @@ func serveMetrics(c *cli.Context) (*live.Metrics, func(), error) {
 	return m, func() { srv.Close(c.Duration("metrics-linger")) }, nil
 }
 
-// interruptible returns a context the first Ctrl-C (or SIGTERM) cancels,
-// which stops sending and waits for the requests in flight, and a channel
-// the second one closes, which stops waiting. stop releases the signals.
+// stopSignals end a run, a search, a plan's counting or the simulator
+// as Ctrl-C does: SIGINT, SIGTERM, and SIGHUP (the terminal or the session
+// that started burstlab went away), so the record is written and its
+// directory unlocked whichever ended it. A signal burstlab was started
+// with ignored (nohup, a background job) stays ignored: catching it would
+// undo what the user asked for.
+var stopSignals = func() []os.Signal {
+	var sigs []os.Signal
+	for _, s := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
+		if !signal.Ignored(s) {
+			sigs = append(sigs, s)
+		}
+	}
+	return sigs
+}()
+
+// stopContext returns a context the first stop signal cancels.
+func stopContext() (context.Context, context.CancelFunc) {
+	if len(stopSignals) == 0 { // NotifyContext with none would catch every signal
+		return context.WithCancel(context.Background())
+	}
+	return signal.NotifyContext(context.Background(), stopSignals...)
+}
+
+// interruptible returns a context the first stop signal (see stopSignals)
+// cancels, which stops sending and waits for the requests in flight, and a
+// channel the second one closes, which stops waiting. stop releases the
+// signals.
 func interruptible() (ctx context.Context, abort <-chan struct{}, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ab := make(chan struct{})
 	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	if len(stopSignals) > 0 { // none would be every signal
+		signal.Notify(sig, stopSignals...)
+	}
 	go func() {
 		if _, ok := <-sig; !ok {
 			return

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"math"
 	"os"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/burstlab/burstlab/burst"
 	"github.com/burstlab/burstlab/capacity"
 	"github.com/burstlab/burstlab/profiles"
+	"github.com/burstlab/burstlab/report"
 	"github.com/burstlab/burstlab/report/gate"
 )
 
@@ -68,6 +70,11 @@ func capacityCommand() *cli.Command {
 			if err != nil {
 				if profiles.IsError(err) {
 					return usageError{err}
+				}
+				var fe *report.FileError
+				var we *burst.WriteError
+				if errors.As(err, &fe) && !errors.As(err, &we) {
+					return writeFailure("the record", fe.Path, fe) // capacity.json
 				}
 				return err
 			}

@@ -88,7 +88,7 @@ func reportRunGates(c *cli.Context, run gate.JUnitRun, results []gate.Result) er
 			return err
 		}
 		if err := report.WriteFileAtomic(path, b.Bytes()); err != nil {
-			return ioFailure{fmt.Errorf("--junit: %w", err)}
+			return writeFailure("--junit", path, err)
 		}
 	}
 	if err := writeSummary(c.String("summary"), record, results); err != nil {
@@ -104,6 +104,14 @@ func reportRunGates(c *cli.Context, run gate.JUnitRun, results []gate.Result) er
 	return nil
 }
 
+// writeFailure is a failure to write what (the report, --junit) to path:
+// an I/O failure (exit 3) that reads "writing WHAT: FILE: OPERATION: ERR".
+// err names the operation when it is a *report.FileError; any other is a
+// write.
+func writeFailure(what, path string, err error) error {
+	return ioFailure{fmt.Errorf("writing %s: %w", what, report.AsFileError("write", path, err))}
+}
+
 // writeSummary writes the Markdown results to path, or, without a path and
 // with gates, appends them to $GITHUB_STEP_SUMMARY: GitHub collects that
 // file after the step, and other tools of the step may have written to it
@@ -115,7 +123,7 @@ func writeSummary(path, record string, results []gate.Result) error {
 	}
 	if path != "" {
 		if err := report.WriteFileAtomic(path, b.Bytes()); err != nil {
-			return ioFailure{fmt.Errorf("--summary: %w", err)}
+			return writeFailure("--summary", path, err)
 		}
 		return nil
 	}
@@ -125,14 +133,14 @@ func writeSummary(path, record string, results []gate.Result) error {
 	}
 	f, err := os.OpenFile(step, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		return ioFailure{fmt.Errorf("$GITHUB_STEP_SUMMARY: %w", err)}
+		return writeFailure("$GITHUB_STEP_SUMMARY", step, report.AsFileError("open", step, err))
 	}
 	if _, err := f.Write(append(b.Bytes(), '\n')); err != nil {
 		f.Close()
-		return ioFailure{fmt.Errorf("$GITHUB_STEP_SUMMARY: %w", err)}
+		return writeFailure("$GITHUB_STEP_SUMMARY", step, err)
 	}
 	if err := f.Close(); err != nil {
-		return ioFailure{fmt.Errorf("$GITHUB_STEP_SUMMARY: %w", err)}
+		return writeFailure("$GITHUB_STEP_SUMMARY", step, report.AsFileError("close", step, err))
 	}
 	return nil
 }

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -62,7 +59,7 @@ func planProfile(c *cli.Context, name string) (*profiles.Plan, error) {
 		return nil, usageError{err}
 	}
 	// Counting a large plan takes a while: Ctrl-C stops it.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := stopContext()
 	defer stop()
 	pl, err := profiles.PlanShard(ctx, p, profiles.Shard{})
 	if ctx.Err() != nil {

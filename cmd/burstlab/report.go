@@ -46,16 +46,18 @@ func reportCommand() *cli.Command {
 					return usagef("report: %v", err)
 				}
 			}
-			if path := c.String("out"); path != "" {
+			path := c.String("out")
+			if path != "" {
 				err = render.RenderFile(path, r, rec)
 			} else {
+				path = "stdout"
 				w := bufio.NewWriterSize(os.Stdout, 1<<16)
 				if err = r.Render(w, rec); err == nil {
 					err = w.Flush()
 				}
 			}
 			if err != nil {
-				return ioFailure{err}
+				return writeFailure("the report", path, err)
 			}
 			// Gates judge the record last, after it is rendered.
 			return judge(c, rec, gates)

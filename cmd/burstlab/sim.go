@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -48,7 +45,7 @@ func simCommand() *cli.Command {
 			if _, _, err := net.SplitHostPort(addr); err != nil {
 				return usagef("sim: --addr %q: %v", addr, err)
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := stopContext()
 			defer stop()
 			url, err := s.Start(addr)
 			if err != nil {
