@@ -100,7 +100,7 @@ func TestBadAlerts(t *testing.T) {
 		{[]string{"report", "--alert", "x: p99 > 1s", "--gate", "alert.y.time_to_alert < 1s", fixture}, `no alert "y"`},
 		{[]string{"report", "--gate", "recovery_cause == quickly", fixture}, "recovery_cause is one of scaled, traffic_subsided, not_recovered, never_degraded, unknown"},
 		{[]string{"attack", "-rate", "10/s", "-duration", "1s", "--alert", "x: apdex <"}, "unexpected end, want a number"},
-		{[]string{"run", "--alert", "x: apdex < 2 for -1s", "testdata/short-burst.yaml"}, "for must be >= 0"},
+		{[]string{"run", "--alert", "x: apdex < 0.5 for -1s", "testdata/short-burst.yaml"}, "for must be >= 0"},
 		{[]string{"run", "--gate", "alert.nope.time_to_alert < 1s", "testdata/short-burst.yaml"}, `no alert "nope"`},
 		{[]string{"report", "--alert", "x: stream.fanot.p99 > 1s", fixture}, `--alert: alert x "stream.fanot.p99 > 1s": col 8: no stream "fanot" (did you mean fanout?)`},
 		{[]string{"run", "--alert", "x: stream.nope.p99 > 1s", "testdata/short-burst.yaml"}, `no stream "nope"`},

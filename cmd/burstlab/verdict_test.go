@@ -40,7 +40,7 @@ func TestDeadTarget(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	out := filepath.Join(t.TempDir(), "rec")
-	gates := []string{"--gate", "error_ratio < 101%", "--gate", "p99 < 100ms"}
+	gates := []string{"--gate", "error_ratio <= 100%", "--gate", "p99 < 100ms"}
 	stdout, stderr, code := attackCLI(t, "GET http://"+addr+"/\n", append([]string{"-rate", "50", "-duration", "1s", "-o", out}, gates...)...)
 	if code != exitGateFail || lastLine(stderr) != "burstlab: no request reached the target: 50 refused" {
 		t.Errorf("exit %d, last line %q; want 1 and 'no request reached the target: 50 refused'", code, lastLine(stderr))
