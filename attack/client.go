@@ -26,6 +26,10 @@ type Client struct {
 	MaxConnections int           // open connections per host; 0 = unlimited
 	HTTP2          *bool         // negotiate HTTP/2 over TLS; default on
 	H2C            bool          // HTTP/2 without TLS (prior knowledge)
+	// StreamsPerConn is how many requests the target takes at once on one
+	// HTTP/2 connection without TLS (H2C), so the connections opened ahead
+	// of need are as many as it will use; default 100.
+	StreamsPerConn int
 	Insecure       bool          // skip TLS certificate verification
 	RootCAs        []string      // PEM files of CAs to trust instead of the system's
 	Cert, Key      string        // PEM files of a TLS client certificate and its key
@@ -34,6 +38,15 @@ type Client struct {
 	DNSTTL         time.Duration // cache DNS answers this long; 0 = no cache
 	ProxyHeader    http.Header   // headers for CONNECT requests to a proxy
 	UnixSocket     string        // send over this unix socket instead of TCP
+}
+
+// CleartextHTTP2 makes the client speak HTTP/2 without TLS (prior
+// knowledge) to a target known to speak it, such as the embedded simulator,
+// which takes streams requests at once on one connection: thousands of
+// requests in flight then share a few connections, where HTTP/1.1 costs a
+// socket each.
+func CleartextHTTP2(streams int) Option {
+	return func(e *Engine) { e.client.H2C, e.client.StreamsPerConn = true, streams }
 }
 
 // tlsConfig builds the client TLS configuration.
@@ -181,6 +194,11 @@ func (c Client) connect(first string, timeout time.Duration, warm bool) (*conn, 
 	addr, secure := dialTarget(first)
 	if warm && c.UnixSocket == "" && addr != "" {
 		p := &warmPool{dial: dial, addr: addr}
+		if c.H2C {
+			p.streams = orDefault(c.StreamsPerConn, 100)
+			p.probed.Store(true)
+			p.h2.Store(true)
+		}
 		if secure && !c.H2C {
 			p.tls = tlsCfg.Clone()
 			p.tls.NextProtos = []string{"http/1.1"}

@@ -93,6 +93,9 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 		engine:  EngineOptions(pl, base),
 		started: started,
 	}
+	if s != nil {
+		j.engine = append(j.engine, attack.CleartextHTTP2(sim.StreamsPerConn))
+	}
 	switch sg := p.Target.ScaleSignal; {
 	case s != nil:
 		// The simulator's own timeline is the ground truth.
