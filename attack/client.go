@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,6 +16,8 @@ import (
 
 	"github.com/rs/dnscache"
 	"golang.org/x/net/http2"
+
+	"github.com/burstlab/burstlab/attack/outcome"
 )
 
 // Client holds the HTTP client settings a vegeta user expects. The zero value
@@ -228,7 +232,7 @@ func (c Client) connect(first string, timeout time.Duration, warm bool) (*conn, 
 		}
 	}
 	redirects := orDefault(c.Redirects, defaultRedirects)
-	out.client = &http.Client{Transport: rt, CheckRedirect: func(_ *http.Request, via []*http.Request) error {
+	out.client = &http.Client{Transport: answeredBody{rt}, CheckRedirect: func(_ *http.Request, via []*http.Request) error {
 		switch {
 		case redirects < 0:
 			return http.ErrUseLastResponse
@@ -248,6 +252,38 @@ func (c *conn) close() {
 	for _, t := range c.idle {
 		t.CloseIdleConnections()
 	}
+}
+
+// answeredBody marks the body of every response, so that a body that breaks
+// off says the target had answered with a status first: the target
+// answered, and the failure is its own, not a request that never reached it.
+type answeredBody struct{ rt http.RoundTripper }
+
+func (a answeredBody) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := a.rt.RoundTrip(req)
+	if err == nil && resp.Body != nil && resp.Body != http.NoBody {
+		resp.Body = &statusBody{ReadCloser: resp.Body, code: resp.StatusCode}
+	}
+	return resp, err
+}
+
+// statusBody is a response body that knows its response's status.
+type statusBody struct {
+	io.ReadCloser
+	code int
+}
+
+// Read passes on the end of the body and a timeout or a cancel as they
+// are; any other failure is the body breaking off after the status.
+func (b *statusBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == nil || err == io.EOF || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return n, err
+	}
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		return n, err
+	}
+	return n, fmt.Errorf("%s %d: %w", outcome.BrokenOff, b.code, err)
 }
 
 // h2Route sends requests to the target that speaks HTTP/2 through h2, and
