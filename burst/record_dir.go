@@ -27,6 +27,7 @@ type recordDir struct {
 	path     string
 	lock     *os.File
 	hlog     *os.File
+	spare    *spareFiles   // descriptors held for writing run.json
 	saved    int           // windows in the last checkpoint
 	lastSave time.Time     // when it was written
 	saveCost time.Duration // how long it took
@@ -41,14 +42,16 @@ func openRecordDir(path string, force bool) (*recordDir, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return nil, &WriteError{Dir: path, Err: err}
 	}
-	d := &recordDir{path: path}
+	d := &recordDir{path: path, spare: newSpareFiles()}
 	lock, err := os.OpenFile(filepath.Join(path, lockFile), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
+		d.spare.close()
 		return nil, &WriteError{Dir: path, Err: err}
 	}
 	if err := lockExclusive(lock); err != nil {
 		pid, _ := os.ReadFile(lock.Name())
 		lock.Close()
+		d.spare.close()
 		return nil, fmt.Errorf("-o %s: another burstlab run (pid %s) is writing its record there", path, strings.TrimSpace(string(pid)))
 	}
 	d.lock = lock
@@ -110,8 +113,14 @@ func (d *recordDir) checkpoint(rec *report.Recorder) {
 		return
 	}
 	start := time.Now()
-	if err := report.Save(d.path, rec.Snapshot(nil)); err != nil {
-		d.err = err
+	snap := rec.Snapshot(nil)
+	if err := d.spare.spend(func() error { return report.Save(d.path, snap) }); err != nil {
+		if !outOfFiles(err) {
+			d.err = err
+		}
+		// Out of descriptors: the run's connections hold them all for
+		// now; the next checkpoint, a second later, tries again.
+		d.lastSave = time.Now()
 		return
 	}
 	d.saved, d.lastSave, d.saveCost = rec.Final(), time.Now(), time.Since(start)
@@ -129,7 +138,7 @@ func (d *recordDir) finish(rec *report.Record) error {
 	if err != nil {
 		return &WriteError{Dir: d.path, Err: err}
 	}
-	if err := report.Save(d.path, rec); err != nil {
+	if err := d.spare.spend(func() error { return report.Save(d.path, rec) }); err != nil {
 		return &WriteError{Dir: d.path, Err: err}
 	}
 	return nil
@@ -146,6 +155,7 @@ func (d *recordDir) discard() {
 
 // release unlocks the directory and closes what is still open.
 func (d *recordDir) release() {
+	d.spare.close()
 	if d.hlog != nil {
 		d.hlog.Close()
 	}
