@@ -45,3 +45,12 @@ func TestFilesNeeded(t *testing.T) {
 		})
 	}
 }
+
+// TestFilesNeededClosed: a closed run (rate 0) holds its workers' requests
+// in flight, no more.
+func TestFilesNeededClosed(t *testing.T) {
+	eng := attack.New(attack.ClosedLoop(nil, 50, time.Second))
+	if need, conns := eng.FilesNeeded(inFlightPeak(report.Config{Window: time.Second}, eng.RequestTimeout()), false); conns != 50 || need != 64+50 {
+		t.Errorf("need %d, conns %d; want %d, 50", need, conns, 64+50)
+	}
+}
