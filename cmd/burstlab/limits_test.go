@@ -62,4 +62,11 @@ func TestOutOfFiles(t *testing.T) {
 	if len(lines) < 2 || !strings.Contains(lines[1], "invalid run: the generator ran out of file descriptors") {
 		t.Errorf("the report does not open with the generator's failure:\n%s", stdout.String())
 	}
+	if !strings.Contains(stdout.String(), "\nInvalid run: the generator ran out of file descriptors") {
+		t.Errorf("the verdict does not name the generator:\n%s", stdout.String())
+	}
+	// The record read back is judged the same way.
+	if _, e, code := burstlab(t, "report", out); code != exitInvalid || !strings.Contains(e, "ran out of file descriptors") {
+		t.Errorf("report of the record: exit %d, stderr %q; want %d naming the generator", code, e, exitInvalid)
+	}
 }
