@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,6 +16,8 @@ import (
 
 	"github.com/rs/dnscache"
 	"golang.org/x/net/http2"
+
+	"github.com/burstlab/burstlab/attack/outcome"
 )
 
 // Client holds the HTTP client settings a vegeta user expects. The zero value
@@ -26,6 +30,10 @@ type Client struct {
 	MaxConnections int           // open connections per host; 0 = unlimited
 	HTTP2          *bool         // negotiate HTTP/2 over TLS; default on
 	H2C            bool          // HTTP/2 without TLS (prior knowledge)
+	// StreamsPerConn is how many requests the target takes at once on one
+	// HTTP/2 connection without TLS (H2C), so the connections opened ahead
+	// of need are as many as it will use; default 100.
+	StreamsPerConn int
 	Insecure       bool          // skip TLS certificate verification
 	RootCAs        []string      // PEM files of CAs to trust instead of the system's
 	Cert, Key      string        // PEM files of a TLS client certificate and its key
@@ -34,6 +42,15 @@ type Client struct {
 	DNSTTL         time.Duration // cache DNS answers this long; 0 = no cache
 	ProxyHeader    http.Header   // headers for CONNECT requests to a proxy
 	UnixSocket     string        // send over this unix socket instead of TCP
+}
+
+// CleartextHTTP2 makes the client speak HTTP/2 without TLS (prior
+// knowledge) to a target known to speak it, such as the embedded simulator,
+// which takes streams requests at once on one connection: thousands of
+// requests in flight then share a few connections, where HTTP/1.1 costs a
+// socket each.
+func CleartextHTTP2(streams int) Option {
+	return func(e *Engine) { e.client.H2C, e.client.StreamsPerConn = true, streams }
 }
 
 // tlsConfig builds the client TLS configuration.
@@ -181,6 +198,11 @@ func (c Client) connect(first string, timeout time.Duration, warm bool) (*conn, 
 	addr, secure := dialTarget(first)
 	if warm && c.UnixSocket == "" && addr != "" {
 		p := &warmPool{dial: dial, addr: addr}
+		if c.H2C {
+			p.streams = orDefault(c.StreamsPerConn, 100)
+			p.probed.Store(true)
+			p.h2.Store(true)
+		}
 		if secure && !c.H2C {
 			p.tls = tlsCfg.Clone()
 			p.tls.NextProtos = []string{"http/1.1"}
@@ -210,7 +232,7 @@ func (c Client) connect(first string, timeout time.Duration, warm bool) (*conn, 
 		}
 	}
 	redirects := orDefault(c.Redirects, defaultRedirects)
-	out.client = &http.Client{Transport: rt, CheckRedirect: func(_ *http.Request, via []*http.Request) error {
+	out.client = &http.Client{Transport: answeredBody{rt}, CheckRedirect: func(_ *http.Request, via []*http.Request) error {
 		switch {
 		case redirects < 0:
 			return http.ErrUseLastResponse
@@ -230,6 +252,38 @@ func (c *conn) close() {
 	for _, t := range c.idle {
 		t.CloseIdleConnections()
 	}
+}
+
+// answeredBody marks the body of every response, so that a body that breaks
+// off says the target had answered with a status first: the target
+// answered, and the failure is its own, not a request that never reached it.
+type answeredBody struct{ rt http.RoundTripper }
+
+func (a answeredBody) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := a.rt.RoundTrip(req)
+	if err == nil && resp.Body != nil && resp.Body != http.NoBody {
+		resp.Body = &statusBody{ReadCloser: resp.Body, code: resp.StatusCode}
+	}
+	return resp, err
+}
+
+// statusBody is a response body that knows its response's status.
+type statusBody struct {
+	io.ReadCloser
+	code int
+}
+
+// Read passes on the end of the body and a timeout or a cancel as they
+// are; any other failure is the body breaking off after the status.
+func (b *statusBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == nil || err == io.EOF || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return n, err
+	}
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		return n, err
+	}
+	return n, fmt.Errorf("%s %d: %w", outcome.BrokenOff, b.code, err)
 }
 
 // h2Route sends requests to the target that speaks HTTP/2 through h2, and

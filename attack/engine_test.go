@@ -178,6 +178,27 @@ func TestFaults(t *testing.T) {
 		t.Cleanup(srv.Close)
 		return srv.URL
 	}
+	redirectLoop := func() string {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, r.URL.Path, http.StatusFound)
+		}))
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	brokenOff := func() string {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "1000")
+			w.WriteHeader(http.StatusOK)
+			w.Write([]byte("the first bytes"))
+			w.(http.Flusher).Flush()
+			c, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				c.Close()
+			}
+		}))
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
 	cases := []struct {
 		name    string
 		target  func() string
@@ -190,6 +211,10 @@ func TestFaults(t *testing.T) {
 		{"resetting target", resetting, outcome.Reset, 50, 500 * time.Millisecond},
 		{"10 MB body", bigBody, outcome.OK, 10, 10 * time.Second},
 		{"endless body", endless, outcome.TimedOut, 5, 500 * time.Millisecond},
+		// The target answered both: its failures are its own, not a
+		// request that never reached it.
+		{"redirect loop", redirectLoop, outcome.Redirects, 5, 2 * time.Second},
+		{"closed after its headers", brokenOff, outcome.Truncated, 5, 2 * time.Second},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -25,8 +25,9 @@ type warmPool struct {
 	addr string      // host:port of the target; other addresses dial as usual
 	tls  *tls.Config // the target speaks TLS; nil for plain HTTP
 
-	probed atomic.Bool // a TLS handshake told what the target speaks
-	h2     atomic.Bool // it negotiated HTTP/2: a connection carries many requests
+	probed  atomic.Bool // a TLS handshake told what the target speaks
+	h2      atomic.Bool // it negotiated HTTP/2 (or is spoken to so, h2c): a connection carries many requests
+	streams int         // requests an HTTP/2 connection carries at once; 0: 100
 
 	mu   sync.Mutex
 	idle []warmConn
@@ -115,15 +116,15 @@ func (p *warmPool) open(ctx context.Context, network, addr string) (net.Conn, er
 // flight. Over TLS the first handshake tells whether the target speaks
 // HTTP/2, which carries many requests on a connection (Go's client opens
 // another once one is full: 100 streams is a common server limit), so until
-// then one connection is enough.
+// then one connection is enough. HTTP/2 without TLS is known from the start.
 func (p *warmPool) want(limit int) int {
 	switch {
+	case p.h2.Load():
+		return 1 + limit/orDefault(p.streams, 100)
 	case p.tls == nil:
 		return limit
 	case !p.probed.Load():
 		return 1
-	case p.h2.Load():
-		return 1 + limit/100
 	}
 	return limit
 }

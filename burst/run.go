@@ -93,6 +93,10 @@ func Run(ctx context.Context, p *profiles.Profile, opt Options) (*report.Record,
 		engine:  EngineOptions(pl, base),
 		started: started,
 	}
+	if s != nil {
+		j.engine = append(j.engine, attack.CleartextHTTP2(sim.StreamsPerConn))
+		j.served = s.ServerErrors
+	}
 	switch sg := p.Target.ScaleSignal; {
 	case s != nil:
 		// The simulator's own timeline is the ground truth.
@@ -115,6 +119,9 @@ type job struct {
 	events  func() []report.ScaleEvent // the target's scale timeline, if known
 	// signalFailures says how sampling the scale signal failed, if it did.
 	signalFailures func() string
+	// served, when this process serves the target too (the embedded
+	// simulator), says what its HTTP server met.
+	served func() sim.ServerErrors
 }
 
 // execute sends the job's requests, records every result, and keeps the
@@ -136,6 +143,7 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	prog := newProgress(j.cfg, j.started, opt)
 	eng := attack.New(append(j.engine, attack.WithLive(&prog.live), attack.Abort(opt.Abort))...)
 	j.cfg.Timeout = eng.RequestTimeout() // a closed stream's window waits this long for its answers
+	checkFileLimit(opt.Progress, eng, j.cfg, j.served != nil)
 	rec := report.NewRecorder(j.cfg, w)
 	results, err := j.results(opt)
 	if err != nil {
@@ -179,6 +187,9 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 	if j.signalFailures != nil {
 		rec.ScaleSignalFailure(j.signalFailures())
 	}
+	if j.served != nil {
+		j.reportServed(rec, opt.Progress)
+	}
 	record, logErr := rec.Finish(stats.Stopped, events)
 	if record != nil {
 		gate.EvaluateAlerts(record, opt.Alerts)
@@ -194,6 +205,20 @@ func (j job) execute(ctx context.Context, opt Options) (*report.Record, error) {
 		}
 	}
 	return record, resultsErr
+}
+
+// reportServed says once what the embedded simulator's HTTP server met, and
+// marks the run invalid when it could not accept connections for want of
+// file descriptors: the requests waiting meanwhile measured the generator's
+// process, not the simulated service.
+func (j job) reportServed(rec *report.Recorder, progress io.Writer) {
+	e := j.served()
+	if e.Count > 0 && progress != nil {
+		fmt.Fprintf(progress, "burstlab: the simulator's HTTP server met %d errors; the first: %s\n", e.Count, e.First)
+	}
+	if e.OutOfFiles > 0 {
+		rec.GeneratorFault(fmt.Sprintf("the embedded simulator failed %d times to accept a connection for want of file descriptors", e.OutOfFiles))
+	}
 }
 
 // results opens opt's results file; without one, writing is a no-op.

@@ -19,6 +19,7 @@ func Analyze(rec *Record) {
 	s.HealthyP99Ms = math.Max(st.SLOP99Ms, s.BaselineP99Ms*st.Tolerance)
 	rec.Generator.Saturated = rec.Generator.LatenessP99Ms > st.LatenessBoundMs
 	s.GeneratorSaturated = rec.Generator.Saturated
+	rec.Invalid = generatorFailed(rec)
 
 	j := judge(rec)
 	baseline, baseDegraded := j.degradation(rec)
@@ -218,6 +219,9 @@ func saturation(rec *Record) string {
 func warnings(rec *Record, baseline, baseDegraded int) []string {
 	s := rec.Summary
 	out := []string{}
+	if rec.Invalid != "" {
+		out = append(out, rec.Invalid)
+	}
 	if msg := Unreached(rec); msg != "" {
 		out = append(out, msg)
 	}

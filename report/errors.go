@@ -87,7 +87,7 @@ func Unreached(rec *Record) string {
 	}
 	answered := s.OK
 	for k, n := range s.Errors {
-		if httpClass(k) {
+		if c, ok := classNamed(k); ok && c.Reached() {
 			answered += n
 		}
 	}
@@ -95,6 +95,21 @@ func Unreached(rec *Record) string {
 		return ""
 	}
 	return "no request reached the target: " + countsText(s.Errors, "unsent")
+}
+
+// generatorFailed says, in one line, why rec's figures are not the
+// target's: the generator ran out of file descriptors, for its requests'
+// sockets or in the embedded simulator; "" when it did not.
+func generatorFailed(rec *Record) string {
+	const after = "; the figures are not the target's: raise the open-files limit (ulimit -n) or lower the run's concurrency"
+	n := rec.Summary.Errors[outcome.OutOfFiles.String()]
+	switch {
+	case n > 0:
+		return fmt.Sprintf("invalid run: the generator ran out of file descriptors (%d requests could not open a connection)", n) + after
+	case rec.Generator.Fault != "":
+		return "invalid run: " + rec.Generator.Fault + after
+	}
+	return ""
 }
 
 // countsText writes counts as "150 refused, 3 dns", largest first, leaving
@@ -198,10 +213,16 @@ func (out *Record) addSeen(r *Record) {
 // httpClass reports whether the error class called name is one the target
 // answered with an HTTP status (4xx, 429, 5xx).
 func httpClass(name string) bool {
+	c, ok := classNamed(name)
+	return ok && c != outcome.OK && c.HTTP()
+}
+
+// classNamed returns the outcome class called name.
+func classNamed(name string) (outcome.Class, bool) {
 	for c := range outcome.Class(outcome.Classes) {
 		if c.String() == name {
-			return c != outcome.OK && c.HTTP()
+			return c, true
 		}
 	}
-	return false
+	return 0, false
 }

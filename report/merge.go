@@ -123,6 +123,9 @@ func (out *Record) addShard(r *Record) {
 	g.LatenessP50Ms = math.Max(g.LatenessP50Ms, r.Generator.LatenessP50Ms)
 	g.LatenessP99Ms = math.Max(g.LatenessP99Ms, r.Generator.LatenessP99Ms)
 	g.LatenessMaxMs = math.Max(g.LatenessMaxMs, r.Generator.LatenessMaxMs)
+	if g.Fault == "" {
+		g.Fault = r.Generator.Fault
+	}
 	for i, w := range r.Windows {
 		m := &out.Windows[i]
 		m.StartS = w.StartS

@@ -48,6 +48,10 @@ type Record struct {
 	Burst     BurstWindow `json:"burst"`
 	Generator Generator   `json:"generator"`
 	Stopped   bool        `json:"stopped"` // the run was interrupted before its plan ended
+	// Invalid says why the run's figures are not the target's: the
+	// generator failed (see Generator.Fault and the generator_fd class);
+	// "" for a valid run.
+	Invalid string `json:"invalid,omitempty"`
 	// StoppedAtS is when it was, in seconds from the start.
 	StoppedAtS *float64 `json:"stopped_at_s,omitempty"`
 	// Incomplete: the run died before it finished the record (SIGKILL, a
@@ -120,6 +124,10 @@ type Generator struct {
 	// results): the lateness figures above are 0 for want of data, and
 	// reports show them as unknown.
 	LatenessUnknown bool `json:"lateness_unknown,omitempty"`
+	// Fault says how the generator's process failed beside its requests'
+	// own outcomes (the embedded simulator could not accept a connection
+	// for want of a file descriptor): the run is invalid.
+	Fault string `json:"fault,omitempty"`
 }
 
 // Summary holds the headline figures. A figure that was not reached is null,

@@ -86,6 +86,7 @@ type Recorder struct {
 	stopAt        time.Duration // when the run was stopped, if it was
 	peakInFlight  int64         // the most requests in flight at once
 	signalFailure string
+	fault         string
 	// Clamped counts latencies above the histogram's range, recorded as its top.
 	Clamped int64
 }
@@ -493,6 +494,10 @@ func (r *Recorder) Snapshot(events []ScaleEvent) *Record {
 	return rec
 }
 
+// GeneratorFault notes how the generator's process failed during the run
+// beside its requests' outcomes; the run is then invalid.
+func (r *Recorder) GeneratorFault(msg string) { r.fault = msg }
+
 // LogErr is the first error writing the interval log, if any.
 func (r *Recorder) LogErr() error { return r.logErr }
 
@@ -541,6 +546,7 @@ func (r *Recorder) record(stopped bool, events []ScaleEvent, windows []Window) *
 		PeakInFlight:  r.peakInFlight,
 	}
 	rec.Generator.Saturated = rec.Generator.LatenessP99Ms > rec.Settings.LatenessBoundMs
+	rec.Generator.Fault = r.fault
 	for i := range r.streams {
 		s := &r.streams[i]
 		t := s.tally()

@@ -38,10 +38,13 @@ import (
 	"container/list"
 	"context"
 	"errors"
+	"log"
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -71,6 +74,7 @@ type Sim struct {
 	done chan struct{} // closed by Close: releases every waiting request
 	wg   sync.WaitGroup
 	srv  *http.Server
+	errs serverErrors // what the HTTP server met (failed accepts, bad requests)
 
 	notifyMu  sync.Mutex
 	onEvent   func(Event)
@@ -146,15 +150,35 @@ func (s *Sim) OnEvent(f func(Event)) {
 	s.notifyMu.Unlock()
 }
 
+// StreamsPerConn is how many requests one HTTP/2 connection to the
+// simulator carries at once. A burst holds thousands of requests in flight
+// against a slow simulated service: over HTTP/1.1 each costs a socket at both
+// ends, and a process that is both the generator and the simulator runs out
+// of descriptors; over HTTP/2 they share a few connections. A client that
+// wants more opens another connection, so none waits for a stream.
+const StreamsPerConn = 1000
+
 // Start listens on addr (e.g. "127.0.0.1:0"), serves in the background and
 // starts the autoscaler's clock. It returns the base URL, e.g.
-// "http://127.0.0.1:41234".
+// "http://127.0.0.1:41234". It speaks HTTP/1.1 and HTTP/2 without TLS
+// (prior knowledge, as curl --http2-prior-knowledge or a client set for
+// h2c), on the same port.
 func (s *Sim) Start(addr string) (string, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", err
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		Protocols:         new(http.Protocols),
+		HTTP2:             &http.HTTP2Config{MaxConcurrentStreams: StreamsPerConn},
+		// The server's own errors (a failed accept, a malformed request)
+		// are counted and kept for the caller to report, not logged.
+		ErrorLog: log.New(&s.errs, "", 0),
+	}
+	srv.Protocols.SetHTTP1(true)
+	srv.Protocols.SetUnencryptedHTTP2(true)
 	s.mu.Lock()
 	if s.running || s.closed {
 		s.mu.Unlock()
@@ -426,4 +450,52 @@ func (s *Sim) release(rep *replica, at time.Time) {
 		s.busy--
 	}
 	s.mu.Unlock()
+}
+
+// ServerErrors sums up the errors the simulator's HTTP server met: failed
+// accepts (a process out of file descriptors), malformed requests, broken
+// connections. Go's server would log each on stderr; the simulator counts
+// them so the run reports them once.
+type ServerErrors struct {
+	Count int64  // errors met
+	First string // the first one's message
+	// OutOfFiles counts the errors for want of a file descriptor (EMFILE,
+	// ENFILE): the process, not the simulated service, was short of
+	// resources, and the latencies measured meanwhile are not the
+	// service's.
+	OutOfFiles int64
+}
+
+// ServerErrors returns what the simulator's HTTP server met so far.
+func (s *Sim) ServerErrors() ServerErrors {
+	s.errs.mu.Lock()
+	defer s.errs.mu.Unlock()
+	return s.errs.ServerErrors
+}
+
+// serverErrors is the io.Writer behind the server's ErrorLog: each write is
+// one logged error.
+type serverErrors struct {
+	mu sync.Mutex
+	ServerErrors
+}
+
+func (e *serverErrors) Write(p []byte) (int, error) {
+	msg := strings.TrimSpace(string(p))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.Count++
+	if e.First == "" {
+		e.First = msg
+	}
+	if outOfFiles(msg) {
+		e.OutOfFiles++
+	}
+	return len(p), nil
+}
+
+// outOfFiles reports whether a logged error is a lack of file descriptors.
+// The server's log holds only the error's text.
+func outOfFiles(msg string) bool {
+	return strings.Contains(msg, syscall.EMFILE.Error()) || strings.Contains(msg, syscall.ENFILE.Error())
 }

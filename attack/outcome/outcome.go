@@ -53,21 +53,38 @@ const (
 	Other                  // anything else
 	Unsent                 // planned but never sent (the run was stopped)
 	Abandoned              // sent, then given up unanswered when a second Ctrl-C ended the wait
+	// OutOfFiles: the generator could not open a socket or a file for want
+	// of a file descriptor (EMFILE, ENFILE). The request never reached the
+	// target: it is the generator's failure, not counted as the target's
+	// error, and it makes the run invalid.
+	OutOfFiles
+	Redirects // the target answered with more redirects than the client follows (a redirect loop)
+	Truncated // the target answered with a status, then broke off before the body's end
 
 	// Classes is the number of classes: a Class indexes an array of that
 	// length.
 	Classes = iota
 )
 
-var classNames = [...]string{"ok", "4xx", "429", "5xx", "timeout", "refused", "reset", "dns", "tls", "other", "unsent", "abandoned"}
+var classNames = [...]string{"ok", "4xx", "429", "5xx", "timeout", "refused", "reset", "dns", "tls", "other", "unsent", "abandoned",
+	"generator_fd", "redirects", "truncated"}
 
 // Answered reports whether the request completed: a response, or a failure
 // of its own (a timeout, a refused connection). Unsent and abandoned
-// requests did not.
-func (c Class) Answered() bool { return c != Unsent && c != Abandoned }
+// requests did not, nor did one the generator failed to send for want of a
+// file descriptor: none of these says anything about the target.
+func (c Class) Answered() bool { return c != Unsent && c != Abandoned && c != OutOfFiles }
 
 // HTTP reports whether the target answered with an HTTP status.
 func (c Class) HTTP() bool { return c <= Status5xx }
+
+// Reached reports whether the target answered the request: with an HTTP
+// status, a redirect too many, or a status and then a broken-off body.
+func (c Class) Reached() bool { return c.HTTP() || c == Redirects || c == Truncated }
+
+// Generator reports whether the class is the generator's own failure, not
+// the target's: the run's figures cannot be trusted.
+func (c Class) Generator() bool { return c == OutOfFiles }
 
 // String returns the class's short name, as used in reports.
 func (c Class) String() string {
@@ -76,6 +93,11 @@ func (c Class) String() string {
 	}
 	return "unknown"
 }
+
+// BrokenOff is how the message of a response whose body broke off after its
+// status begins, so that Classify tells it from a connection that failed
+// before any answer.
+const BrokenOff = "body broke off after status"
 
 // Classify maps a status code and an error text to a class.
 func Classify(code uint16, errText string) Class {
@@ -91,6 +113,12 @@ func Classify(code uint16, errText string) Class {
 	}
 	e := strings.ToLower(errText)
 	switch {
+	case strings.Contains(e, "too many open files"):
+		return OutOfFiles
+	case strings.Contains(e, "stopped after") && strings.Contains(e, "redirects"):
+		return Redirects
+	case strings.Contains(e, BrokenOff):
+		return Truncated
 	case strings.Contains(e, "timeout") || strings.Contains(e, "deadline exceeded"):
 		return TimedOut
 	case strings.Contains(e, "connection refused"):

@@ -55,15 +55,18 @@ func applyGates(c *cli.Context, rec *report.Record, gates []gate.Gate) error {
 	return reportGates(c, rec, gate.Evaluate(rec, gates))
 }
 
-// judge applies the gates, then refuses a run in which no request reached
-// the target (or nothing was sent), whatever the gates say: exit 1 with one
-// line saying so.
+// judge applies the gates, then refuses a run in which the generator failed
+// (exit 4) or no request reached the target (or nothing was sent; exit 1),
+// whatever the gates say, with one line saying so.
 func judge(c *cli.Context, rec *report.Record, gates []gate.Gate) error {
 	err := applyGates(c, rec, gates)
 	var ue usageError
 	var io ioFailure
 	if errors.As(err, &ue) || errors.As(err, &io) {
 		return err
+	}
+	if rec.Invalid != "" {
+		return exitError{code: exitInvalid, msg: rec.Invalid}
 	}
 	if msg := report.Unreached(rec); msg != "" {
 		return exitError{code: exitGateFail, msg: msg}

@@ -21,6 +21,7 @@ const (
 	exitGateFail  = 1
 	exitBadInput  = 2
 	exitIO        = 3 // an I/O failure while writing the record or a report
+	exitInvalid   = 4 // the run is invalid: the generator failed (out of file descriptors)
 	exitInterrupt = 130
 )
 

@@ -62,7 +62,11 @@ func simCommand() *cli.Command {
 			fmt.Fprintf(os.Stderr, "burstlab sim: replicas %d, slots %d each, service %s, %s\n",
 				cfg.Replicas, cfg.Slots, cfg.Service, scaling)
 			<-ctx.Done()
-			return s.Close()
+			err = s.Close()
+			if e := s.ServerErrors(); e.Count > 0 {
+				fmt.Fprintf(os.Stderr, "burstlab sim: the HTTP server met %d errors (%d for want of file descriptors); the first: %s\n", e.Count, e.OutOfFiles, e.First)
+			}
+			return err
 		},
 	}
 }

@@ -16,6 +16,8 @@ func Verdict(rec *report.Record) (scaled, p99 string) {
 		degraded = fmt.Sprintf(" (degraded %s after it began)", fmtS(*s.TimeToDegradeS))
 	}
 	switch unreached := report.Unreached(rec); {
+	case rec.Invalid != "":
+		return upper(rec.Invalid) + ".", bad
 	case unreached != "":
 		return upper(unreached) + ".", bad
 	case s.TimeToScaleStatus == report.StatusStopped || s.P99RecoveryStatus == report.StatusStopped && s.TimeToScaleStatus != report.StatusReached && s.TimeToScaleStatus != report.StatusNoDegradation:

@@ -123,4 +123,4 @@ func fmtCounts(c report.Counts) string {
 
 // classOrder lists the error classes in report order: every outcome class
 // but ok (TestClassOrder keeps it so).
-var classOrder = []string{"5xx", "4xx", "429", "timeout", "refused", "reset", "dns", "tls", "other", "unsent", "abandoned"}
+var classOrder = []string{"5xx", "4xx", "429", "timeout", "refused", "reset", "dns", "tls", "other", "unsent", "abandoned", "redirects", "truncated", "generator_fd"}

@@ -1,0 +1,49 @@
+package attack
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/burstlab/burstlab/attack/outcome"
+)
+
+// TestCleartextHTTP2 sends a burst whose requests are all in flight at once
+// to a target that speaks HTTP/2 without TLS, as the embedded simulator
+// does: they share a few connections instead of one socket each (a run
+// that held one per request ran out of file descriptors).
+func TestCleartextHTTP2(t *testing.T) {
+	const n, streams = 600, 250
+	s := unstartedArrivalServer(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor != 2 {
+			http.Error(w, "want HTTP/2", http.StatusHTTPVersionNotSupported)
+			return
+		}
+		select {
+		case <-time.After(300 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+	})
+	s.Config.Protocols = new(http.Protocols)
+	s.Config.Protocols.SetHTTP1(true)
+	s.Config.Protocols.SetUnencryptedHTTP2(true)
+	s.Config.HTTP2 = &http.HTTP2Config{MaxConcurrentStreams: streams}
+	s.Start()
+	t.Cleanup(s.Close)
+
+	plan := evenPlan(s.URL, n, 0, 100*time.Millisecond)
+	got, _ := run(t, context.Background(), plan, WithClient(Client{Timeout: 10 * time.Second}), CleartextHTTP2(streams))
+	classes := map[outcome.Class]int{}
+	for _, r := range got {
+		classes[r.Class]++
+	}
+	if len(got) != n || classes[outcome.OK] != n {
+		t.Fatalf("%d results, classes %v, want %d ok", len(got), classes, n)
+	}
+	// n requests in flight at once need n/streams connections; the pool
+	// dials a few ahead of need.
+	if c := s.conns.Load(); c > 2*n/streams+4 {
+		t.Errorf("%d connections opened for %d requests in flight, %d streams each", c, n, streams)
+	}
+}
