@@ -49,8 +49,8 @@ func TestRunAgainstSimulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := rec.Summary
-	if s.Offered != 100*22+24*100 || s.Sent != s.Offered {
-		t.Errorf("offered %d sent %d, want %d both", s.Offered, s.Sent, 100*22+24*100)
+	if s.Offered != 100*22+24*150 || s.Sent != s.Offered {
+		t.Errorf("offered %d sent %d, want %d both", s.Offered, s.Sent, 100*22+24*150)
 	}
 	if s.PeakP99Ms < 5*s.BaselineP99Ms {
 		t.Errorf("peak p99 %.1f ms is not far above baseline p99 %.1f ms: the burst did not queue", s.PeakP99Ms, s.BaselineP99Ms)
