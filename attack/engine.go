@@ -242,7 +242,7 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 	defer c.close()
 	reqCtx, cancelReqs := e.requestContext(ctx)
 	defer cancelReqs()
-	g := newGate(minInFlight)
+	g := newGate(e.maxWorkers)
 	ws := newWorkers(&sender{client: c.client, ctx: reqCtx, start: start, timeout: e.timeout, maxBody: e.maxBody, observe: sc.observe}, e.maxWorkers+loopWorkers)
 	defer ws.close()
 
@@ -254,10 +254,16 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 	} else {
 		ws.spawn(loopWorkers)
 	}
-	if e.noWarm || c.pool == nil {
-		g.setLimit(e.maxWorkers)
-	} else {
-		go size(runCtx, c.pool, g, sc, e.maxWorkers)
+	if !e.noWarm && c.pool != nil {
+		// A request goes through when a connection is open for it; without
+		// keep-alive every request opens its own, and the gate only caps.
+		p := &pace{start: start, lastAnswer: &sc.lastAnswer}
+		if !e.client.NoKeepAlive {
+			g.ready, g.hold = c.pool.ready, p.hold
+			c.pool.opened = g.opened
+			c.pool.dialing = make(chan struct{}, maxColdDials)
+		}
+		go size(runCtx, c.pool, g, sc, p, e.maxWorkers)
 	}
 	go func() { dispatched <- sc.dispatch(runCtx, ws, g) }()
 	for _, l := range e.loops {

@@ -36,9 +36,10 @@ type schedule struct {
 	pending  int64                  // released and not yet settled
 	wake     chan struct{}
 
-	rate      rateWindow
-	respSum   atomic.Int64 // response times seen, summed (ns)
-	completed atomic.Int64 // responses seen
+	rate       rateWindow
+	late       atomic.Int64 // how late the latest request was released (ns)
+	respLeast  atomic.Int64 // the quickest response since the sizing last looked (ns); 0: none
+	lastAnswer atomic.Int64 // when the latest response ended, from the start (ns); 0: none yet
 }
 
 func newSchedule(src Source, start time.Time, lookahead time.Duration, canRetry bool) *schedule {
@@ -105,9 +106,11 @@ func (s *schedule) dispatch(ctx context.Context, ws *workers, g *gate) int64 {
 			}
 			continue
 		}
-		// Take a place in flight before releasing the request: a full gate
-		// holds the schedule here, and the backlog leaves in order.
-		if !g.acquire(ctx.Done()) {
+		// Take a place in flight before releasing the request: a gate that
+		// holds the schedule here (see gate) lets the backlog leave in order.
+		late := time.Since(s.start.Add(due))
+		s.late.Store(int64(late))
+		if !g.acquireLate(ctx.Done(), late) {
 			break
 		}
 		req := s.pop()
@@ -219,10 +222,16 @@ func (s *schedule) leftovers() []Request {
 }
 
 // observe counts a response and its time (wire to body read), from which the
-// sizing estimates the target's response time.
-func (s *schedule) observe(d time.Duration) {
-	s.respSum.Add(int64(d))
-	s.completed.Add(1)
+// sizing estimates the target's response time, and keeps the quickest and
+// when the latest came (end, from the run's start).
+func (s *schedule) observe(end, d time.Duration) {
+	s.lastAnswer.Store(int64(end))
+	for {
+		least := s.respLeast.Load()
+		if least != 0 && least <= int64(d) || s.respLeast.CompareAndSwap(least, max(int64(d), 1)) {
+			return
+		}
+	}
 }
 
 // bucket is the resolution of the upcoming-rate estimate.
