@@ -11,15 +11,14 @@ import (
 // pool keeps a spare ahead of what is in flight), the transport dials one
 // for it alone while the schedule goes on, and the gate asks the warmer for
 // more that instant, not at its next tick. A request that finds no
-// connection waits instead, for a place to free up or the warmer's next
-// connection, only while the target answers and either the schedule is
-// behind its plan (the backlog is the generator's: a dial would cost CPU it
-// has none of, and more in flight only makes two cores thrash) or the
+// connection waits instead only while the target answers, and then when the
 // requests in flight free places faster than the plan needs them (the wait
-// is shorter than a dial). Either way no connection is dialed inside a
-// dense burst at a quick target. A target that stops answering frees no
-// places, so in-flight grows with it at once, as the incident's many
-// clients did.
+// is shorter than a dial; nothing is dialed, so none inside a dense burst
+// at a quick target, where the CPU has none to spare), or when the schedule
+// is behind its plan (the backlog is the generator's own; the warmer is
+// asked for a connection, which comes before a slowly freed place). A
+// target that stops answering frees no places, so in-flight grows with it
+// at once, as the incident's many clients did. See pace.hold.
 //
 // Only one goroutine waits at a gate (the schedule, or a closed loop), so
 // one reusable signal serves as its wake-up.
@@ -34,10 +33,10 @@ type gate struct {
 	// flight, inUse counting those already in flight; nil: always.
 	ready func(inUse int) bool
 	// hold reports whether a request, late by that much, that finds no
-	// connection open waits for a place or a connection from the warm pool
-	// rather than have one dialed for it, inUse in flight since flying;
-	// nil: never.
-	hold   func(inUse int, flying time.Time, late time.Duration) bool
+	// connection open waits for a place rather than have one dialed for
+	// it, inUse in flight since flying, and whether the warmer should dial
+	// one meanwhile; nil: never wait.
+	hold   func(inUse int, flying time.Time, late time.Duration) (wait, dial bool)
 	flying time.Time // when in-flight last rose from none
 	// wanted is signalled when a request finds no connection open.
 	wanted chan struct{}
@@ -58,7 +57,11 @@ func (g *gate) acquireLate(stop <-chan struct{}, late time.Duration) bool {
 	for {
 		g.mu.Lock()
 		ready := g.ready == nil || g.ready(g.inUse)
-		if g.inUse < g.limit && (ready || g.hold == nil || !g.hold(g.inUse, g.flying, late)) {
+		wait, dial := false, true
+		if !ready && g.hold != nil {
+			wait, dial = g.hold(g.inUse, g.flying, late)
+		}
+		if g.inUse < g.limit && !wait {
 			if g.inUse == 0 && g.hold != nil {
 				g.flying = time.Now()
 			}
@@ -73,7 +76,7 @@ func (g *gate) acquireLate(stop <-chan struct{}, late time.Duration) bool {
 		g.waiting = true
 		held := g.inUse < g.limit
 		g.mu.Unlock()
-		if held {
+		if held && dial {
 			g.want() // a new connection may come before a place frees
 		}
 		// A held request looks again after a while even if nothing

@@ -247,6 +247,22 @@ func (w *rateWindow) add(at time.Duration, n int64) {
 	w.counts[int(at/bucket)%len(w.counts)].Add(n)
 }
 
+// peakAfter is the highest planned rate, per second, of the buckets read
+// ahead after the one at (the lookahead is well within half the ring).
+func (w *rateWindow) peakAfter(at time.Duration) float64 {
+	var most int64
+	cur := int(at / bucket)
+	if at < 0 {
+		cur-- // before the start: bucket 0 is ahead
+	}
+	for k := 1; k < len(w.counts)/2; k++ {
+		if b := cur + k; b >= 0 {
+			most = max(most, w.counts[b%len(w.counts)].Load())
+		}
+	}
+	return float64(most) * float64(time.Second/bucket)
+}
+
 // peak is the highest planned rate, per second, of any bucket read ahead.
 func (w *rateWindow) peak() float64 {
 	var most int64

@@ -36,49 +36,49 @@ type pace struct {
 }
 
 // answering is how long the target may go without answering, requests in
-// flight, and still count as freeing places: one that stays silent longer
-// is slow or stalled, whatever it did before. Long enough that a generator
-// short of CPU, which reads its answers late and in clumps, does not take
-// its own stall for the target's.
+// flight, and still count as freeing places quickly: one that stays silent
+// longer is slow or stalled, whatever it did before. Long enough that a
+// generator short of CPU, which reads its answers late and in clumps, does
+// not take its own stall for the target's.
 const answering = 10 * time.Millisecond
 
 // hold reports whether a request late by that much that finds no
-// connection open should wait for a place or the warmer's next connection
-// rather than have one dialed for it, inUse requests in flight since
-// flying: only while the target answers, and then when the schedule is
-// behind (the backlog is the generator's own, and a dial costs it CPU it
-// lacks), or when the requests in flight, answered in the target's
-// quickest recent response time, free places at the planned rate or faster
-// (Little's law): the wait is then shorter than a dial. The quickest answer,
-// not the mean: a generator short of CPU delays its answers unevenly and
-// makes the mean look like a slower target, but behind a queue or at a slow
-// target every answer takes long.
-func (p *pace) hold(inUse int, flying time.Time, late time.Duration) bool {
-	now := time.Since(p.start)
+// connection open should wait for a place rather than have one dialed for
+// it, inUse requests in flight since flying, and whether the warmer should
+// dial one for it meanwhile. It waits, and nothing is dialed, while the
+// target answers and the requests in flight, answered in its quickest
+// recent response time, free places at the planned rate or faster (Little's
+// law): the wait is then shorter than a dial. The quickest answer, not the
+// mean: a generator short of CPU delays its answers unevenly and makes the
+// mean look like a slower target, but behind a queue or at a slow target
+// every answer takes long. It also waits when the schedule is behind: the
+// backlog is then the generator's own (a stall of the whole machine looks
+// like a silent target, too), and a dial on demand per request would cost
+// it CPU it lacks; the warmer is asked for a connection, which comes before
+// a slowly freed place. A request on time at a slow, queueing or silent
+// target goes at once.
+func (p *pace) hold(inUse int, flying time.Time, late time.Duration) (wait, dial bool) {
 	heard := max(time.Duration(p.lastAnswer.Load()), flying.Sub(p.start))
-	if now-heard > answering {
-		return false
-	}
-	if late >= behind {
-		return true
-	}
 	rate := math.Float64frombits(p.rate.Load())
-	return float64(inUse) >= rate*time.Duration(p.resp.Load()).Seconds()
+	if time.Since(p.start)-heard <= answering && float64(inUse) >= rate*time.Duration(p.resp.Load()).Seconds() {
+		return true, false
+	}
+	return late >= behind, true
 }
 
 // size keeps the warm pool ahead of the run. The pool holds the requests in
-// flight plus a spare that covers twice the most in-flight has grown in one
-// tick lately (at least minInFlight), and, while the plan ahead rises above
-// the rate released over the last tick with the schedule on time (a burst
-// coming, or the run's start), as many as Little's law asks for the peak
-// planned rate ahead: that rate times the target's quickest recent response
-// time, doubled for headroom. A schedule behind its plan is inside a burst,
-// not before one: dials then cost CPU it has none of. At its
-// ticks the pool dials nothing while the CPU is short: a dial then costs
-// CPU the generator has none of. A request that still finds no connection
-// open and is let through (see gate) asks for more, and the pool dials
-// them that instant, not at the next tick. It also holds the collector off
-// for a dense burst (burstGC).
+// flight or, while the plan beyond the current 100 ms rises above the rate
+// released over the last tick with the schedule on time (a burst coming, or
+// the run's start), as many as Little's law asks for that peak planned rate
+// (the rate times the target's quickest recent response time, doubled for
+// headroom), whichever is more; and beside them a spare that covers twice
+// what in-flight has lately grown per tick, three ticks running (at least
+// minInFlight). At its ticks the pool dials nothing while the CPU is short
+// or the schedule is behind its plan (inside a burst, not before one): a
+// dial then costs CPU the generator has none of. A request that finds no
+// connection open and is let through (see gate) asks for more, and the pool
+// dials them that instant, not at the next tick. It also holds the
+// collector off for a dense burst (burstGC).
 func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, p *pace, maxWorkers int) {
 	t := time.NewTicker(sizeTick)
 	defer t.Stop()
@@ -88,18 +88,18 @@ func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, p *pace, ma
 	p.resp.Store(int64(time.Millisecond)) // until the first answer
 	released := 0.0                       // requests released per second over the last tick
 	lastInUse, growth := 0, 0.0
+	var steps [3]int // in-flight's growth over the last three ticks, latest first
 	busyAvg, cpuBusy := 0.0, false
 	var hold burstGC
 	defer hold.release()
 	// spareFor is how many connections the pool should hold for inUse
 	// requests in flight.
 	spareFor := func(inUse int) int {
-		n := inUse + max(minInFlight, int(math.Ceil(2*growth)))
-		rate := math.Float64frombits(p.rate.Load())
-		if rate > 1.25*released && time.Duration(s.late.Load()) < behind {
+		n := inUse
+		if rate := s.rate.peakAfter(time.Since(s.start)); rate > 1.25*released && time.Duration(s.late.Load()) < behind {
 			n = max(n, int(rate*time.Duration(p.resp.Load()).Seconds()*2))
 		}
-		return min(n, maxWorkers)
+		return min(n+max(minInFlight, int(math.Ceil(2*growth))), maxWorkers)
 	}
 	fill := func(want int) {
 		if short := pool.want(want) - int(pool.live.Load()); short > 0 {
@@ -148,12 +148,15 @@ func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, p *pace, ma
 		released = float64(rel-lastReleased) / span.Seconds()
 		lastReleased = rel
 		inUse, _ := g.state()
-		// The spare follows a growing backlog at once and forgets it over
-		// about a second.
-		growth = max(float64(inUse-lastInUse), growth*0.98)
+		// The spare follows a backlog that grows tick after tick, and
+		// forgets it over about a second. One step up, as at a burst's
+		// start, is a new level, not a trend: the spare dialed ahead of a
+		// burst covers it, and dials inside the burst would cost it CPU.
+		steps = [3]int{inUse - lastInUse, steps[0], steps[1]}
+		growth = max(float64(min(steps[0], steps[1], steps[2])), growth*0.98)
 		lastInUse = inUse
 		pool.refresh()
-		if !busy {
+		if !busy && time.Duration(s.late.Load()) < behind {
 			fill(spareFor(inUse))
 		}
 	}
