@@ -10,15 +10,14 @@ import (
 // for it when none is idle, and when no connection is open for it (the warm
 // pool keeps a spare ahead of what is in flight), the transport dials one
 // for it alone while the schedule goes on, and the gate asks the warmer for
-// more that instant, not at its next tick. A request that finds no
-// connection waits instead only while the target answers, and then when the
-// requests in flight free places faster than the plan needs them (the wait
-// is shorter than a dial; nothing is dialed, so none inside a dense burst
-// at a quick target, where the CPU has none to spare), or when the schedule
-// is behind its plan (the backlog is the generator's own; the warmer is
-// asked for a connection, which comes before a slowly freed place). A
-// target that stops answering frees no places, so in-flight grows with it
-// at once, as the incident's many clients did. See pace.hold.
+// more that instant, not at its next tick. Only when the requests in flight
+// free places faster than the plan needs them does a request that finds no
+// connection wait for a place instead (see pace.hold): that wait is shorter
+// than a dial, the backlog leaves in order, and no connection is dialed
+// inside a dense burst at a quick target, where the CPU has none to spare
+// and more in flight only makes two cores thrash. A slow, queueing or
+// stalled target frees places too slowly for that, so in-flight grows with
+// it at once, as the incident's many clients did.
 //
 // Only one goroutine waits at a gate (the schedule, or a closed loop), so
 // one reusable signal serves as its wake-up.
@@ -34,9 +33,8 @@ type gate struct {
 	ready func(inUse int) bool
 	// hold reports whether a request, late by that much, that finds no
 	// connection open waits for a place rather than have one dialed for
-	// it, inUse in flight since flying, and whether the warmer should dial
-	// one meanwhile; nil: never wait.
-	hold   func(inUse int, flying time.Time, late time.Duration) (wait, dial bool)
+	// it, inUse in flight since flying; nil: never.
+	hold   func(inUse int, flying time.Time, late time.Duration) bool
 	flying time.Time // when in-flight last rose from none
 	// wanted is signalled when a request finds no connection open.
 	wanted chan struct{}
@@ -57,11 +55,7 @@ func (g *gate) acquireLate(stop <-chan struct{}, late time.Duration) bool {
 	for {
 		g.mu.Lock()
 		ready := g.ready == nil || g.ready(g.inUse)
-		wait, dial := false, true
-		if !ready && g.hold != nil {
-			wait, dial = g.hold(g.inUse, g.flying, late)
-		}
-		if g.inUse < g.limit && !wait {
+		if g.inUse < g.limit && (ready || g.hold == nil || !g.hold(g.inUse, g.flying, late)) {
 			if g.inUse == 0 && g.hold != nil {
 				g.flying = time.Now()
 			}
@@ -76,9 +70,6 @@ func (g *gate) acquireLate(stop <-chan struct{}, late time.Duration) bool {
 		g.waiting = true
 		held := g.inUse < g.limit
 		g.mu.Unlock()
-		if held && dial {
-			g.want() // a new connection may come before a place frees
-		}
 		// A held request looks again after a while even if nothing
 		// frees a place: a target that stops answering stops counting as
 		// quick (see pace.hold).

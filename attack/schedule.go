@@ -40,6 +40,7 @@ type schedule struct {
 	late       atomic.Int64 // how late the latest request was released (ns)
 	respLeast  atomic.Int64 // the quickest response since the sizing last looked (ns); 0: none
 	lastAnswer atomic.Int64 // when the latest response ended, from the start (ns); 0: none yet
+	answered   atomic.Int64 // responses seen
 }
 
 func newSchedule(src Source, start time.Time, lookahead time.Duration, canRetry bool) *schedule {
@@ -226,6 +227,7 @@ func (s *schedule) leftovers() []Request {
 // when the latest came (end, from the run's start).
 func (s *schedule) observe(end, d time.Duration) {
 	s.lastAnswer.Store(int64(end))
+	s.answered.Add(1)
 	for {
 		least := s.respLeast.Load()
 		if least != 0 && least <= int64(d) || s.respLeast.CompareAndSwap(least, max(int64(d), 1)) {

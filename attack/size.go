@@ -31,6 +31,7 @@ const sizeTick = 20 * time.Millisecond
 type pace struct {
 	rate       atomic.Uint64 // float64 bits, requests per second
 	resp       atomic.Int64  // the quickest recent response (ns)
+	freeing    atomic.Bool   // over the last tick, answers kept up with the requests released
 	start      time.Time     // the run's
 	lastAnswer *atomic.Int64 // when the latest response ended, from start (ns)
 }
@@ -44,26 +45,29 @@ const answering = 10 * time.Millisecond
 
 // hold reports whether a request late by that much that finds no
 // connection open should wait for a place rather than have one dialed for
-// it, inUse requests in flight since flying, and whether the warmer should
-// dial one for it meanwhile. It waits, and nothing is dialed, while the
-// target answers and the requests in flight, answered in its quickest
-// recent response time, free places at the planned rate or faster (Little's
-// law): the wait is then shorter than a dial. The quickest answer, not the
-// mean: a generator short of CPU delays its answers unevenly and makes the
-// mean look like a slower target, but behind a queue or at a slow target
-// every answer takes long. It also waits when the schedule is behind: the
-// backlog is then the generator's own (a stall of the whole machine looks
-// like a silent target, too), and a dial on demand per request would cost
-// it CPU it lacks; the warmer is asked for a connection, which comes before
-// a slowly freed place. A request on time at a slow, queueing or silent
-// target goes at once.
-func (p *pace) hold(inUse int, flying time.Time, late time.Duration) (wait, dial bool) {
-	heard := max(time.Duration(p.lastAnswer.Load()), flying.Sub(p.start))
-	rate := math.Float64frombits(p.rate.Load())
-	if time.Since(p.start)-heard <= answering && float64(inUse) >= rate*time.Duration(p.resp.Load()).Seconds() {
-		return true, false
+// it, inUse requests in flight since flying: only when places free as fast
+// as the plan needs them, so that the wait is shorter than a dial. That is:
+// over the last tick the answers kept up with the requests released (at a
+// queue that backs up they do not, however quick the ones ahead of it), the
+// requests in flight, answered in the target's quickest recent response
+// time, free places at the planned rate or faster (Little's law), and the
+// target still answers. The quickest answer, not the mean: a generator
+// short of CPU delays its answers unevenly and makes the mean look like a
+// slower target, but at a slow target every answer takes long. A target
+// silent for longer than answering is taken to be stalled only while the
+// schedule keeps time: a stall of the whole machine silences the answers
+// too, and delays the schedule as well. A request at a slow, queueing or
+// stalled target goes at once.
+func (p *pace) hold(inUse int, flying time.Time, late time.Duration) bool {
+	if !p.freeing.Load() {
+		return false
 	}
-	return late >= behind, true
+	heard := max(time.Duration(p.lastAnswer.Load()), flying.Sub(p.start))
+	if time.Since(p.start)-heard > answering && late < behind {
+		return false
+	}
+	rate := math.Float64frombits(p.rate.Load())
+	return float64(inUse) >= rate*time.Duration(p.resp.Load()).Seconds()
 }
 
 // size keeps the warm pool ahead of the run. The pool holds the requests in
@@ -84,7 +88,7 @@ func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, p *pace, ma
 	defer t.Stop()
 	cores := float64(runtime.GOMAXPROCS(0))
 	lastCPU, lastAt := processCPU(), time.Now()
-	lastReleased := s.released.Load()
+	lastReleased, lastDone := s.released.Load(), s.answered.Load()
 	p.resp.Store(int64(time.Millisecond)) // until the first answer
 	released := 0.0                       // requests released per second over the last tick
 	lastInUse, growth := 0, 0.0
@@ -144,9 +148,10 @@ func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, p *pace, ma
 		if least := s.respLeast.Swap(0); least > 0 {
 			p.resp.Store(least)
 		}
-		rel := s.released.Load()
+		rel, done := s.released.Load(), s.answered.Load()
 		released = float64(rel-lastReleased) / span.Seconds()
-		lastReleased = rel
+		p.freeing.Store(float64(done-lastDone) >= 0.9*float64(rel-lastReleased))
+		lastReleased, lastDone = rel, done
 		inUse, _ := g.state()
 		// The spare follows a backlog that grows tick after tick, and
 		// forgets it over about a second. One step up, as at a burst's
