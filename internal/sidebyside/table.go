@@ -45,7 +45,7 @@ func (r *benchReport) markdown() string {
 		"The table gives the median of each side and the median of the per-pair ratios burstlab / peer.\n")
 	p("- The machine's other work moves every figure; read p99 and the ratios with the per-run figures below.\n")
 
-	p("\n| measure | burstlab | peer | peer's | ratio | target (issue 11) | |\n|---|---|---|---|---|---|---|\n")
+	p("\n| measure | burstlab | peer | peer's | ratio | target (issues 11, 21) | |\n|---|---|---|---|---|---|---|\n")
 	for _, row := range r.Rows {
 		p("| %s | %s | %s | %s | %s | %s | %s |\n", row.Measure, cell(row.Burstlab), row.Peer, row.PeerValue, row.Ratio, row.Target, row.Met)
 	}
