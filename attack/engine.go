@@ -263,7 +263,12 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 			c.pool.opened = g.opened
 			c.pool.dialing = make(chan struct{}, maxColdDials)
 		}
-		go size(runCtx, c.pool, g, sc, p, e.maxWorkers)
+		trim := func() {
+			for _, t := range c.idle {
+				t.CloseIdleConnections()
+			}
+		}
+		go size(runCtx, c.pool, g, sc, p, trim, e.maxWorkers)
 	}
 	go func() { dispatched <- sc.dispatch(runCtx, ws, g) }()
 	for _, l := range e.loops {

@@ -18,6 +18,10 @@ const minInFlight = 8
 // taken to be short of CPU: more requests in flight would only add lateness.
 const busyCPU = 0.75
 
+// trimAfter is how many ticks in a row far more connections must be open
+// than the pool would keep before the idle ones are closed.
+const trimAfter = 50
+
 // behind is how late the schedule releases requests when it is behind its
 // plan: Go's timers wake up to a millisecond late on a busy machine.
 const behind = 2 * time.Millisecond
@@ -81,9 +85,10 @@ func (p *pace) hold(inUse int, flying time.Time, late time.Duration) bool {
 // or the schedule is behind its plan (inside a burst, not before one): a
 // dial then costs CPU the generator has none of. A request that finds no
 // connection open and is let through (see gate) asks for more, and the pool
-// dials them that instant, not at the next tick. It also holds the
+// dials them that instant, not at the next tick. Connections far beyond
+// that for a second on end are closed when idle. It also holds the
 // collector off for a dense burst (burstGC).
-func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, p *pace, maxWorkers int) {
+func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, p *pace, trim func(), maxWorkers int) {
 	t := time.NewTicker(sizeTick)
 	defer t.Stop()
 	cores := float64(runtime.GOMAXPROCS(0))
@@ -93,6 +98,7 @@ func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, p *pace, ma
 	released := 0.0                       // requests released per second over the last tick
 	lastInUse, growth := 0, 0.0
 	var steps [3]int // in-flight's growth over the last three ticks, latest first
+	excess := 0      // ticks in a row with far more connections open than needed
 	busyAvg, cpuBusy := 0.0, false
 	var hold burstGC
 	defer hold.release()
@@ -161,6 +167,20 @@ func size(ctx context.Context, pool *warmPool, g *gate, s *schedule, p *pace, ma
 		growth = max(float64(min(steps[0], steps[1], steps[2])), growth*0.98)
 		lastInUse = inUse
 		pool.refresh()
+		// Connections opened for a stretch that needed more in flight (a
+		// stall, a slow spell) stay open in the transport, each with its
+		// buffers and goroutines; once far more are open than the pool
+		// would keep, for a second on end, the idle ones are closed, and
+		// the pool's spare carries on.
+		if need := spareFor(inUse); int(pool.live.Load()) > 2*need+minInFlight && !busy {
+			excess++
+		} else {
+			excess = 0
+		}
+		if excess >= trimAfter {
+			trim()
+			excess = 0
+		}
 		if !busy && time.Duration(s.late.Load()) < behind {
 			fill(spareFor(inUse))
 		}
