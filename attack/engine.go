@@ -21,7 +21,12 @@
 // new connections dialed mid-burst, which costs the CPU the generator no
 // longer has. The engine reads the plan ahead, sizes the connections the
 // coming second needs from its planned rate and the response times it
-// observes, and dials them before they are needed (size.go, warm.go).
+// observes, and dials them before they are needed (size.go, warm.go). A
+// target that backs up needs the opposite: in-flight growing by thousands
+// per second. There a due request still leaves at once, a worker started
+// for it and, if none is open, a connection dialed for it alone; it waits
+// for a place only where places free faster than the plan needs them
+// (gate.go).
 package attack
 
 import (
