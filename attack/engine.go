@@ -21,7 +21,12 @@
 // new connections dialed mid-burst, which costs the CPU the generator no
 // longer has. The engine reads the plan ahead, sizes the connections the
 // coming second needs from its planned rate and the response times it
-// observes, and dials them before they are needed (size.go, warm.go).
+// observes, and dials them before they are needed (size.go, warm.go). A
+// target that backs up needs the opposite: in-flight growing by thousands
+// per second. There a due request still leaves at once, a worker started
+// for it and, if none is open, a connection dialed for it alone; it waits
+// for a place only where places free faster than the plan needs them
+// (gate.go).
 package attack
 
 import (
@@ -242,7 +247,7 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 	defer c.close()
 	reqCtx, cancelReqs := e.requestContext(ctx)
 	defer cancelReqs()
-	g := newGate(minInFlight)
+	g := newGate(e.maxWorkers)
 	ws := newWorkers(&sender{client: c.client, ctx: reqCtx, start: start, timeout: e.timeout, maxBody: e.maxBody, observe: sc.observe}, e.maxWorkers+loopWorkers)
 	defer ws.close()
 
@@ -254,10 +259,21 @@ func (e *Engine) Run(ctx context.Context, src Source, start time.Time, out func(
 	} else {
 		ws.spawn(loopWorkers)
 	}
-	if e.noWarm || c.pool == nil {
-		g.setLimit(e.maxWorkers)
-	} else {
-		go size(runCtx, c.pool, g, sc, e.maxWorkers)
+	if !e.noWarm && c.pool != nil {
+		// A request goes through when a connection is open for it; without
+		// keep-alive every request opens its own, and the gate only caps.
+		p := &pace{start: start, lastAnswer: &sc.lastAnswer}
+		if !e.client.NoKeepAlive {
+			g.ready, g.hold = c.pool.ready, p.hold
+			c.pool.opened = g.opened
+			c.pool.dialing = make(chan struct{}, maxColdDials)
+		}
+		trim := func() {
+			for _, t := range c.idle {
+				t.CloseIdleConnections()
+			}
+		}
+		go size(runCtx, c.pool, g, sc, p, trim, e.maxWorkers)
 	}
 	go func() { dispatched <- sc.dispatch(runCtx, ws, g) }()
 	for _, l := range e.loops {

@@ -36,9 +36,11 @@ type schedule struct {
 	pending  int64                  // released and not yet settled
 	wake     chan struct{}
 
-	rate      rateWindow
-	respSum   atomic.Int64 // response times seen, summed (ns)
-	completed atomic.Int64 // responses seen
+	rate       rateWindow
+	late       atomic.Int64 // how late the latest request was released (ns)
+	respLeast  atomic.Int64 // the quickest response since the sizing last looked (ns); 0: none
+	lastAnswer atomic.Int64 // when the latest response ended, from the start (ns); 0: none yet
+	answered   atomic.Int64 // responses seen
 }
 
 func newSchedule(src Source, start time.Time, lookahead time.Duration, canRetry bool) *schedule {
@@ -105,9 +107,11 @@ func (s *schedule) dispatch(ctx context.Context, ws *workers, g *gate) int64 {
 			}
 			continue
 		}
-		// Take a place in flight before releasing the request: a full gate
-		// holds the schedule here, and the backlog leaves in order.
-		if !g.acquire(ctx.Done()) {
+		// Take a place in flight before releasing the request: a gate that
+		// holds the schedule here (see gate) lets the backlog leave in order.
+		late := time.Since(s.start.Add(due))
+		s.late.Store(int64(late))
+		if !g.acquireLate(ctx.Done(), late) {
 			break
 		}
 		req := s.pop()
@@ -219,10 +223,17 @@ func (s *schedule) leftovers() []Request {
 }
 
 // observe counts a response and its time (wire to body read), from which the
-// sizing estimates the target's response time.
-func (s *schedule) observe(d time.Duration) {
-	s.respSum.Add(int64(d))
-	s.completed.Add(1)
+// sizing estimates the target's response time, and keeps the quickest and
+// when the latest came (end, from the run's start).
+func (s *schedule) observe(end, d time.Duration) {
+	s.lastAnswer.Store(int64(end))
+	s.answered.Add(1)
+	for {
+		least := s.respLeast.Load()
+		if least != 0 && least <= int64(d) || s.respLeast.CompareAndSwap(least, max(int64(d), 1)) {
+			return
+		}
+	}
 }
 
 // bucket is the resolution of the upcoming-rate estimate.
@@ -236,6 +247,22 @@ type rateWindow struct {
 
 func (w *rateWindow) add(at time.Duration, n int64) {
 	w.counts[int(at/bucket)%len(w.counts)].Add(n)
+}
+
+// peakAfter is the highest planned rate, per second, of the buckets read
+// ahead after the one at (the lookahead is well within half the ring).
+func (w *rateWindow) peakAfter(at time.Duration) float64 {
+	var most int64
+	cur := int(at / bucket)
+	if at < 0 {
+		cur-- // before the start: bucket 0 is ahead
+	}
+	for k := 1; k < len(w.counts)/2; k++ {
+		if b := cur + k; b >= 0 {
+			most = max(most, w.counts[b%len(w.counts)].Load())
+		}
+	}
+	return float64(most) * float64(time.Second/bucket)
 }
 
 // peak is the highest planned rate, per second, of any bucket read ahead.

@@ -21,7 +21,7 @@ type sender struct {
 	start   time.Time
 	timeout time.Duration
 	maxBody int64
-	observe func(time.Duration) // response time, wire to body read
+	observe func(end, d time.Duration) // a response's end and time, wire to body read
 }
 
 // noHeader stands in for a request without headers: the client would
@@ -63,7 +63,7 @@ func (s *sender) send(req *Request) outcome.Result {
 	n, err := io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	end := time.Since(s.start)
-	s.observe(end - sent)
+	s.observe(end, end-sent)
 	if err != nil {
 		return s.failed(req, sent, err)
 	}

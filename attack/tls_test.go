@@ -173,14 +173,19 @@ func TestWarmTLS(t *testing.T) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if len(got) != len(plan) || st.ColdDials != 0 {
-				t.Errorf("%d results of %d, %d connections dialed on demand", len(got), len(plan), st.ColdDials)
+			if len(got) != len(plan) {
+				t.Errorf("%d results of %d", len(got), len(plan))
 			}
-			// The pool is filled ahead of the burst: for HTTP/1.1 with as many
-			// connections as the gate lets requests through at first. A
-			// loaded machine may make the engine grow inside the burst; the
-			// warmer then shakes hands before it raises the gate, so still no
-			// connection is dialed on demand.
+			// The burst starts on the connections dialed ahead: it dials on
+			// demand only once it uses more than those. (A loaded
+			// machine, or the race detector, slows the answers: more are then
+			// in flight than were dialed ahead, and a request that finds no
+			// connection open has one dialed for it rather than wait.)
+			if want := min(map[bool]int64{false: minInFlight, true: 1}[h2], st.WarmConns+st.ColdDials); st.WarmConns < want {
+				t.Errorf("%d connections from the pool and %d dialed on demand, want at least %d from the pool", st.WarmConns, st.ColdDials, want)
+			}
+			// The pool is filled ahead of the burst: for HTTP/1.1 with at
+			// least the spare it keeps beside the requests in flight.
 			before := 0
 			for _, at := range shakes {
 				if at.Sub(start) < burstAt {
@@ -197,7 +202,7 @@ func TestWarmTLS(t *testing.T) {
 			if h2 && len(shakes) > 2 {
 				t.Errorf("%d handshakes for an HTTP/2 target, want at most 2", len(shakes))
 			}
-			t.Logf("%d handshakes (%d before the burst), %d connections from the pool", len(shakes), before, st.WarmConns)
+			t.Logf("%d handshakes (%d before the burst), %d connections from the pool, %d dialed on demand", len(shakes), before, st.WarmConns, st.ColdDials)
 		})
 	}
 }

@@ -32,6 +32,10 @@ type warmPool struct {
 	mu   sync.Mutex
 	idle []warmConn
 
+	opened  func()        // called as fill adds a connection (or fails to); set before the run
+	dialing chan struct{} // a place for each dial on demand under way; nil: no bound
+	failing atomic.Bool   // the last dial ahead failed
+
 	live atomic.Int64 // connections open (in the pool or handed out)
 	cold atomic.Int64 // dials made on demand while the run was on
 	warm atomic.Int64 // connections handed out from the pool
@@ -41,6 +45,9 @@ type warmConn struct {
 	net.Conn
 	at time.Time
 }
+
+// maxColdDials bounds the dials on demand under way at once.
+const maxColdDials = 16
 
 // maxWarmAge is how long a pre-dialed connection is trusted to still be open:
 // servers close connections that stay silent for long.
@@ -77,6 +84,17 @@ func (p *warmPool) take(ctx context.Context, network, addr string) (net.Conn, er
 			c.Conn.Close()
 		}
 		p.mu.Unlock()
+	}
+	// Dials on demand go a few at a time: the request waiting for one
+	// takes the first connection freed meanwhile, and a generator that falls
+	// behind does not open hundreds at once with the CPU it lacks.
+	if p.dialing != nil {
+		select {
+		case p.dialing <- struct{}{}:
+			defer func() { <-p.dialing }()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	c, err := p.open(ctx, network, addr)
 	if err != nil {
@@ -120,7 +138,7 @@ func (p *warmPool) open(ctx context.Context, network, addr string) (net.Conn, er
 func (p *warmPool) want(limit int) int {
 	switch {
 	case p.h2.Load():
-		return 1 + limit/orDefault(p.streams, 100)
+		return 1 + limit/orDefault(p.streams, streamsPerConn)
 	case p.tls == nil:
 		return limit
 	case !p.probed.Load():
@@ -129,7 +147,32 @@ func (p *warmPool) want(limit int) int {
 	return limit
 }
 
-// fill dials n connections, a few at a time, into the pool.
+// streamsPerConn is how many requests in flight one HTTP/2 connection is
+// counted to carry: Go's client opens another once one is full, and 100
+// streams is a common server limit.
+const streamsPerConn = 100
+
+// ready reports whether a connection is open for one more request beside
+// the inUse in flight: each HTTP/1.1 request in flight holds a connection.
+// HTTP/2 ones share one, and the client opens another only once it is full
+// (at the server's stream limit), so for HTTP/2 one is always taken as
+// ready; so it is until the first handshake tells, and while dials ahead
+// fail.
+func (p *warmPool) ready(inUse int) bool {
+	live := int(p.live.Load())
+	switch {
+	case p.failing.Load():
+		return true // the dial on demand will say why
+	case p.tls == nil:
+		return inUse < live
+	case !p.probed.Load() || p.h2.Load():
+		return true
+	}
+	return inUse < live
+}
+
+// fill dials n connections, a few at a time, into the pool, and calls
+// p.opened (when set) as each is ready.
 func (p *warmPool) fill(ctx context.Context, n int) {
 	const parallel = 8
 	var wg sync.WaitGroup
@@ -143,11 +186,21 @@ func (p *warmPool) fill(ctx context.Context, n int) {
 			defer cancel()
 			c, err := p.open(dctx, "tcp", p.addr)
 			if err != nil {
-				return // the dial on demand will say what is wrong
+				// The dial on demand will say what is wrong: let requests
+				// go to it.
+				p.failing.Store(true)
+				if p.opened != nil {
+					p.opened()
+				}
+				return
 			}
+			p.failing.Store(false)
 			p.mu.Lock()
 			p.idle = append(p.idle, warmConn{c, time.Now()})
 			p.mu.Unlock()
+			if p.opened != nil {
+				p.opened()
+			}
 		}()
 	}
 	wg.Wait()

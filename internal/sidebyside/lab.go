@@ -100,6 +100,8 @@ type trial struct {
 	tls     bool
 	length  time.Duration // how long the tool should send
 	rate    float64       // planned rate, 0 for a closed loop
+	server  []string      // the arrival server's extra flags (serve's -slots ...)
+	drain   time.Duration // how long the tool may take past its length to finish
 	command func(url, out string) command
 }
 
@@ -111,8 +113,8 @@ func (tr trial) planned() int { return int(math.Round(tr.rate * tr.length.Second
 // measures the run from the server's log and the tool's rusage.
 func (l *lab) run(tr trial) (runResult, error) {
 	l.show(tr)
-	limit := tr.length + time.Minute
-	srv, err := startTarget(l.self, tr.tls, limit+time.Minute)
+	limit := tr.length + tr.drain + time.Minute
+	srv, err := startTarget(l.self, tr.tls, limit+time.Minute, tr.server...)
 	if err != nil {
 		return runResult{}, err
 	}

@@ -15,7 +15,9 @@ import (
 )
 
 // serve runs the arrival server: every request is answered 200 with a tiny
-// body, and the time each one arrived is kept, as are the times connections
+// body (at once, or with -slots after a queue for one of a few slots that
+// each take -service: a target that backs up), and the time each one
+// arrived is kept, as are the times connections
 // were opened. Requests to /warm are answered but not counted (see
 // warmGate). The first line on stdout is "ADDR CONTROL": the address to
 // attack and a plain-HTTP control address whose /arrivals returns the log as
@@ -26,9 +28,14 @@ func serve(args []string) error {
 	useTLS := fs.Bool("tls", false, "serve HTTPS with HTTP/2 on a self-signed certificate")
 	capacity := fs.Int("capacity", 1<<21, "arrivals kept (more are counted, not timed)")
 	lifetime := fs.Duration("lifetime", 10*time.Minute, "exit after this long")
+	slots := fs.Int("slots", 0, "serve at most this many requests at once, each taking -service, and queue the rest (0: answer at once)")
+	service := fs.Duration("service", 10*time.Millisecond, "how long each request holds its slot, with -slots")
 	fs.Parse(args)
 
 	log := newArrivalLog(*capacity, 1<<16)
+	if *slots > 0 {
+		log.slots, log.service = make(chan struct{}, *slots), *service
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -69,6 +76,8 @@ type arrivalLog struct {
 	nconns   atomic.Int64
 	h2       atomic.Int64
 	warm     warmGate
+	slots    chan struct{} // nil: answer at once
+	service  time.Duration // how long a request holds its slot
 }
 
 // arrivalSnapshot is the log as the control endpoint returns it.
@@ -99,6 +108,13 @@ func (l *arrivalLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.ProtoMajor == 2 {
 		l.h2.Add(1)
+	}
+	if l.slots != nil {
+		// The arrival is logged before the queue: lateness is the
+		// client's, whatever the server makes the request wait.
+		l.slots <- struct{}{}
+		time.Sleep(l.service)
+		<-l.slots
 	}
 	w.Write(okBody)
 }

@@ -32,9 +32,11 @@ func (r *benchReport) markdown() string {
 	p("\nMachine: %d CPUs (%s), %s, %s. Tools: burstlab at %s, the vegeta CLI %s (`%s`), hey %s.\n",
 		m.NProc, m.CPU, m.Go, m.Kernel, r.Tools.burstlabRevision, r.Tools.vegetaVersion, r.Tools.vegetaBuild, r.Tools.heyVersion)
 	p("\nHow it is measured:\n\n")
-	p("- Every run is one tool process against a fresh out-of-process loopback server (this program as `sidebyside serve`) " +
-		"that answers 200 with a 3-byte body and logs when each request arrived and when each connection was opened. " +
-		"Requests to `/warm` (the reference's warm-up) are answered but not counted.\n")
+	p("- Every run is one tool process against a fresh out-of-process loopback server (this program as `sidebyside serve`) "+
+		"that answers 200 with a 3-byte body and logs when each request arrived and when each connection was opened. "+
+		"Requests to `/warm` (the reference's warm-up) are answered but not counted. "+
+		"For the backed-up target it runs with `-slots %d -service %s`: at most %d requests are served at once, each for %s, "+
+		"the rest wait in a queue; arrivals are logged before the queue.\n", backedSlots, durationFlag(backedService), backedSlots, durationFlag(backedService))
 	p("- Server-side send lateness at a constant rate r, over the requests that arrived: with the arrivals sorted, lateness_k = arrival_k − (t0 + k/r), " +
 		"t0 = min over k of (arrival_k − k/r), so each tool's most punctual request is 0 late, whatever it takes as its start.\n")
 	p("- CPU per request: the tool process's user + system time (rusage) over the requests the server received. " +
@@ -43,7 +45,7 @@ func (r *benchReport) markdown() string {
 		"The table gives the median of each side and the median of the per-pair ratios burstlab / peer.\n")
 	p("- The machine's other work moves every figure; read p99 and the ratios with the per-run figures below.\n")
 
-	p("\n| measure | burstlab | peer | peer's | ratio | target (issue 11) | |\n|---|---|---|---|---|---|---|\n")
+	p("\n| measure | burstlab | peer | peer's | ratio | target (issues 11, 21) | |\n|---|---|---|---|---|---|---|\n")
 	for _, row := range r.Rows {
 		p("| %s | %s | %s | %s | %s | %s | %s |\n", row.Measure, cell(row.Burstlab), row.Peer, row.PeerValue, row.Ratio, row.Target, row.Met)
 	}

@@ -24,9 +24,9 @@ type target struct {
 }
 
 // startTarget starts a fresh arrival server, this same binary run as
-// `sidebyside serve`, that exits by itself after lifetime.
-func startTarget(self string, useTLS bool, lifetime time.Duration) (*target, error) {
-	args := []string{"serve", "-addr", "127.0.0.1:0", "-lifetime", lifetime.String()}
+// `sidebyside serve` with extra flags, that exits by itself after lifetime.
+func startTarget(self string, useTLS bool, lifetime time.Duration, extra ...string) (*target, error) {
+	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-lifetime", lifetime.String()}, extra...)
 	if useTLS {
 		args = append(args, "-tls")
 	}
