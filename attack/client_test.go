@@ -47,3 +47,25 @@ func TestCleartextHTTP2(t *testing.T) {
 		t.Errorf("%d connections opened for %d requests in flight, %d streams each", c, n, streams)
 	}
 }
+
+// An HTTP/2 pool without TLS (the embedded simulator) is ready for one more
+// request however many are in flight on its few connections: they share
+// them. Read as HTTP/1.1 (a connection per request), the gate held due
+// requests for a place, and a burst against the simulator was sent tens of
+// milliseconds late.
+func TestCleartextHTTP2PoolReady(t *testing.T) {
+	p := &warmPool{streams: 1000}
+	p.probed.Store(true)
+	p.h2.Store(true)
+	p.live.Store(1)
+	for _, inUse := range []int{0, 1, 500, 5000} {
+		if !p.ready(inUse) {
+			t.Errorf("h2c pool with 1 connection: not ready at %d in flight", inUse)
+		}
+	}
+	h1 := &warmPool{}
+	h1.live.Store(2)
+	if h1.ready(1) != true || h1.ready(2) != false {
+		t.Errorf("HTTP/1.1 pool with 2 connections: ready(1) %v, ready(2) %v; want true, false", h1.ready(1), h1.ready(2))
+	}
+}
