@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -260,6 +261,14 @@ func TestRecordWrittenWithoutDescriptors(t *testing.T) {
 // ignoring it.
 func TestSIGHUPStopsLikeSIGTERM(t *testing.T) {
 	t.Parallel()
+	// The children must start with SIGHUP at its default, as from a
+	// terminal. A test run under nohup (or a runner that ignores SIGHUP)
+	// would hand its ignored SIGHUP on to them, and burstlab rightly keeps
+	// an ignored SIGHUP ignored: a handler in this process makes every
+	// child it starts begin with the default.
+	if signal.Ignored(syscall.SIGHUP) {
+		signal.Notify(make(chan os.Signal, 1), syscall.SIGHUP)
+	}
 	t.Run("attack", func(t *testing.T) {
 		t.Parallel()
 		srv := okServer(t)
