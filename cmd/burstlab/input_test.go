@@ -96,7 +96,10 @@ func TestPlanTooLarge(t *testing.T) {
 		if code != exitBadInput || !strings.Contains(stderr, c.want) || stdout != "" {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", c.args, code, stdout, stderr, c.want)
 		}
-		if d := time.Since(start); d > 10*time.Second {
+		// Refused before the plan is built: building it would take minutes
+		// and gigabytes. The bound says only that (a loaded 2-core machine
+		// under the race detector took 11 s once), not how fast.
+		if d := time.Since(start); d > time.Minute {
 			t.Errorf("%q: refused after %v", c.args, d)
 		}
 	}

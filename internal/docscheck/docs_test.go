@@ -401,6 +401,14 @@ func startBackground(t *testing.T, dir, where, text string, n int) {
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
 	t.Cleanup(func() {
+		// A group that ended by itself is not signalled: its id may be
+		// another's by now (pids wrap at 32768 here), another block's
+		// simulator started meanwhile.
+		select {
+		case <-done:
+			return
+		default:
+		}
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 		select {
 		case <-done:
@@ -416,7 +424,7 @@ func startBackground(t *testing.T, dir, where, text string, n int) {
 		}
 		select {
 		case <-done:
-			t.Fatalf("%s: `%s` ended before it printed its first line:\n%s", where, text, stderr.String())
+			t.Fatalf("%s: `%s` ended (%v) before it printed its first line:\n%s", where, text, cmd.ProcessState, stderr.String())
 		case <-deadline:
 			t.Fatalf("%s: `%s` printed no line in 15s:\n%s", where, text, stderr.String())
 		case <-time.After(20 * time.Millisecond):
