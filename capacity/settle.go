@@ -49,16 +49,16 @@ func (spec Spec) settleAfter(ctx context.Context, res *Result, opt burst.Options
 		}
 		last = rec
 		if s := rec.Summary; s.OK > 0 && s.P99Ms <= bound && s.ErrorRatio <= spec.Criteria.MaxErrorRatio {
-			waited := time.Since(start).Seconds()
+			waited := report.RoundTo(time.Since(start).Seconds(), 1)
 			if opt.Progress != nil {
 				fmt.Fprintf(opt.Progress, "burstlab: settled after %s: %s at p99 %s (within %s)\n",
-					report.FormatS(round1(waited)), fmtRate(spec.Search.From), report.FormatMs(s.P99Ms), report.FormatMs(bound))
+					report.FormatS(waited), fmtRate(spec.Search.From), report.FormatMs(s.P99Ms), report.FormatMs(bound))
 			}
-			return Step{SettleS: round1(waited)}, nil
+			return Step{SettleS: waited}, nil
 		}
 	}
 	s := last.Summary
-	return Step{Verdict: Unsettled, SettleS: round1(time.Since(start).Seconds()), RateRPS: spec.Search.From,
+	return Step{Verdict: Unsettled, SettleS: report.RoundTo(time.Since(start).Seconds(), 1), RateRPS: spec.Search.From,
 		P99Ms: s.P99Ms, ErrorRatio: s.ErrorRatio,
 		Reason: fmt.Sprintf("the target did not settle: after %s of probes at %s its p99 was still %s (errors %s), over %s",
 			report.FormatS(settleLimit.Seconds()), fmtRate(spec.Search.From), report.FormatMs(s.P99Ms), pct(s.ErrorRatio), report.FormatMs(bound))}, nil
@@ -71,5 +71,3 @@ func (spec Spec) probe(ctx context.Context, opt burst.Options) (*report.Record, 
 	a.Name = "settle probe"
 	return burst.Attack(ctx, a, burst.Options{Abort: opt.Abort})
 }
-
-func round1(x float64) float64 { return math.Round(x*10) / 10 }
